@@ -1,0 +1,38 @@
+# Two commands: `make demo` runs the main job on the sample company, `make test` runs the tests.
+# Both create .venv and install everything on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+WB     := $(VENV)/bin/workbench
+SAMPLE := data/sample
+SEED   := 7
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install demo sample ingest test bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip wheel setuptools
+	# CPU build of torch first, so no dependency pulls a CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+sample: install
+	$(WB) sample --out $(SAMPLE) --seed $(SEED)
+
+demo: sample
+	$(WB) ingest $(SAMPLE)
+
+test: install
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/ingest_speed.py
+
+clean:
+	rm -rf $(SAMPLE) reports/*/ bench/out

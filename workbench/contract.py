@@ -1,0 +1,84 @@
+"""The evidence table: the one contract every stage shares (see DESIGN.md).
+
+One row per unit of customer voice, with provenance. Columns may be added, never renamed.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pandera.pandas as pa
+
+SOURCES = ("session_note", "transcript", "nps", "csat", "ces", "ticket")
+KINDS = ("quote", "insight", "observation", "action_item", "utterance", "comment")
+SEGMENTS = ("industry", "plan", "region")
+
+#: kinds of evidence that are the customer's own voice and therefore themed
+THEMED_KINDS = ("quote", "insight", "observation", "utterance", "comment")
+
+EVIDENCE_COLUMNS = [
+    "evidence_id",
+    "source",
+    "kind",
+    "source_file",
+    "locator",
+    "account_id",
+    "persona",
+    "speaker_role",
+    "date",
+    "quarter",
+    *SEGMENTS,
+    "score",
+    "text",
+]
+
+QUARTER_PATTERN = r"^\d{4}Q[1-4]$"
+
+evidence_schema = pa.DataFrameSchema(
+    {
+        "evidence_id": pa.Column(str, unique=True),
+        "source": pa.Column(str, pa.Check.isin(SOURCES)),
+        "kind": pa.Column(str, pa.Check.isin(KINDS)),
+        "source_file": pa.Column(str),
+        "locator": pa.Column(str),
+        "account_id": pa.Column(str, nullable=True),
+        "persona": pa.Column(str, nullable=True),
+        "speaker_role": pa.Column(str, pa.Check.isin(["customer", "company", "unknown"]), nullable=True),
+        "date": pa.Column("datetime64[ns]", nullable=True),
+        "quarter": pa.Column(str, pa.Check.str_matches(QUARTER_PATTERN), nullable=True),
+        "industry": pa.Column(str, nullable=True),
+        "plan": pa.Column(str, nullable=True),
+        "region": pa.Column(str, nullable=True),
+        "score": pa.Column(float, pa.Check.in_range(0, 10), nullable=True),
+        "text": pa.Column(str, pa.Check.str_length(min_value=1)),
+    },
+    strict=False,
+    ordered=False,
+)
+
+
+def evidence_id(source_file: str, locator: str, text: str) -> str:
+    """Stable id: a hash of where the statement is and what it says (its redacted text)."""
+    digest = hashlib.sha1(f"{source_file}\x1f{locator}\x1f{text}".encode("utf-8")).hexdigest()
+    return f"ev_{digest[:16]}"
+
+
+def empty_evidence() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in EVIDENCE_COLUMNS})
+
+
+def to_quarter(dates: pd.Series) -> pd.Series:
+    """'2026Q3' for each date; missing dates stay missing."""
+    dates = pd.to_datetime(dates)
+    out = dates.dt.year.astype("Int64").astype(str) + "Q" + dates.dt.quarter.astype("Int64").astype(str)
+    return out.where(dates.notna(), None)
+
+
+def quarter_bounds(quarter: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a quarter such as '2026Q3'."""
+    period = pd.Period(quarter, freq="Q")
+    return period.start_time.normalize(), period.end_time.normalize()
+
+
+def quarter_range(first: str, last: str) -> list[str]:
+    return [str(p) for p in pd.period_range(pd.Period(first, "Q"), pd.Period(last, "Q"), freq="Q")]
