@@ -92,7 +92,7 @@ CUES: list[tuple[str, str]] = [
     # "we need ...", "the API needs to ...", "badly needed"
     ("need", r"\bneeds?\b(?! (?:assessment|analysis)\b)"),
     ("needed", r"\b(?:badly|really|much|sorely|urgently|desperately|definitely|still) needed\b|\bis (?:needed|required) (?:for|to|so|because)\b"),
-    ("must", r"\b(?:is|are|would be) (?:a )?(?:must|must[- ]have|requirement|prerequisite|deal[- ]?breaker|blocker)\b|\bmust[- ]have\b|\bwe require\b|\brequires? (?:an?|the|support|field|full|more)\b"),
+    ("must", r"\b(?:is|are|would be) (?:a )?(?:must|must[- ]have|requirement|prerequisite|deal[- ]?breaker|blocker)\b|\bmust[- ]have\b|\bwe require\b|\b(?:has|have|needs?) to (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\bmust (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\brequires? (?:an?|the|support|field|full|more)\b"),
     # "please add ...", "add ... please", "let us ...", "bring back ..."
     ("please_add", r"\bplease " + _ADV + _REQUEST_VERB + r"\b"),
     ("imperative", r"(?:^|[.!?;:]\s+|\bplease,?\s+|\bso\s+|\band\s+)(?:just |also |maybe |honestly |simply )?"
@@ -115,8 +115,8 @@ CUES: list[tuple[str, str]] = [
                      r"(?:get|have|add|make|build|support|offer|enable|allow|set|see|provide|include|give|let|integrate|consider|export)\b"),
     ("want", r"\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i) " + _ADV + r"(?:want|need) is\b"),
     ("hoping", r"\b(?:hoping|hope) (?:for|you|that you|to see|to get|the|we)\b|\blooking forward to (?!(?:next|the|working|our|seeing you|meeting))\w|\blooking for (?:a|an|some) (?:way|option|tool|feature|integration)\b"),
-    ("asking_for", r"\b(?:been|keep|kept|are|still|we're|again) asking (?:for|about)\b|\b(?:biggest|main|only|one|top|big|number one|#1) (?:ask|request|wish)\b|\bfeature request\b"),
-    ("if_only", r"\bif only\b|\bhow about\b|\bwhat about (?:adding|a|an|some|letting|making)\b|\bif you could (?:add|make|give|let|support|build|offer|provide|just)\b|"
+    ("asking_for", r"\b(?:been|keep|kept|are|still|we're|again) asking (?:for|about)\b|\b(?:biggest|main|only|one|top|big|number one|#1) (?:ask|request|wish)\b|\bfeature request\b|\bstill (?:waiting|hoping) (?:on|for)\b"),
+    ("if_only", r"\bif only\b|\bideally\b|\bin an ideal world\b|\bhow about\b|\bwhat about (?:adding|a|an|some|letting|making)\b|\bif you could (?:add|make|give|let|support|build|offer|provide|just)\b|"
                 r"\b(?:i'd|we'd|i would|we would) change\b|\bit's a shame (?:there's|there is|that|we can't|you can't)\b|\bwould be even better (?:if|with)\b"),
     # German
     ("de_wish", r"\b(?:ich|wir) (?:w[üu]nsche?n?|br[äa]uchen?|h[äa]tten gerne?|m[öo]chten|w[üu]rden gerne?)\b|\bw[äa]re (?:es )?(?:toll|gut|sch[öo]n|super|hilfreich|praktisch|klasse|m[öo]glich|n[üu]tzlich)\b|"
@@ -133,7 +133,7 @@ CUES: list[tuple[str, str]] = [
 NEGATIVES: list[str] = [
     # idioms with can't
     r"\bcan't (?:\w+ )?(?:praise|fault|thank|recommend|say enough|speak highly|stress enough|rave)\b",
-    r"\bcan't (?:remember|think of|believe|wait|get enough|be happier|ask for more)\b",
+    r"\bcan't (?:remember|think of|believe|wait|get enough|be happier|ask for more|complain|imagine)\b",
     r"\bcannot (?:\w+ )?(?:praise|fault|thank|recommend|remember|believe|think of)\b",
     # nothing is missing / we need nothing
     r"\b(?:nothing|isn't|wasn't|aren't|weren't|not|never|no longer|nothing really|nothing is|nothing was|without) (?:\w+ )?missing\b",
@@ -143,18 +143,19 @@ NEGATIVES: list[str] = [
     r"\b(?:don't|do not|doesn't) (?:think|believe|feel) (?:that )?(?:we|i|they|anyone) (?:\w+ )?need\b",
     r"\bno need\b", r"\b(?:our|your|their|my|his|her|specific|business|customer|customers'?|everyone's|all) needs\b",
     r"\b(?:everything|all|anything|whatever|exactly what|just what) (?:that )?(?:we|i|you|they) (?:\w+ )?needs?\b",
-    r"\bneed to (?:check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
+    r"\bneed to (?:talk|check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
     r"\bneeds? (?:some )?(?:time|more time)\b",
     # wishes about the past or about other vendors
     r"\bwish (?:i|we) (?:had|would have) (?:\w+ed|known|seen|been|done|gone|taken|begun|started|found|heard)\b",
-    r"\bwish (?:more|other|all|every|our other|some) (?:\w+ )?(?:\w+ )?(?:were|was|had|would|could)\b",
+    r"\bwish (?:more|other|all|every|our other|some) (?:\w+ ){0,3}(?:were|was|had|would|could)\b",
     # past / regret with should
     r"\bshould (?:have|'ve) (?:\w+ed|been|known|done|gone|taken|begun|started|switched|bought|chosen)\b",
     r"\bshould (?:be noted|be proud|be fine|work fine|be ok|be okay)\b", r"\bit should (?:work|be fine)\b",
     r"\b(?:would|'d|could) have (?:liked|loved|been|wanted)\b",
     r"\b(?:was|were|had been) (?:hoping|looking)\b",
     # wishes that are not product asks
-    r"\b(?:great|nice|good) to (?:keep|continue)\b", r"\blove to (?:thank|say)\b",
+    r"\b(?:great|nice|good) to (?:keep|continue|see you|meet|catch up|have you|hear from)\b",
+    r"\blove to (?:thank|say|keep|continue|stay|work with)\b",
     r"\bwould (?:\w+ )?recommend\b",
     # "please keep", "please don't change"
     r"\bplease (?:keep|don't|do not|ignore|disregard|note|see)\b",
