@@ -1,0 +1,295 @@
+"""Ingestion: a data folder in, the evidence table and KPI tables out, every row accounted for.
+
+    result = ingest("data/sample")          # parses, validates, redacts, writes the store
+    result.tables["evidence"]               # one row per customer statement, with provenance
+    result.files                            # rows read / accepted / quarantined per file
+    result.quarantine                       # each rejected row: file, locator, reason
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import store
+from ..contract import EVIDENCE_COLUMNS, SEGMENTS, evidence_id, to_quarter
+from ..redact import NameBook, Redactor
+from ..tables import SCHEMAS, columns, empty
+from .context import Context, Settings
+from .csvtables import load_simple, load_tickets
+from .ledger import Ledger
+from .notes import load_note
+from .reading import FileProblem
+from .surveys import load_survey
+from .transcripts import PARSERS, load_manifest, load_transcript
+
+log = logging.getLogger(__name__)
+
+SKIPPED_DIRS = {"answer_key"}
+ROOT_TABLES = ("accounts", "arr", "tickets", "enps")
+
+
+class IngestError(RuntimeError):
+    """Nothing could be ingested, or --strict found quarantined rows."""
+
+
+@dataclass
+class IngestResult:
+    data_dir: Path
+    tables: dict[str, pd.DataFrame]
+    files: pd.DataFrame
+    quarantine: pd.DataFrame
+    seconds: float = 0.0
+    store_path: Path | None = None
+    exported: list[Path] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return int(self.files["rows_read"].sum())
+
+    @property
+    def rows_accepted(self) -> int:
+        return int(self.files["rows_accepted"].sum())
+
+    @property
+    def rows_quarantined(self) -> int:
+        return int(self.files["rows_quarantined"].sum())
+
+    def by_source(self) -> pd.DataFrame:
+        return (
+            self.files.groupby("source")[["rows_read", "rows_accepted", "rows_quarantined"]]
+            .sum()
+            .assign(files=self.files.groupby("source").size())
+            .reset_index()
+        )
+
+
+def classify(rel: str) -> str:
+    """What kind of input a file (path relative to the data folder) is, or 'unknown'."""
+    parts = rel.split("/")
+    name = parts[-1].lower()
+    suffix = Path(name).suffix
+    if len(parts) == 1:
+        if name == "workbench.yml":
+            return "config"
+        for table in ROOT_TABLES:
+            if name.startswith(table) and suffix == ".csv":
+                return table
+        return "unknown"
+    top = parts[0]
+    if top == "surveys" and suffix == ".csv":
+        return "survey"
+    if top == "sessions" and suffix == ".md":
+        return "note"
+    if top == "transcripts":
+        if name == "manifest.csv":
+            return "manifest"
+        if suffix in PARSERS:
+            return "transcript"
+    return "unknown"
+
+
+EXPECTED = (
+    "accounts.csv, arr.csv, tickets.csv, enps.csv at the top; surveys/*.csv; sessions/*.md; "
+    "transcripts/*.vtt|.srt|.txt|.json"
+)
+
+
+def discover(data_dir: Path) -> list[tuple[str, Path]]:
+    found = []
+    for root, dirs, files in os.walk(data_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) == data_dir and d in SKIPPED_DIRS))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            found.append((classify(path.relative_to(data_dir).as_posix()), path))
+    return found
+
+
+ORDER = ["config", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps", "unknown"]
+
+
+def ingest(
+    data_dir: str | os.PathLike,
+    *,
+    strict: bool = False,
+    export_csv: str | os.PathLike | None = None,
+    write: bool = True,
+) -> IngestResult:
+    """Read every input in ``data_dir``; write the store (and CSVs) unless nothing could be read."""
+    started = time.perf_counter()
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise IngestError(f"{data_dir}: no such folder")
+    ledger = Ledger()
+    ctx = Context(data_dir, ledger, Settings.load(data_dir, ledger))
+    for staff in ctx.settings.staff:
+        ctx.known_names.add(staff, "Company staff")
+    files = sorted(discover(data_dir), key=lambda kp: (ORDER.index(kp[0]), kp[1].as_posix()))
+    manifest: dict[str, dict] = {}
+    for kind, path in files:
+        rel = ctx.rel(path)
+        if kind == "config":
+            continue
+        try:
+            if kind == "unknown":
+                ledger.entry(rel, "unknown")
+                raise FileProblem(f"unknown file type '{path.suffix or path.name}' here; expected {EXPECTED}")
+            if kind == "survey":
+                load_survey(path, ctx)
+            elif kind == "note":
+                load_note(path, ctx)
+            elif kind == "manifest":
+                manifest = load_manifest(path, ctx)
+            elif kind == "transcript":
+                load_transcript(path, ctx, manifest)
+            elif kind == "tickets":
+                load_tickets(path, ctx)
+            else:
+                load_simple(path, ctx, kind)
+        except FileProblem as problem:
+            entry = ledger.files[rel]
+            assert entry.rows_read == 0, f"{rel}: a file problem after rows were counted"
+            ledger.reject(rel, problem.locator, problem.reason)
+        log.info("read %s", rel)
+    tables = assemble(ctx)
+    ledger.check()
+    result = IngestResult(data_dir, tables, ledger.files_frame(), _redact_quarantine(ctx))
+    if result.rows_read == 0:
+        raise IngestError(f"{data_dir}: no input files found (expected {EXPECTED})")
+    if result.rows_accepted == 0:
+        raise IngestError(f"{data_dir}: nothing could be ingested; {result.rows_quarantined} rows quarantined")
+    if strict and result.rows_quarantined:
+        raise IngestError(
+            f"--strict: {result.rows_quarantined} rows quarantined (first: "
+            f"{result.quarantine.iloc[0]['source_file']} {result.quarantine.iloc[0]['locator']}: "
+            f"{result.quarantine.iloc[0]['reason']}); store not written"
+        )
+    if write:
+        result.store_path = store.save_tables(
+            data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine}
+        )
+    if export_csv is not None:
+        out = Path(export_csv)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, frame in (("evidence", tables["evidence"]), ("quarantine", result.quarantine)):
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False)
+            result.exported.append(path)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _concat(ctx: Context, name: str) -> pd.DataFrame:
+    pieces = ctx.tables.get(name)
+    if not pieces:
+        return empty(name)
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _segments(frame: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop(columns=[c for c in SEGMENTS if c in frame.columns])
+    lookup = accounts.drop_duplicates("account_id").set_index("account_id")[list(SEGMENTS)]
+    joined = frame.join(lookup, on="account_id") if len(frame) else frame.assign(**{s: None for s in SEGMENTS})
+    return joined
+
+
+def assemble(ctx: Context) -> dict[str, pd.DataFrame]:
+    """Concatenate parsed pieces, apply cross-file checks, redact, add quarters and segments."""
+    ledger = ctx.ledger
+    accounts = _concat(ctx, "accounts")
+    known_accounts = set(accounts["account_id"].dropna())
+    arr = _concat(ctx, "arr")
+    if len(arr) and known_accounts:
+        unknown = ~arr["account_id"].isin(known_accounts)
+        for _, row in arr[unknown].iterrows():
+            ledger.unaccept(row["source_file"], row["locator"], f"unknown account_id '{row['account_id']}' (not in accounts)",
+                            f"{row['account_id']},{row['quarter']},{row['arr']}")
+        arr = arr[~unknown]
+    redactor = Redactor(known=ctx.known_names, phone_region=ctx.settings.phone_region)
+
+    # evidence: redact, then id, quarter and segments
+    if ctx.evidence:
+        ev = pd.concat(ctx.evidence, ignore_index=True)
+        texts = []
+        for text, local in zip(ev["text"], ev["_local"]):
+            book = None
+            if isinstance(local, NameBook):
+                book = local
+            elif isinstance(local, list):
+                book = NameBook()
+                for name, label in local:
+                    book.add(name, label)
+            texts.append(redactor(str(text).strip(), book))
+        ev["text"] = texts
+        ev["date"] = pd.to_datetime(ev["date"]).astype("datetime64[ns]")
+        ev["quarter"] = to_quarter(ev["date"])
+        ev["evidence_id"] = [evidence_id(f, l, t) for f, l, t in zip(ev["source_file"], ev["locator"], ev["text"])]
+        ev = _segments(ev, accounts)
+    else:
+        ev = pd.DataFrame(columns=EVIDENCE_COLUMNS + ["_response_id"])
+    # NPS responses link to their comment's evidence row
+    nps = _concat(ctx, "nps_responses")
+    if len(nps):
+        link = ev.dropna(subset=["_response_id"]).set_index("_response_id")["evidence_id"] if "_response_id" in ev else {}
+        nps["evidence_id"] = nps["response_id"].map(link) if len(link) else None
+        nps["quarter"] = to_quarter(nps["date"])
+        nps = _segments(nps.drop(columns=["_has_comment"]), accounts)
+    evidence = ev.reindex(columns=EVIDENCE_COLUMNS)
+    evidence["score"] = evidence["score"].astype(float)
+
+    tickets = _concat(ctx, "tickets")
+    if len(tickets):
+        tickets["quarter"] = to_quarter(tickets["opened_at"])
+        tickets = _segments(tickets, accounts)
+    sessions = _concat(ctx, "sessions")
+    if len(sessions):
+        sessions["quarter"] = to_quarter(sessions["date"])
+        sessions = _segments(sessions, accounts)
+    actions = _concat(ctx, "action_items")
+    if len(actions):
+        actions["action"] = [redactor(a, b if isinstance(b, NameBook) else None) for a, b in zip(actions["action"], actions["_local"])]
+        actions["quarter"] = to_quarter(actions["session_date"])
+    enps = _concat(ctx, "enps")
+    if len(enps):
+        enps["quarter"] = to_quarter(enps["date"])
+
+    tables = {
+        "accounts": accounts, "arr": arr, "nps_responses": nps, "tickets": tickets, "enps": enps,
+        "sessions": sessions, "action_items": actions, "evidence": evidence,
+    }
+    for name, frame in tables.items():
+        frame = frame.reindex(columns=columns(name)).reset_index(drop=True)
+        if len(frame):
+            frame = SCHEMAS[name].validate(_coerce(frame, name))
+        tables[name] = frame
+    return tables
+
+
+def _coerce(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Give every column the dtype its schema names (object columns stay object)."""
+    schema = SCHEMAS[name]
+    for col, spec in schema.columns.items():
+        dtype = str(spec.dtype)
+        if col not in frame:
+            continue
+        if dtype.startswith("datetime64"):
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        elif dtype in ("int64", "float64", "Int64", "bool"):
+            frame[col] = frame[col].astype(dtype)
+        elif dtype == "str":
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def _redact_quarantine(ctx: Context) -> pd.DataFrame:
+    frame = ctx.ledger.quarantine_frame()
+    if len(frame):
+        redactor = Redactor(known=ctx.known_names, phone_region=ctx.settings.phone_region)
+        frame["raw"] = [redactor(r) for r in frame["raw"]]
+    return frame

@@ -1,0 +1,70 @@
+"""`workbench ingest DATA_DIR`: read a data folder into the store and say what happened."""
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+
+from . import IngestError, IngestResult, ingest
+
+MAX_REASONS = 20
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "ingest",
+        help="read session notes, transcripts, surveys and KPI tables into the store",
+        description="Parse, validate and redact every input in DATA_DIR; bad rows are quarantined with a reason.",
+    )
+    p.add_argument("data_dir", metavar="DATA_DIR")
+    p.add_argument("--strict", action="store_true", help="any quarantined row is an error (store not written)")
+    p.add_argument("--export-csv", metavar="DIR", help="also write evidence.csv and quarantine.csv to DIR")
+    p.add_argument("--brief", action="store_true", help="totals per source only, not per file")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        result = ingest(args.data_dir, strict=args.strict, export_csv=args.export_csv)
+    except IngestError as exc:
+        print(f"workbench ingest: {exc}", file=sys.stderr)
+        return 1
+    print(summary(result, per_file=not args.brief))
+    return 0
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_string(index=False)
+
+
+def summary(result: IngestResult, per_file: bool = True) -> str:
+    lines = [f"Ingested {result.data_dir} in {result.seconds:.1f} s"]
+    files = result.files.rename(columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"})
+    if per_file:
+        lines += ["", "Per file:", _table(files[["source_file", "source", "layout", "read", "accepted", "quarantined"]])]
+    by_source = result.by_source().rename(
+        columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"}
+    )
+    lines += ["", "Per source:", _table(by_source[["source", "files", "read", "accepted", "quarantined"]])]
+    t = result.tables
+    lines += [
+        "",
+        "Tables: " + ", ".join(f"{name} {len(frame):,}" for name, frame in t.items()),
+    ]
+    q = result.quarantine
+    if len(q):
+        lines += ["", f"Quarantined rows ({len(q)}):"]
+        for _, row in q.head(MAX_REASONS).iterrows():
+            lines.append(f"  {row['source_file']} {row['locator']}: {row['reason']}")
+        if len(q) > MAX_REASONS:
+            lines.append(f"  ... and {len(q) - MAX_REASONS} more (see quarantine.csv with --export-csv)")
+    lines += [
+        "",
+        f"Reconciled: {result.rows_read:,} rows read = {result.rows_accepted:,} accepted"
+        f" + {result.rows_quarantined:,} quarantined",
+    ]
+    if result.store_path:
+        lines.append(f"Store: {result.store_path}")
+    for path in result.exported:
+        lines.append(f"Wrote {path}")
+    return "\n".join(lines)

@@ -1,0 +1,106 @@
+"""Vectorised parsing and validation of tabular fields, with a human reason per bad row."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+DATE_FORMATS = {
+    "ymd": ["%Y/%m/%d", "%Y.%m.%d"],
+    "mdy": ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y"],
+    "dmy": ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y"],
+}
+ALWAYS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y"]
+TRUE = {"true", "yes", "y", "1", "t"}
+FALSE = {"false", "no", "n", "0", "f", ""}
+
+
+def parse_dates(values: pd.Series, order: str = "ymd") -> pd.Series:
+    """Dates (midnight) from strings in ISO, and the given order's, formats; NaT when unparseable."""
+    s = values.fillna("").astype(str).str.strip()
+    out = pd.to_datetime(s.where(s != ""), format="ISO8601", errors="coerce", utc=True)
+    out = out.dt.tz_localize(None)
+    for fmt in DATE_FORMATS.get(order, []) + ALWAYS:
+        todo = out.isna() & (s != "")
+        if not todo.any():
+            break
+        out.loc[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    return out.dt.normalize().astype("datetime64[ns]")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table: how to parse it and what makes a value bad."""
+
+    name: str
+    kind: str = "str"  # str | date | int | float | bool
+    required: bool = False
+    lo: float | None = None
+    hi: float | None = None
+
+
+def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd") -> tuple[pd.DataFrame, pd.Series]:
+    """Parse ``frame``'s string columns by ``fields``.
+
+    Returns the parsed frame and, per row, the first reason it is bad (None when good).
+    """
+    parsed = pd.DataFrame(index=frame.index)
+    reasons = pd.Series(None, index=frame.index, dtype="object")
+
+    def flag(mask: pd.Series, messages: pd.Series | str) -> None:
+        mask = mask & reasons.isna()
+        if mask.any():
+            reasons.loc[mask] = messages[mask] if isinstance(messages, pd.Series) else messages
+
+    for f in fields:
+        raw = frame[f.name].fillna("").astype(str).str.strip() if f.name in frame else pd.Series("", index=frame.index)
+        empty = raw == ""
+        if f.required:
+            flag(empty, f"missing {f.name}")
+        shown = "'" + raw.str.slice(0, 40) + "'"
+        if f.kind == "str":
+            parsed[f.name] = raw.where(~empty, None)
+        elif f.kind == "date":
+            values = parse_dates(raw, date_order)
+            flag(~empty & values.isna(), f"{f.name} " + shown + " is not a date")
+            parsed[f.name] = values
+        elif f.kind in ("int", "float"):
+            values = pd.to_numeric(raw.str.replace(",", "", regex=False).where(~empty), errors="coerce")
+            flag(~empty & values.isna(), f"{f.name} " + shown + " is not a number")
+            if f.kind == "int":
+                frac = values.notna() & (values != np.round(values))
+                flag(frac, f"{f.name} " + shown + " is not a whole number")
+            if f.lo is not None or f.hi is not None:
+                lo = -np.inf if f.lo is None else f.lo
+                hi = np.inf if f.hi is None else f.hi
+                if f.hi is None:
+                    bounds = f"must be ≥ {f.lo:g}"
+                elif f.lo is None:
+                    bounds = f"must be ≤ {f.hi:g}"
+                else:
+                    bounds = f"out of range {f.lo:g}–{f.hi:g}"
+                out = values.notna() & ((values < lo) | (values > hi))
+                flag(out, f"{f.name} " + shown + f" {bounds}")
+            parsed[f.name] = values.round().astype("Int64") if f.kind == "int" else values.astype(float)
+        elif f.kind == "bool":
+            low = raw.str.lower()
+            bad = ~low.isin(TRUE | FALSE)
+            flag(bad, f"{f.name} " + shown + " is not true/false")
+            parsed[f.name] = low.isin(TRUE)
+        else:  # pragma: no cover - programming error
+            raise ValueError(f"unknown field kind {f.kind}")
+    return parsed, reasons
+
+
+def first_seen_duplicates(keys: pd.Series, locations: pd.Series, seen: dict[str, str]) -> pd.Series:
+    """Reason for each key already seen (earlier in this file or in ``seen``); updates ``seen``."""
+    reasons = pd.Series(None, index=keys.index, dtype="object")
+    for idx, key, where in zip(keys.index, keys, locations):
+        if key is None or (isinstance(key, float) and np.isnan(key)):
+            continue
+        if key in seen:
+            reasons.at[idx] = f"duplicate id '{key}' (first at {seen[key]})"
+        else:
+            seen[key] = where
+    return reasons

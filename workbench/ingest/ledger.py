@@ -1,0 +1,74 @@
+"""Bookkeeping for one ingest run: every row read is either accepted or quarantined, with a reason."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..tables import INGEST_FILES_COLUMNS, QUARANTINE_COLUMNS
+
+RAW_LIMIT = 300
+
+
+@dataclass
+class FileEntry:
+    source_file: str
+    source: str
+    layout: str = ""
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class Ledger:
+    """Counts per file and the quarantine list. ``check()`` proves rows read = accepted + quarantined."""
+
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    quarantine: list[dict] = field(default_factory=list)
+
+    def entry(self, source_file: str, source: str, layout: str = "") -> FileEntry:
+        if source_file not in self.files:
+            self.files[source_file] = FileEntry(source_file, source, layout)
+        elif layout:
+            self.files[source_file].layout = layout
+        return self.files[source_file]
+
+    def accept(self, source_file: str, n: int = 1) -> None:
+        e = self.files[source_file]
+        e.rows_read += n
+        e.rows_accepted += n
+
+    def reject(self, source_file: str, locator: str, reason: str, raw: str = "") -> None:
+        e = self.files[source_file]
+        e.rows_read += 1
+        e.rows_quarantined += 1
+        self.quarantine.append(
+            {"source_file": source_file, "locator": locator, "reason": reason, "raw": (raw or "")[:RAW_LIMIT]}
+        )
+
+    def unaccept(self, source_file: str, locator: str, reason: str, raw: str = "") -> None:
+        """Move a row counted as accepted to quarantine (a check that needs the whole data set)."""
+        e = self.files[source_file]
+        e.rows_accepted -= 1
+        e.rows_read -= 1
+        self.reject(source_file, locator, reason, raw)
+
+    def check(self) -> None:
+        for e in self.files.values():
+            if e.rows_read != e.rows_accepted + e.rows_quarantined:
+                raise AssertionError(
+                    f"{e.source_file}: rows read {e.rows_read} != accepted {e.rows_accepted}"
+                    f" + quarantined {e.rows_quarantined}"
+                )
+
+    def files_frame(self) -> pd.DataFrame:
+        rows = [vars(e) for e in sorted(self.files.values(), key=lambda e: e.source_file)]
+        return pd.DataFrame(rows, columns=INGEST_FILES_COLUMNS)
+
+    def quarantine_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.quarantine, columns=QUARANTINE_COLUMNS)
+
+    def reason_counts(self) -> Counter:
+        return Counter(q["reason"].split(":")[0] for q in self.quarantine)

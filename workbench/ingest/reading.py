@@ -1,0 +1,96 @@
+"""Turning files into text and records, with a clear reason when that is impossible."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = ",;\t"
+
+
+class FileProblem(Exception):
+    """The whole file cannot be read; the message is the reason shown to the user."""
+
+    def __init__(self, reason: str, locator: str = "file"):
+        super().__init__(reason)
+        self.reason = reason
+        self.locator = locator
+
+
+@dataclass
+class TextFile:
+    text: str
+    encoding: str
+
+
+def read_text(path: Path) -> TextFile:
+    """Decode a text file: UTF-8 (with or without BOM), else cp1252; reject binary and empty files."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileProblem("empty file")
+    if b"\x00" in data[:8192]:
+        raise FileProblem("binary file (contains NUL bytes), not text")
+    try:
+        return TextFile(data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    guess = from_bytes(data[:65536], cp_isolation=["cp1252", "latin_1", "utf_16"]).best()
+    if guess is not None and guess.encoding in ("cp1252", "windows_1252"):
+        try:
+            return TextFile(data.decode("cp1252"), "cp1252")
+        except UnicodeDecodeError:
+            pass
+    line = data[: utf8_error.start].count(b"\n") + 1
+    raise FileProblem(
+        f"undecodable bytes: not UTF-8 (byte 0x{data[utf8_error.start]:02x} at line {line}) and not cp1252",
+        locator=f"line {line}",
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text, among , ; and tab: the one that splits the header consistently."""
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        return max(DELIMITERS, key=header.count)
+
+
+@dataclass
+class CsvRecords:
+    """A CSV file's records; ``rows[i]`` sits on spreadsheet row ``row_numbers[i]``."""
+
+    header: list[str]
+    extra_header_rows: list[list[str]]
+    rows: list[list[str]]
+    row_numbers: list[int]
+    delimiter: str
+
+
+def read_csv_records(text: str, header_rows: int = 1, delimiter: str | None = None) -> CsvRecords:
+    """Parse CSV text into records. Row numbers count records as a spreadsheet shows them."""
+    delimiter = delimiter or sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise FileProblem(f"malformed CSV near line {reader.line_num}: {exc}", f"line {reader.line_num}") from exc
+    numbered = [(i + 1, r) for i, r in enumerate(records)]
+    numbered = [(n, r) for n, r in numbered if any(cell.strip() for cell in r)]  # blank lines are not rows
+    if len(numbered) < header_rows:
+        raise FileProblem("no header row")
+    header = [h.strip() for h in numbered[0][1]]
+    extra = [r for _, r in numbered[1:header_rows]]
+    body = numbered[header_rows:]
+    return CsvRecords(
+        header=header,
+        extra_header_rows=extra,
+        rows=[r for _, r in body],
+        row_numbers=[n for n, _ in body],
+        delimiter=delimiter,
+    )

@@ -1,0 +1,205 @@
+"""PII redaction, applied to every piece of customer text before anything is stored.
+
+What is replaced, and by what:
+- e-mail addresses                         -> [EMAIL]
+- payment card numbers (13-19 digits, Luhn) -> [CARD]
+- values after "order id", "username", ... -> [ID]
+- phone numbers (libphonenumber matcher)   -> [PHONE]
+- other runs of 7+ digits (order numbers)  -> [ID]
+- street addresses ("6821 1st Ave, ...")   -> [ADDRESS]
+- names of known people                    -> their role label, e.g. [Sponsor], [Customer]
+
+Names are "known" when the data names them: session front matter, transcript speakers and
+participant lists, survey respondents, company staff in workbench.yml. A full name is replaced
+wherever it appears; a single first or last name is replaced when capitalised and not a common
+English word (so "Will" at the start of a question survives, "Crystal" as a salutation does not).
+The local part of an e-mail address found in a text is also treated as an identifier in that text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import phonenumbers
+
+EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+LABELLED_ID_RE = re.compile(
+    r"\b(order\s*(?:id|number|no\.?|#)|user\s*name|username|account\s*(?:number|no\.?)|member\s*id|"
+    r"customer\s*id|ssn|social security(?: number)?|iban|passport(?: number)?)(\s*[:#]?\s*)([A-Za-z0-9-]{3,})",
+    re.IGNORECASE,
+)
+LONG_DIGITS_RE = re.compile(r"(?<![\d-])\d{7,}(?![\d-])")
+STREET_TYPES = (
+    "street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|"
+    "parkway|pkwy|circle|cir|highway|hwy|square|sq|strasse|straße|calle|rue"
+)
+ADDRESS_RE = re.compile(
+    rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9.'-]+\s+){{0,4}}(?:{STREET_TYPES})\b\.?"
+    r"(?:(?:\s*,\s*|\s+)(?:(?:apt|suite|unit|#)\s*[\w-]+))?"
+    r"(?:\s*,?\s+[A-Za-z .'-]{2,30},\s*[A-Za-z]{2}\s+\d{5}(?:-\d{4})?)?",
+    re.IGNORECASE,
+)
+ZIP_STATE_RE = re.compile(r"\b[A-Za-z]{2}\s+\d{5}(?:-\d{4})?\b")
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+PHONE_HINT_RE = re.compile(r"(?:\d\D{0,3}){7,}")
+
+#: words never treated as a name on their own
+FUNCTION_WORDS = frozenset(
+    """a i an the and or but if of to in on at by for with from as is it be are was were will may can
+    not no yes do does did has have had he she they we you me my our your this that these those""".split()
+)
+
+#: first/last names that are also everyday words: redacted alone only for the people of the text
+#: at hand, else only as part of a full name
+COMMON_WORDS = frozenset(
+    """mark bill pat sue rose june april may summer joy faith hope grace dawn ray dean chase hunter
+    page rich frank earl guy jack gene art max sky river storm lane drew wade miles bob bud
+    crystal ruby amber jade iris lily ivy violet penny sunny honey angel cash king hill wood
+    young brown white green black gray grey long short little small north south east west
+    ok hi hey thanks team support product sales manager admin customer user agent""".split()
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total, parity = 0, len(digits) % 2
+    for i, ch in enumerate(digits):
+        d = int(ch)
+        if i % 2 == parity:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+@dataclass
+class NameBook:
+    """People whose names must not be stored, each with the role label that replaces them."""
+
+    full: dict[tuple[str, ...], str] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)
+    #: parts that are also everyday words ("Crystal", "Hope"): redacted only for the people of the
+    #: text at hand (the ``local`` book), never as a name from elsewhere in the data
+    common_parts: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str | None, label: str) -> None:
+        if not name or not isinstance(name, str):
+            return
+        words = tuple(_norm(w) for w in WORD_RE.findall(name))
+        if not words:
+            return
+        if len(words) >= 2:
+            self.full.setdefault(words, label)
+        for w in words:
+            if len(w) < 3 or w in FUNCTION_WORDS:
+                continue
+            (self.common_parts if w in COMMON_WORDS else self.parts).setdefault(w, label)
+
+    def update(self, names: Mapping[str, str]) -> "NameBook":
+        for name, label in names.items():
+            self.add(name, label)
+        return self
+
+    def merged(self, other: "NameBook | None") -> "NameBook":
+        if other is None:
+            return self
+        book = NameBook(dict(other.full), dict(other.parts), dict(other.common_parts))
+        book.full.update(self.full)
+        book.parts.update(self.parts)
+        book.common_parts.update(self.common_parts)
+        return book
+
+    def __bool__(self) -> bool:
+        return bool(self.full or self.parts)
+
+
+def _sub_luhn(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return "[CARD]" if 13 <= len(digits) <= 19 and luhn_ok(digits) else match.group(0)
+
+
+def _redact_phones(text: str, region: str) -> str:
+    if not PHONE_HINT_RE.search(text):
+        return text
+    spans = [
+        (m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
+    ]
+    for start, end in reversed(spans):
+        text = text[:start] + "[PHONE]" + text[end:]
+    return text
+
+
+def _redact_names(text: str, local: NameBook | None, known: NameBook | None) -> str:
+    """Replace known full names anywhere, and known single names when capitalised."""
+    books = [b for b in (local, known) if b]
+    if not books:
+        return text
+    words = list(WORD_RE.finditer(text))
+    if not words:
+        return text
+    normed = [_norm(m.group(0)) for m in words]
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        hit = None
+        for size in (3, 2):
+            if i + size <= len(words):
+                key = tuple(normed[i : i + size])
+                for book in books:
+                    if key in book.full:
+                        hit = (size, book.full[key])
+                        break
+            if hit:
+                break
+        if hit is None and local and words[i].group(0)[:1].isupper():
+            label = local.parts.get(normed[i]) or local.common_parts.get(normed[i])
+            if label:
+                hit = (1, label)
+        if hit is None and known and normed[i] in known.parts and words[i].group(0)[:1].isupper() and i > 0:
+            # a known name mid-sentence and capitalised: a proper noun, not a sentence-initial word
+            hit = (1, known.parts[normed[i]])
+        if hit:
+            size, label = hit
+            spans.append((words[i].start(), words[i + size - 1].end(), label))
+            i += size
+        else:
+            i += 1
+    for start, end, label in reversed(spans):
+        text = text[:start] + f"[{label}]" + text[end:]
+    # "[Sponsor] [Sponsor]" from a first and a last name found separately reads as one person
+    return re.sub(r"(\[[^\]]+\])(\s+\1)+", r"\1", text)
+
+
+@dataclass
+class Redactor:
+    """Redacts one text at a time. ``known`` names apply everywhere; ``local`` ones per call."""
+
+    known: NameBook | None = None
+    phone_region: str = "US"
+
+    def __call__(self, text: str | None, local: NameBook | None = None) -> str | None:
+        return self.redact(text, local)
+
+    def redact(self, text: str | None, local: NameBook | None = None) -> str | None:
+        if text is None or not isinstance(text, str) or not text:
+            return text
+        identifiers = {m.group(1) for m in EMAIL_RE.finditer(text) if len(m.group(1)) >= 4}
+        text = EMAIL_RE.sub("[EMAIL]", text)
+        text = CARD_RE.sub(_sub_luhn, text)
+        text = LABELLED_ID_RE.sub(lambda m: m.group(1) + m.group(2) + "[ID]", text)
+        text = _redact_phones(text, self.phone_region)
+        text = LONG_DIGITS_RE.sub("[ID]", text)
+        text = ADDRESS_RE.sub("[ADDRESS]", text)
+        for ident in identifiers:
+            text = re.sub(rf"(?<![\w.]){re.escape(ident)}(?![\w])", "[ID]", text, flags=re.IGNORECASE)
+        return _redact_names(text, local, self.known)
+
+    def redact_many(self, texts: Iterable[str | None], local: NameBook | None = None) -> list[str | None]:
+        return [self.redact(t, local) for t in texts]
