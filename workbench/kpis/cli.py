@@ -1,0 +1,95 @@
+"""`workbench kpis DATA_DIR`: the KPIs per quarter and segment as a table, JSON or CSV."""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from ..cli import UsageError
+from ..store import StoreError
+from .compute import ALL, compute_kpis
+from .definitions import DEFAULT_SURVEY_MIN_N, SEGMENTS
+from .inputs import KpiInputError, load_kpi_tables
+
+FORMATS = ("table", "json", "csv")
+TABLE_COLUMNS = ["quarter", "segment", "segment_value", "kpi", "value", "unit", "n", "status",
+                 "moe", "change", "significant"]
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "kpis",
+        help="CX KPIs per quarter and segment",
+        description="Compute the CX KPIs (see docs/kpis.md) from an ingested data folder, one row "
+                    "per quarter, segment value and KPI.",
+    )
+    parser.add_argument("data_dir", metavar="DATA_DIR", help="an ingested data folder")
+    parser.add_argument("--quarter", action="append", metavar="QUARTER",
+                        help="a quarter such as 2026Q3 (repeatable); default every quarter in the data")
+    parser.add_argument("--by", action="append", metavar="SEGMENT",
+                        help=f"cut by {', '.join((ALL, *SEGMENTS))} (repeatable); default {ALL} (no cut)")
+    parser.add_argument("--format", default="table", metavar="FORMAT",
+                        help=f"{', '.join(FORMATS)} (default table)")
+    parser.add_argument("--out", metavar="FILE", help="write to this file instead of standard output")
+    parser.add_argument("--min-n", type=int, default=DEFAULT_SURVEY_MIN_N, metavar="N",
+                        help=f"minimum n for survey KPIs (NPS, eNPS, CSAT, CES); default {DEFAULT_SURVEY_MIN_N}")
+    parser.add_argument("--as-of", metavar="DATE",
+                        help="date action items are overdue against; default each quarter's last day")
+    parser.set_defaults(func=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format not in FORMATS:
+        raise UsageError(f"unknown format '{args.format}'; choose from: {', '.join(FORMATS)}")
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = pd.Timestamp(args.as_of)
+        except ValueError:
+            raise UsageError(f"--as-of: not a date: '{args.as_of}' (use YYYY-MM-DD)") from None
+    try:
+        tables = load_kpi_tables(args.data_dir)
+        frame = compute_kpis(tables, quarters=args.quarter, by=args.by, min_n=args.min_n, as_of=as_of)
+    except (KpiInputError, StoreError) as exc:
+        raise UsageError(str(exc)) from exc
+    text = render(frame, args.format)
+    if args.out:
+        path = Path(args.out)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {len(frame)} KPI rows to {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    if fmt == "json":
+        return frame.to_json(orient="records", indent=2, force_ascii=False) + "\n"
+    if fmt == "csv":
+        return frame.to_csv(index=False)
+    return _table(frame)
+
+
+def _number(x) -> str:
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if isinstance(x, float):
+        return f"{x:.3f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    shown = frame[TABLE_COLUMNS].astype(object).map(_number)
+    lines = [shown.to_string(index=False) if len(shown) else "(no KPI rows: the data has no dated rows)"]
+    counts = frame.attrs.get("quarantined")
+    if counts is None:
+        lines.append("Quarantined at ingest: unknown (the store has no ingest_files table).")
+    else:
+        lines.append("Quarantined at ingest (all quarters): "
+                     + ", ".join(f"{source} {count}" for source, count in counts.items()) + ".")
+    return "\n".join(lines) + "\n"

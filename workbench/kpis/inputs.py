@@ -1,0 +1,196 @@
+"""The tables the KPIs read: column checks, a normalised copy, quarters, segments, quarantine."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Mapping
+
+import pandas as pd
+
+from .. import store
+from .. import tables as T
+from ..contract import to_quarter
+from .definitions import TABLE_SOURCES, input_columns
+
+log = logging.getLogger(__name__)
+
+KPI_TABLES: tuple[str, ...] = tuple(TABLE_SOURCES)
+AUDIT_TABLES: tuple[str, ...] = ("ingest_files", "quarantine")
+UNKNOWN = "(unknown)"
+
+#: the date that places each row of an event table in a quarter
+EVENT_DATES = {
+    "nps_responses": "date",
+    "tickets": "opened_at",
+    "enps": "date",
+    "sessions": "date",
+    "action_items": "session_date",
+}
+#: score columns and their allowed range; anything outside should have been quarantined
+SCORE_RANGES = {
+    ("nps_responses", "score"): (0, 10),
+    ("enps", "score"): (0, 10),
+    ("tickets", "csat"): (1, 5),
+    ("tickets", "ces"): (1, 7),
+    ("arr", "arr"): (0, None),
+}
+_TRUE = {"true", "t", "yes", "y", "1", "1.0"}
+_FALSE = {"false", "f", "no", "n", "0", "0.0", ""}
+
+
+class KpiInputError(ValueError):
+    """Input that no KPI can honestly be computed from, or an unknown quarter or segment."""
+
+
+def load_kpi_tables(data_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
+    """The KPI tables (and ``ingest_files``/``quarantine`` when present) from a data folder's store.
+
+    A KPI table missing from the store is left out (its KPIs report insufficient data) with a
+    warning; a table lacking a column a KPI needs raises ``MissingColumnError``.
+    """
+    if not store.store_path(data_dir).exists():
+        raise store.StoreError(f"{data_dir}: no ingested data (run `workbench ingest {data_dir}` first)")
+    present = set(store.table_names(data_dir))
+    needed = input_columns()
+    loaded: dict[str, pd.DataFrame] = {}
+    for name in KPI_TABLES:
+        if name in present:
+            loaded[name] = store.load_table(data_dir, name, columns=needed[name])
+        else:
+            log.warning("%s: the store has no table '%s'; its KPIs will show insufficient data", data_dir, name)
+    for name in AUDIT_TABLES:
+        if name in present:
+            loaded[name] = store.load_table(data_dir, name)
+    return loaded
+
+
+def prepare_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Checked, normalised copies of the KPI tables (the caller's frames are never modified).
+
+    Missing tables become empty ones. Each event table gains ``_quarter`` from its event date.
+    """
+    needed = input_columns()
+    prepared: dict[str, pd.DataFrame] = {}
+    for name in KPI_TABLES:
+        frame = tables.get(name)
+        if frame is None:
+            frame = pd.DataFrame({c: pd.Series(dtype="object") for c in T.columns(name)})
+        store.require_columns(frame, name, needed[name])
+        prepared[name] = _normalise(name, frame.copy())
+    for name in AUDIT_TABLES:
+        if tables.get(name) is not None:
+            prepared[name] = tables[name].copy()
+    return prepared
+
+
+def _dates(series: pd.Series, day: bool = True) -> pd.Series:
+    dates = pd.to_datetime(series, errors="coerce")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.dt.normalize() if day else dates
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Strings with blanks as missing."""
+    text = series.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _flags(series: pd.Series, table: str, column: str) -> pd.Series:
+    if pd.api.types.is_bool_dtype(series):
+        return series.fillna(False).astype(bool)
+    words = series.astype("string").str.strip().str.lower().fillna("")
+    unknown = ~words.isin(_TRUE | _FALSE)
+    if unknown.any():
+        raise KpiInputError(f"table '{table}' column '{column}': not true/false: {words[unknown].iloc[0]!r}")
+    return words.isin(_TRUE)
+
+
+def _numbers(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad_text = values.isna() & frame[column].notna() & (frame[column].astype("string").str.strip() != "")
+    if bad_text.any():
+        raise KpiInputError(f"table '{table}' column '{column}': not a number: {frame[column][bad_text].iloc[0]!r}")
+    low, high = SCORE_RANGES.get((table, column), (None, None))
+    outside = pd.Series(False, index=values.index)
+    if low is not None:
+        outside |= values < low
+    if high is not None:
+        outside |= values > high
+    if outside.any():
+        span = f"{low}–{high}" if high is not None else f"≥ {low}"
+        raise KpiInputError(
+            f"table '{table}' column '{column}': {int(outside.sum())} value(s) outside {span} "
+            f"(e.g. {values[outside].iloc[0]:g}); ingestion should have quarantined them"
+        )
+    return values.astype(float)
+
+
+def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    for column in ("account_id", "referred_by", "owner", "owner_team", "persona", "status", "quarter"):
+        if column in frame.columns:
+            frame[column] = _text(frame[column])
+    if name == "accounts":
+        for column in ("start_date", "end_date", "first_value_date"):
+            if column in frame.columns:
+                frame[column] = _dates(frame[column])
+    if name == "action_items":
+        for column in ("due_date", "closed_date"):
+            if column in frame.columns:
+                frame[column] = _dates(frame[column])
+        frame["status"] = frame["status"].str.lower()
+    for table, column in SCORE_RANGES:
+        if table == name:
+            frame[column] = _numbers(frame, name, column)
+    for column in ("contacts", "company_attendees", "duration_minutes"):
+        if column in frame.columns:
+            frame[column] = _numbers(frame, name, column)
+    if "escalated" in frame.columns:
+        frame["escalated"] = _flags(frame["escalated"], name, "escalated")
+    if name in EVENT_DATES:
+        column = EVENT_DATES[name]
+        frame[column] = _dates(frame[column], day=name != "tickets")
+        frame["_quarter"] = to_quarter(frame[column]) if len(frame) else pd.Series(dtype="object")
+    return frame
+
+
+def data_quarters(data: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Every quarter from the earliest to the latest one the data has dated rows in."""
+    seen: set[str] = set()
+    for name in EVENT_DATES:
+        seen.update(data[name]["_quarter"].dropna())
+    seen.update(data["arr"]["quarter"].dropna())
+    if not seen:
+        accounts = data["accounts"]
+        for column in ("start_date", "end_date"):
+            seen.update(to_quarter(accounts[column].dropna()).dropna())
+    if not seen:
+        return []
+    periods = [pd.Period(q, freq="Q") for q in seen]
+    return [str(p) for p in pd.period_range(min(periods), max(periods), freq="Q")]
+
+
+def segment_values(frame: pd.DataFrame, table: str, segment: str, accounts: pd.DataFrame) -> pd.Series:
+    """Each row's value of a segment: its own column, else its account's; ``(unknown)`` if none."""
+    if segment in frame.columns:
+        values = _text(frame[segment])
+    elif "account_id" in frame.columns and segment != "persona":
+        store.require_columns(accounts, "accounts", [segment])
+        lookup = _text(accounts[segment]).groupby(accounts["account_id"]).first()
+        values = frame["account_id"].map(lookup)
+    else:
+        store.require_columns(frame, table, [segment])
+        raise AssertionError("unreachable")  # pragma: no cover
+    return values.fillna(UNKNOWN).astype(object)
+
+
+def quarantine_counts(data: Mapping[str, pd.DataFrame]) -> dict[str, int] | None:
+    """Rows quarantined at ingest per source (``ingest_files``), or None when that table is absent."""
+    files = data.get("ingest_files")
+    if files is None:
+        return None
+    store.require_columns(files, "ingest_files", ["source", "rows_quarantined"])
+    counts = pd.to_numeric(files["rows_quarantined"], errors="coerce").fillna(0)
+    totals = counts.groupby(files["source"].astype(str)).sum()
+    return {source: int(totals.get(source, 0)) for source in dict.fromkeys(TABLE_SOURCES.values())}

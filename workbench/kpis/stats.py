@@ -1,0 +1,103 @@
+"""The few statistics the KPIs need: NPS from scores, shares, means, and the change test."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .definitions import Z_95
+
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One computed figure before reporting rules apply.
+
+    ``variance`` is the per-observation variance in the KPI's unit (for the margin of error and
+    the change test), NaN when the KPI has none; ``detail`` is a short human note.
+    """
+
+    value: float
+    n: int
+    variance: float = NAN
+    detail: str | None = None
+
+    @property
+    def moe(self) -> float:
+        """Half-width of the 95 % interval: 1.96 × sqrt(variance / n)."""
+        if self.n <= 0 or not math.isfinite(self.variance):
+            return NAN
+        return Z_95 * math.sqrt(self.variance / self.n)
+
+
+def nps_from_counts(promoters: int, passives: int, detractors: int) -> Figure:
+    """NPS = 100 × (pP − pD), with variance 100² × (pP + pD − (pP − pD)²) per response."""
+    n = int(promoters) + int(passives) + int(detractors)
+    if n == 0:
+        return Figure(NAN, 0)
+    p_promoter, p_detractor = promoters / n, detractors / n
+    difference = p_promoter - p_detractor
+    variance = max(0.0, p_promoter + p_detractor - difference ** 2) * 100.0 ** 2
+    return Figure(100.0 * difference, n, variance)
+
+
+def nps_figure(scores: pd.Series) -> Figure:
+    """NPS of 0–10 scores: promoters 9–10, passives 7–8, detractors 0–6 (missing scores ignored)."""
+    scores = pd.to_numeric(pd.Series(scores), errors="coerce").dropna()
+    promoters = int((scores >= 9).sum())
+    detractors = int((scores <= 6).sum())
+    return nps_from_counts(promoters, len(scores) - promoters - detractors, detractors)
+
+
+def share_figure(hits: int, n: int) -> Figure:
+    """A share hits / n, with the binomial variance p (1 − p)."""
+    n = int(n)
+    if n == 0:
+        return Figure(NAN, 0)
+    p = hits / n
+    return Figure(p, n, p * (1.0 - p))
+
+
+def mean_figure(values: pd.Series) -> Figure:
+    """Mean of the values, with the sample variance (ddof 1; NaN for a single value)."""
+    values = pd.to_numeric(pd.Series(values), errors="coerce").dropna().astype(float)
+    n = len(values)
+    if n == 0:
+        return Figure(NAN, 0)
+    variance = float(values.var(ddof=1)) if n > 1 else NAN
+    return Figure(float(values.mean()), n, variance)
+
+
+def median_figure(values: pd.Series, detail: str | None = None) -> Figure:
+    values = pd.to_numeric(pd.Series(values), errors="coerce").dropna().astype(float)
+    value = float(np.median(values)) if len(values) else NAN
+    return Figure(value, len(values), detail=detail)
+
+
+def ratio_figure(numerator: float, denominator: float, n: int, detail: str | None = None) -> Figure:
+    """numerator / denominator; NaN when the denominator is 0."""
+    value = float(numerator) / float(denominator) if denominator else NAN
+    return Figure(value, int(n), detail=detail)
+
+
+def change_test(current: Figure, previous: Figure) -> tuple[float, bool]:
+    """Two-sample z on current − previous with each side's variance / n; significant if |z| > 1.96.
+
+    With no spread on either side the difference is certain: z is ±inf when the values differ
+    (significant) and NaN when they are equal (not significant).
+    """
+    if current.n <= 0 or previous.n <= 0:
+        return NAN, False
+    standard_error_sq = current.variance / current.n + previous.variance / previous.n
+    if not math.isfinite(standard_error_sq):
+        return NAN, False
+    difference = current.value - previous.value
+    if standard_error_sq <= 0:
+        if difference == 0:
+            return NAN, False
+        return math.copysign(math.inf, difference), True
+    z = difference / math.sqrt(standard_error_sq)
+    return z, bool(abs(z) > Z_95)
