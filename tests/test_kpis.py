@@ -365,6 +365,17 @@ def test_unknown_quarter_segment_and_kpi_name_the_valid_values():
         compute_kpis(tables, by="country")
     with pytest.raises(KpiInputError, match=r"'nope'"):
         compute_kpis(tables, min_n={"nope": 3})
+    with pytest.raises(KpiInputError, match=r"'nps_score'.*nps, enps"):
+        compute_kpis(tables, kpis=["nps_score"])
+
+
+def test_only_the_chosen_kpis_columns_are_required():
+    accounts = accounts_frame(BOUNDARY_ACCOUNTS)[["account_id", "start_date", "end_date"]]
+    out = compute_kpis({"accounts": accounts}, quarters=Q3, kpis=["retention", "churn"], min_n=MIN_1)
+    assert list(out["kpi"]) == ["retention", "churn"]
+    assert one(out, "retention")["value"] == pytest.approx(3 / 5)
+    with pytest.raises(store.MissingColumnError, match=r"table 'accounts' has no column 'referred_by'"):
+        compute_kpis({"accounts": accounts}, kpis=["referral_rate"])
 
 
 def test_missing_column_names_table_and_column(tmp_path):

@@ -60,11 +60,11 @@ def compute_kpis(
     Raises ``MissingColumnError`` when a table lacks a column, ``KpiInputError`` for an unknown
     quarter, segment or KPI, or for impossible values that should have been quarantined.
     """
-    data = prepare_tables(tables)
+    chosen = [BY_ID[k] for k in resolve_kpis(kpis)]
+    data = prepare_tables(tables, [d.id for d in chosen])
     chosen_quarters = resolve_quarters(quarters, data_quarters(data))
     cuts = resolve_segments(by)
     minimums = resolve_min_n(min_n)
-    chosen = [BY_ID[k] for k in resolve_kpis(kpis)]
     quarantined = quarantine_counts(data)
     rows: list[dict] = []
     for segment in cuts:
@@ -193,7 +193,7 @@ def resolve_kpis(kpis) -> list[str]:
 def overdue_action_items(tables: Mapping[str, pd.DataFrame], quarter: str, as_of=None) -> pd.DataFrame:
     """The open action items from sessions in a quarter that are past due on the as-of date
     (default the quarter's last day), with owners and days overdue, most overdue first."""
-    data = prepare_tables(tables)
+    data = prepare_tables(tables, ["action_items_overdue"])
     window = Window.of(resolve_quarters(quarter, data_quarters(data))[0], as_of)
     items = in_quarter(data["action_items"], window)
     late = items[sessions.overdue(items, window.as_of)].copy()

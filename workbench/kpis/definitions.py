@@ -11,6 +11,7 @@ Regenerate the page with ``python -m workbench.kpis.definitions > docs/kpis.md``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 #: the default minimum n for survey figures (NPS, eNPS, CSAT, CES); a setting of `compute_kpis`
 DEFAULT_SURVEY_MIN_N = 30
@@ -281,10 +282,10 @@ KPI_IDS: tuple[str, ...] = tuple(BY_ID)
 SURVEY_KPIS: tuple[str, ...] = tuple(d.id for d in DEFINITIONS if d.survey)
 
 
-def input_columns() -> dict[str, list[str]]:
-    """For each table, every column some KPI reads (segment columns aside)."""
+def input_columns(kpis: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """For each table, every column these KPIs (default all) read, segment columns aside."""
     needed: dict[str, list[str]] = {t: [] for t in TABLE_SOURCES}
-    for d in DEFINITIONS:
+    for d in DEFINITIONS if kpis is None else [BY_ID[k] for k in kpis]:
         for table, cols in d.inputs.items():
             needed[table].extend(c for c in cols if c not in needed[table])
     return needed

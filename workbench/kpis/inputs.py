@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -64,12 +64,13 @@ def load_kpi_tables(data_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
     return loaded
 
 
-def prepare_tables(tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def prepare_tables(tables: Mapping[str, pd.DataFrame], kpis: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """Checked, normalised copies of the KPI tables (the caller's frames are never modified).
 
-    Missing tables become empty ones. Each event table gains ``_quarter`` from its event date.
+    Each table must have the columns these KPIs (default all) read. Missing tables become empty
+    ones. Each event table gains ``_quarter`` from its event date.
     """
-    needed = input_columns()
+    needed = input_columns(kpis)
     prepared: dict[str, pd.DataFrame] = {}
     for name in KPI_TABLES:
         frame = tables.get(name)
@@ -127,31 +128,31 @@ def _numbers(frame: pd.DataFrame, table: str, column: str) -> pd.Series:
 
 
 def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Typed columns (text, whole-day dates, numbers, flags); only columns that are present."""
     frame = frame.reset_index(drop=True)
+    present = set(frame.columns)
     for column in ("account_id", "referred_by", "owner", "owner_team", "persona", "status", "quarter"):
-        if column in frame.columns:
+        if column in present:
             frame[column] = _text(frame[column])
-    if name == "accounts":
-        for column in ("start_date", "end_date", "first_value_date"):
-            if column in frame.columns:
-                frame[column] = _dates(frame[column])
-    if name == "action_items":
-        for column in ("due_date", "closed_date"):
-            if column in frame.columns:
-                frame[column] = _dates(frame[column])
+    if "status" in present:
         frame["status"] = frame["status"].str.lower()
+    for column in ("start_date", "end_date", "first_value_date", "due_date", "closed_date"):
+        if column in present:
+            frame[column] = _dates(frame[column])
     for table, column in SCORE_RANGES:
-        if table == name:
+        if table == name and column in present:
             frame[column] = _numbers(frame, name, column)
     for column in ("contacts", "company_attendees", "duration_minutes"):
-        if column in frame.columns:
+        if column in present:
             frame[column] = _numbers(frame, name, column)
-    if "escalated" in frame.columns:
+    if "escalated" in present:
         frame["escalated"] = _flags(frame["escalated"], name, "escalated")
     if name in EVENT_DATES:
         column = EVENT_DATES[name]
-        frame[column] = _dates(frame[column], day=name != "tickets")
-        frame["_quarter"] = to_quarter(frame[column]) if len(frame) else pd.Series(dtype="object")
+        if column in present:
+            frame[column] = _dates(frame[column], day=name != "tickets")
+        quarters = to_quarter(frame[column]) if column in present and len(frame) else None
+        frame["_quarter"] = quarters if quarters is not None else pd.Series(None, index=frame.index, dtype=object)
     return frame
 
 
@@ -160,11 +161,13 @@ def data_quarters(data: Mapping[str, pd.DataFrame]) -> list[str]:
     seen: set[str] = set()
     for name in EVENT_DATES:
         seen.update(data[name]["_quarter"].dropna())
-    seen.update(data["arr"]["quarter"].dropna())
+    if "quarter" in data["arr"].columns:
+        seen.update(data["arr"]["quarter"].dropna())
     if not seen:
         accounts = data["accounts"]
         for column in ("start_date", "end_date"):
-            seen.update(to_quarter(accounts[column].dropna()).dropna())
+            if column in accounts.columns:
+                seen.update(to_quarter(accounts[column].dropna()).dropna())
     if not seen:
         return []
     periods = [pd.Period(q, freq="Q") for q in seen]
