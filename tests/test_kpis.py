@@ -132,6 +132,31 @@ def test_csat_and_ces_on_tickets_opened_in_the_quarter():
     assert (easy["value"], easy["n"]) == (pytest.approx(3 / 5), 5)  # 7, 5, 6
 
 
+def test_share_change_uses_the_pooled_two_proportion_test():
+    # CSAT 20 of 40 in Q2, 30 of 40 in Q3
+    rows = [("2026-05-10", 1, False, 5 if i < 20 else 2, None, "Retail") for i in range(40)]
+    rows += [("2026-08-10", 1, False, 4 if i < 30 else 1, None, "Retail") for i in range(40)]
+    row = one(compute_kpis({"tickets": tickets_frame(rows)}, quarters=Q3), "csat")
+    assert (row["value"], row["previous"], row["change"]) == (0.75, 0.5, 0.25)
+    pooled = 50 / 80
+    assert row["z"] == pytest.approx(0.25 / math.sqrt(pooled * (1 - pooled) * (1 / 40 + 1 / 40)))
+    assert bool(row["significant"]) is True
+
+
+def test_ces_change_uses_each_sides_variance():
+    rows = [("2026-08-10", 1, False, None, c, "Retail") for c in (7, 5, 4, 1, 6)]
+    rows += [("2026-05-10", 1, False, None, c, "Retail") for c in (2, 2, 3, 3)]
+    row = one(compute_kpis({"tickets": tickets_frame(rows)}, quarters=Q3, min_n=1), "ces_mean")
+    # means 4.6 and 2.5; sample variances 5.3 and 1/3
+    assert row["change"] == pytest.approx(2.1)
+    assert row["z"] == pytest.approx(2.1 / math.sqrt(5.3 / 5 + (1 / 3) / 4))  # 1.964
+    assert bool(row["significant"]) is True
+    # a single answer has no variance: the test cannot be computed
+    one_each = [("2026-08-10", 1, False, None, 7, "Retail"), ("2026-05-10", 1, False, None, 2, "Retail")]
+    row = one(compute_kpis({"tickets": tickets_frame(one_each)}, quarters=Q3, min_n=1), "ces_mean")
+    assert row["change"] == 5.0 and math.isnan(row["z"]) and pd.isna(row["significant"])
+
+
 # --- customers -------------------------------------------------------------------------------
 
 def test_retention_and_churn_worked_example():
@@ -539,3 +564,22 @@ def test_sample_company_kpis_match_planted(tmp_path):
             if not abs(got - expected) <= _tolerance(expected):
                 mismatches.append(f"{quarter} {key}: planted {expected}, computed {got}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def test_quarantined_rows_from_a_real_ingest_are_reported(tmp_path):
+    ingest_module = pytest.importorskip("workbench.ingest")
+    if not hasattr(ingest_module, "ingest"):
+        pytest.skip("workbench.ingest.ingest is not there yet")
+    (tmp_path / "accounts.csv").write_text(
+        "account_id,company,industry,plan,region,start_date,end_date,referred_by,first_value_date\n"
+        "A001,Acme,Retail,Pro,EMEA,2025-01-10,,,\n"
+        "A002,Beta,Health,Basic,NA,2025-03-01,2026-08-15,,\n", encoding="utf-8")
+    (tmp_path / "arr.csv").write_text(
+        "account_id,quarter,arr\nA001,2026Q2,1000\nA001,2026Q3,1100\nA002,2026Q2,500\nA002,2026Q3,-5\n",
+        encoding="utf-8")
+    result = ingest_module.ingest(tmp_path)
+    by_source = result.files.groupby("source")["rows_quarantined"].sum()
+    assert by_source.get("arr", 0) >= 1  # the negative ARR
+    out = compute_kpis(load_kpi_tables(tmp_path), quarters=Q3, min_n=MIN_1)
+    assert one(out, "nrr")["quarantined"] == by_source.get("arr", 0) + by_source.get("accounts", 0)
+    assert one(out, "nrr")["value"] == pytest.approx(1100 / 1500)  # A002's bad row is not used

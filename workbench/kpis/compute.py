@@ -104,7 +104,8 @@ def _row(d: KpiDefinition, segment: str, value: str, quarter: str, current: Figu
     ok, previous_ok = _reportable(current, minimum), _reportable(previous, minimum)
     z, significant = math.nan, pd.NA
     if d.test and ok and previous_ok:
-        z, significant = change_test(current, previous)
+        z, significant = change_test(current, previous, d.test)
+        significant = pd.NA if significant is None else significant
     return {
         "quarter": quarter,
         "segment": segment,

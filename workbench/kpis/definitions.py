@@ -50,8 +50,8 @@ UNITS = {
 TESTS = {
     "nps": "two-sample z on the difference of the two quarters' NPS, each side's variance "
            "100² × (pP + pD − (pP − pD)²) over its n; significant when |z| > 1.96",
-    "proportion": "two-sample z on the difference of the two shares, each side's variance "
-                  "p(1 − p) over its n; significant when |z| > 1.96",
+    "proportion": "two-proportion z: (p1 − p0) / sqrt(p (1 − p) (1/n1 + 1/n0)) with p the "
+                  "pooled share of both quarters; significant when |z| > 1.96",
     "mean": "two-sample (Welch) z on the difference of the two means, each side's sample "
             "variance over its n; significant when |z| > 1.96",
     None: "change only, no test (a ratio of sums, a median or a total has no simple variance)",
@@ -308,8 +308,9 @@ CONVENTIONS = (
     "**Margin of error.** `moe` is the half-width of a 95 % interval, in the KPI's unit, where "
     "the KPI has one.",
     "**Change.** `previous` is the figure for the quarter before, `change` = value − previous, "
-    "when both are reported. `z` and `significant` come from the KPI's change test; a report "
-    "should only announce a change flagged significant.",
+    "when both are reported. `z` and `significant` come from the KPI's change test (empty when "
+    "the KPI has none or it cannot be computed); a report should only announce a change flagged "
+    "significant.",
     "**Quarantine.** Ingestion quarantines impossible rows (end before start, negative ARR, a "
     "score of 11). `quarantined` is the number of rows quarantined from the ingest sources the "
     "KPI reads (summed from `ingest_files.rows_quarantined` by source, all quarters), so they "

@@ -83,17 +83,24 @@ def ratio_figure(numerator: float, denominator: float, n: int, detail: str | Non
     return Figure(value, int(n), detail=detail)
 
 
-def change_test(current: Figure, previous: Figure) -> tuple[float, bool]:
-    """Two-sample z on current − previous with each side's variance / n; significant if |z| > 1.96.
+def change_test(current: Figure, previous: Figure, kind: str = "nps") -> tuple[float, bool | None]:
+    """z for current − previous, and whether |z| > 1.96; (NaN, None) when it cannot be computed.
 
-    With no spread on either side the difference is certain: z is ±inf when the values differ
+    ``nps`` and ``mean``: each side's variance over its n (unpooled). ``proportion``: the usual
+    two-proportion test, with the pooled share p under "no change":
+    z = (p1 − p0) / sqrt(p (1 − p) (1/n1 + 1/n0)).
+    With no spread at all the difference is certain: z is ±inf when the values differ
     (significant) and NaN when they are equal (not significant).
     """
     if current.n <= 0 or previous.n <= 0:
-        return NAN, False
-    standard_error_sq = current.variance / current.n + previous.variance / previous.n
+        return NAN, None
+    if kind == "proportion":
+        pooled = (current.value * current.n + previous.value * previous.n) / (current.n + previous.n)
+        standard_error_sq = pooled * (1.0 - pooled) * (1.0 / current.n + 1.0 / previous.n)
+    else:
+        standard_error_sq = current.variance / current.n + previous.variance / previous.n
     if not math.isfinite(standard_error_sq):
-        return NAN, False
+        return NAN, None
     difference = current.value - previous.value
     if standard_error_sq <= 0:
         if difference == 0:
