@@ -13,7 +13,8 @@ Names are "known" when the data names them: session front matter, transcript spe
 participant lists, survey respondents, company staff in workbench.yml. A full name is replaced
 wherever it appears; a single first or last name is replaced when capitalised and not a common
 English word (so "Will" at the start of a question survives, "Crystal" as a salutation does not).
-The local part of an e-mail address found in a text is also treated as an identifier in that text.
+The local part of an e-mail address is also treated as an identifier (a user name) in that text,
+and in the whole file for transcripts, where it is often said on a line of its own.
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 LABELLED_ID_RE = re.compile(
     r"\b(order\s*(?:id|number|no\.?|#)|user\s*name|username|account\s*(?:number|no\.?)|member\s*id|"
-    r"customer\s*id|ssn|social security(?: number)?|iban|passport(?: number)?)(\s*[:#]?\s*)([A-Za-z0-9-]{3,})",
+    r"customer\s*id|ssn|social security(?: number)?|iban|passport(?: number)?)(\s*(?:[:#]|is)?\s*)"
+    r"((?=[A-Za-z-]*\d)[A-Za-z0-9-]{3,})",
     re.IGNORECASE,
 )
 LONG_DIGITS_RE = re.compile(r"(?<![\d-])\d{7,}(?![\d-])")
@@ -87,6 +89,13 @@ class NameBook:
     #: parts that are also everyday words ("Crystal", "Hope"): redacted only for the people of the
     #: text at hand (the ``local`` book), never as a name from elsewhere in the data
     common_parts: dict[str, str] = field(default_factory=dict)
+    #: other identifiers of these people (user names: e-mail local parts seen with them)
+    identifiers: set[str] = field(default_factory=set)
+
+    def add_identifiers_from(self, texts: Iterable[str | None]) -> None:
+        for text in texts:
+            if isinstance(text, str):
+                self.identifiers.update(m.group(1) for m in EMAIL_RE.finditer(text) if len(m.group(1)) >= 4)
 
     def add(self, name: str | None, label: str) -> None:
         if not name or not isinstance(name, str):
@@ -109,14 +118,15 @@ class NameBook:
     def merged(self, other: "NameBook | None") -> "NameBook":
         if other is None:
             return self
-        book = NameBook(dict(other.full), dict(other.parts), dict(other.common_parts))
+        book = NameBook(dict(other.full), dict(other.parts), dict(other.common_parts), set(other.identifiers))
+        book.identifiers |= self.identifiers
         book.full.update(self.full)
         book.parts.update(self.parts)
         book.common_parts.update(self.common_parts)
         return book
 
     def __bool__(self) -> bool:
-        return bool(self.full or self.parts)
+        return bool(self.full or self.parts or self.common_parts or self.identifiers)
 
 
 def _sub_luhn(match: re.Match) -> str:
@@ -191,6 +201,8 @@ class Redactor:
         if text is None or not isinstance(text, str) or not text:
             return text
         identifiers = {m.group(1) for m in EMAIL_RE.finditer(text) if len(m.group(1)) >= 4}
+        if local is not None:
+            identifiers |= local.identifiers
         text = EMAIL_RE.sub("[EMAIL]", text)
         text = CARD_RE.sub(_sub_luhn, text)
         text = LABELLED_ID_RE.sub(lambda m: m.group(1) + m.group(2) + "[ID]", text)

@@ -162,15 +162,13 @@ def ingest(
     result = IngestResult(data_dir, tables, ledger.files_frame(), _redact_quarantine(ctx))
     if result.rows_read == 0:
         raise IngestError(f"{data_dir}: no input files found (expected {EXPECTED})")
-    if result.rows_accepted == 0:
-        raise IngestError(f"{data_dir}: nothing could be ingested; {result.rows_quarantined} rows quarantined")
     if strict and result.rows_quarantined:
         raise IngestError(
             f"--strict: {result.rows_quarantined} rows quarantined (first: "
             f"{result.quarantine.iloc[0]['source_file']} {result.quarantine.iloc[0]['locator']}: "
             f"{result.quarantine.iloc[0]['reason']}); store not written"
         )
-    if write:
+    if write and result.rows_accepted:  # nothing accepted: keep the previous store
         result.store_path = store.save_tables(
             data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine}
         )

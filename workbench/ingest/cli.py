@@ -30,6 +30,10 @@ def run(args) -> int:
         print(f"workbench ingest: {exc}", file=sys.stderr)
         return 1
     print(summary(result, per_file=not args.brief))
+    if result.rows_accepted == 0:
+        print(f"workbench ingest: nothing could be ingested from {args.data_dir}; "
+              f"{result.rows_quarantined} rows quarantined, store not written", file=sys.stderr)
+        return 1
     return 0
 
 

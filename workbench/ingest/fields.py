@@ -12,6 +12,7 @@ DATE_FORMATS = {
     "dmy": ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y"],
 }
 ALWAYS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y"]
+MIN_DATE, MAX_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f", ""}
 
@@ -26,7 +27,9 @@ def parse_dates(values: pd.Series, order: str = "ymd") -> pd.Series:
         if not todo.any():
             break
         out.loc[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
-    return out.dt.normalize().astype("datetime64[ns]")
+    out = out.dt.normalize()
+    out = out.where((out >= MIN_DATE) & (out <= MAX_DATE))  # also keeps nanosecond timestamps in bounds
+    return out.astype("datetime64[ns]")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd") 
         if mask.any():
             reasons.loc[mask] = messages[mask] if isinstance(messages, pd.Series) else messages
 
+    text_cols = [c for c in frame.columns if c in {f.name for f in fields}]
+    if text_cols and len(frame):
+        flag(frame[text_cols].fillna("").astype(str).apply(lambda c: c.str.strip()).eq("").all(axis=1), "empty row")
     for f in fields:
         raw = frame[f.name].fillna("").astype(str).str.strip() if f.name in frame else pd.Series("", index=frame.index)
         empty = raw == ""
@@ -63,7 +69,7 @@ def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd") 
             parsed[f.name] = raw.where(~empty, None)
         elif f.kind == "date":
             values = parse_dates(raw, date_order)
-            flag(~empty & values.isna(), f"{f.name} " + shown + " is not a date")
+            flag(~empty & values.isna(), f"{f.name} " + shown + " is not a date (or not in 1900–2199)")
             parsed[f.name] = values
         elif f.kind in ("int", "float"):
             values = pd.to_numeric(raw.str.replace(",", "", regex=False).where(~empty), errors="coerce")

@@ -81,7 +81,7 @@ def read_csv_records(text: str, header_rows: int = 1, delimiter: str | None = No
     except csv.Error as exc:
         raise FileProblem(f"malformed CSV near line {reader.line_num}: {exc}", f"line {reader.line_num}") from exc
     numbered = [(i + 1, r) for i, r in enumerate(records)]
-    numbered = [(n, r) for n, r in numbered if any(cell.strip() for cell in r)]  # blank lines are not rows
+    numbered = [(n, r) for n, r in numbered if r]  # blank lines are not rows; ",,," rows are (and get rejected)
     if len(numbered) < header_rows:
         raise FileProblem("no header row")
     header = [h.strip() for h in numbered[0][1]]

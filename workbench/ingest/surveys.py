@@ -76,7 +76,14 @@ def load_survey(path: Path, ctx: Context) -> None:
     ctx.ledger.entry(rel, "nps")
     text = read_text(path).text
     first = read_csv_records(text, header_rows=1)
-    layout, spec = detect_layout(first.header, rel, ctx)
+    try:
+        layout, spec = detect_layout(first.header, rel, ctx)
+    except FileProblem as problem:
+        if not first.rows:
+            raise
+        for n, row in zip(first.row_numbers, first.rows):  # every row kept, with the reason
+            ctx.ledger.reject(rel, f"row {n}", problem.reason, first.delimiter.join(row))
+        return
     ctx.ledger.entry(rel, "nps", layout)
     header_rows = int(spec.get("header_rows", 1))
     records = read_csv_records(text, header_rows=header_rows, delimiter=first.delimiter) if header_rows != 1 else first

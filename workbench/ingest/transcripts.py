@@ -247,6 +247,7 @@ def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None
         label = {"customer": "Customer", "company": "Company"}.get(role, "Speaker")
         local.add(speaker, label)
         ctx.known_names.add(speaker, label)
+    local.add_identifiers_from([turn.text for turn in t.turns] + list(t.emails.values()))
     rows = []
     for turn in t.turns:
         if not turn.text:
