@@ -420,6 +420,8 @@ def test_missing_column_names_table_and_column(tmp_path):
 def test_impossible_values_are_refused_not_used():
     with pytest.raises(KpiInputError, match=r"nps_responses.*score.*outside 0–10"):
         compute_kpis({"nps_responses": nps_frame({"2026-08-01": [9, 11]})})
+    with pytest.raises(KpiInputError, match=r"'accounts' column 'end_date': not a date: '31/02/2026'"):
+        compute_kpis({"accounts": accounts_frame(BOUNDARY_ACCOUNTS).assign(end_date="31/02/2026")})
     arr = pd.DataFrame({"account_id": ["A"], "quarter": [Q3], "arr": [-5.0]})
     with pytest.raises(KpiInputError, match=r"arr.*arr"):
         compute_kpis({"arr": arr})

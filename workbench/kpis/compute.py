@@ -87,6 +87,7 @@ def compute_kpis(
                     rows.append(_row(d, segment, value, quarter, figure(d, window), figure(d, before),
                                      minimums[d.id], quarantined))
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
+    frame = frame.sort_values("quarter", kind="stable").reset_index(drop=True)
     frame = frame.astype({
         "value": float, "n": "Int64", "min_n": "Int64", "moe": float, "previous": float,
         "change": float, "z": float, "significant": "boolean", "quarantined": "Int64",

@@ -84,10 +84,18 @@ def prepare_tables(tables: Mapping[str, pd.DataFrame], kpis: Iterable[str] | Non
     return prepared
 
 
-def _dates(series: pd.Series, day: bool = True) -> pd.Series:
-    dates = pd.to_datetime(series, errors="coerce")
+def _dates(frame: pd.DataFrame, table: str, column: str, day: bool = True) -> pd.Series:
+    """Dates (whole days unless ``day`` is False); text that is not an ISO date is an error."""
+    raw = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        dates = raw
+    else:  # ISO text, as ingestion writes dates
+        dates = pd.to_datetime(raw, errors="coerce", format="ISO8601")
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
+    unreadable = dates.isna() & raw.notna() & (raw.astype("string").str.strip() != "")
+    if unreadable.any():
+        raise KpiInputError(f"table '{table}' column '{column}': not a date: {raw[unreadable].iloc[0]!r}")
     return dates.dt.normalize() if day else dates
 
 
@@ -138,7 +146,7 @@ def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame["status"] = frame["status"].str.lower()
     for column in ("start_date", "end_date", "first_value_date", "due_date", "closed_date"):
         if column in present:
-            frame[column] = _dates(frame[column])
+            frame[column] = _dates(frame, name, column)
     for table, column in SCORE_RANGES:
         if table == name and column in present:
             frame[column] = _numbers(frame, name, column)
@@ -150,7 +158,7 @@ def _normalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     if name in EVENT_DATES:
         column = EVENT_DATES[name]
         if column in present:
-            frame[column] = _dates(frame[column], day=name != "tickets")
+            frame[column] = _dates(frame, name, column, day=name != "tickets")
         quarters = to_quarter(frame[column]) if column in present and len(frame) else None
         frame["_quarter"] = quarters if quarters is not None else pd.Series(None, index=frame.index, dtype=object)
     return frame
