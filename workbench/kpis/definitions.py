@@ -305,6 +305,12 @@ CONVENTIONS = (
     "When n is below the KPI's minimum, or the figure is undefined (nothing to divide by), the "
     "value is left empty and the status is `insufficient_data`; otherwise the status is `ok`. "
     f"The survey minimum ({DEFAULT_SURVEY_MIN_N}) is a setting (`min_n`, `--min-n`).",
+    "**Minimum n, chosen per kind of figure.** 30 for survey figures and ticket shares: below "
+    "that the normal approximation behind the margin of error and the change test is poor. 10 "
+    "for account rates and ARR ratios: with fewer accounts one account moves the figure by 10 "
+    "points or more. 5 for medians of days: fewer is one account's story, not a typical time. "
+    "0 for counts and totals (open items, exposure hours): a count of zero is a fact, not an "
+    "estimate.",
     "**Margin of error.** `moe` is the half-width of a 95 % interval, in the KPI's unit, where "
     "the KPI has one.",
     "**Change.** `previous` is the figure for the quarter before, `change` = value − previous, "
