@@ -86,13 +86,18 @@ CUES: list[tuple[str, str]] = [
     # "it would be great if ...", "would be nice to ...", "that'd be perfect"
     ("would_be_great", r"(?:\bwould|'d|\bwill|\bcould) " + _ADV + r"be " + _ADV + _GOOD + r"\b"),
     ("would_help", r"(?:\bwould|'d) " + _ADV + r"(?:make (?:our|my|the|everyone's|a) (?:lives?|job|work|day|team|life|\w+ )?|"
-                   r"save (?:us|me|our|a lot|hours|time)|help (?:us|me|our|a lot|massively|hugely)|benefit from|pay (?:extra|more) for)"),
+                   r"save (?:us|me|our|a lot|hours|time)|help (?:us|me|our|a lot|massively|hugely)|benefit from|pay (?:extra|more) for|"
+                   r"(?:solve|fix|remove|eliminate) (?:most|a lot|all|half|many|our|the|this)|go a long way)|\bwhat would make (?:this|it|us|me)\b"),
+    # "we would upgrade if there were ...", "if the scheduler could ..."
+    ("conditional", r"(?:\bwould|'d) [^.?!]{0,60}?\bif (?:there (?:was|were)|you (?:guys )?(?:had|added|supported|offered|built|could)|it (?:had|supported|could))\b|"
+                    r"^if (?:the|your|it|this) (?:\w+ ){0,3}(?:could|would|had|supported)\b"),
     # "we'd love ...", "I would like to be able to ...", "would really appreciate"
-    ("would_love", r"(?:\bwould|'d) " + _ADV + r"(?:love|like|appreciate|prefer)\b"),
+    ("would_love", r"(?:\bwould|'d) " + _ADV + r"(?:love|like|appreciate|prefer|kill for)\b"),
+    ("suggest", r"\b(?:i'd|i would|we'd|we would|i|we|may i|can i|could i) " + _ADV + r"(?:suggest|propose|recommend) (?:adding|that you|you|making|having|building|a|an|some|to)\b|\bmy suggestion\b|\bsuggestion:"),
     # "we need ...", "the API needs to ...", "badly needed"
     ("need", r"\bneeds?\b(?! (?:assessment|analysis)\b)"),
     ("needed", r"\b(?:badly|really|much|sorely|urgently|desperately|definitely|still) needed\b|\bis (?:needed|required) (?:for|to|so|because)\b"),
-    ("must", r"\b(?:is|are|would be) (?:a )?(?:must|must[- ]have|requirement|prerequisite|deal[- ]?breaker|blocker)\b|\bmust[- ]have\b|\bwe require\b|\b(?:has|have|needs?) to (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\bmust (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\brequires? (?:an?|the|support|field|full|more)\b"),
+    ("must", r"\b(?:is|are|would be) (?:a )?(?:must|must[- ]have|requirement|prerequisite|deal[- ]?breaker|blocker)\b|\bmust[- ]have\b|\bwe require\b|\b(?:has|have|needs?) to (?:support|allow|handle|integrate|include|offer|be able|work with|have (?:a|an|the|some|proper|better))\b|\bmust (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\brequires? (?:an?|the|support|field|full|more)\b"),
     # "please add ...", "add ... please", "let us ...", "bring back ..."
     ("please_add", r"\bplease " + _ADV + _REQUEST_VERB + r"\b"),
     ("imperative", r"(?:^|[.!?;:]\s+|\bplease,?\s+|\bso\s+|\band\s+)(?:just |also |maybe |honestly |simply )?"
@@ -108,14 +113,16 @@ CUES: list[tuple[str, str]] = [
     ("should", r"\bshould " + _ADV + r"(?:support|allow|let|include|offer|show|return|integrate|provide|remember|bring|display|sync|keep|build|add|make|work with|"
                r"have|be able|be (?:possible|easier|configurable|available|optional|exportable|editable|faster|simpler|customi[sz]able|visible)|be (?:an? )?(?:\w+ )?(?:option|setting|way|button|toggle|view))\b"),
     # "any plans to ...", "any roadmap for ...", "any chance of ...", "when will ... be available"
-    ("any_plans", r"\bany (?:plans?|roadmap|eta|news|update|timeline|chance|hope)\b|\b(?:is|are) there (?:any )?plans?\b|\bplans? to (?:support|add|offer|build|release)\b|"
+    ("any_plans", r"\bany (?:plans?|roadmap|eta|news|update|timeline|chance|hope)\b|\bany (?:way|option|possibility) (?:to|for|of)\b|"
+                  r"\b(?:do|does|did) (?:you|your team|the team) (?:guys )?(?:have|got) (?:any )?plans?\b|\bwhere(?:'s| is) (?:the )?(?:option|setting|way|button|toggle) (?:to|for)\b|\b(?:is|are) there (?:any )?plans?\b|\bplans? to (?:support|add|offer|build|release)\b|"
                   r"\bwhen (?:will|can we expect|are you|is) (?:that|it|this|you|we|the \w+)? ?(?:be )?(?:available|support|add|get|release|ship|launch|coming)\b"),
     # "is it possible to ...", "can you add ...", "could we get ..."
     ("ask_question", r"\b(?:is it|would it be|will it be) possible\b|\bis there (?:a|any) way\b|\b(?:can|could|would) (?:you|we|i|they) (?:guys )?(?:please )?"
-                     r"(?:get|have|add|make|build|support|offer|enable|allow|set|see|provide|include|give|let|integrate|consider|export)\b"),
-    ("want", r"\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i) " + _ADV + r"(?:want|need) is\b"),
+                     r"(?:get|have|add|make|build|support|offer|enable|allow|set|see|provide|include|give|let|integrate|consider|export)\b|"
+                     r"^(?:can|could) (?:the|your|this|it) (?:\w+ ){0,3}(?:show|support|handle|export|open|display|send|sync|include|let|allow|filter|remember|have)\b"),
+    ("want", r"\b(?:we|i) (?:don't|do not) want to lose\b|\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i) " + _ADV + r"(?:want|need) is\b"),
     ("hoping", r"\b(?:hoping|hope) (?:for|you|that you|to see|to get|the|we)\b|\blooking forward to (?!(?:next|the|working|our|seeing you|meeting))\w|\blooking for (?:a|an|some) (?:way|option|tool|feature|integration)\b"),
-    ("asking_for", r"\b(?:been|keep|kept|are|still|we're|again) asking (?:for|about)\b|\b(?:biggest|main|only|one|top|big|number one|#1) (?:ask|request|wish)\b|\bfeature request\b|\bstill (?:waiting|hoping) (?:on|for)\b"),
+    ("asking_for", r"\b(?:been|keep|kept|are|still|we're|again) asking (?:for|about|if|whether|when|us|me)\b|\bpush(?:ing)? (?:hard )?for\b|\bon (?:our|my) (?:\w+ )?list\b|\b(?:biggest|main|only|one|top|big|number one|#1) (?:ask|request|wish)\b|\bfeature request\b|\bstill (?:waiting|hoping) (?:on|for)\b"),
     ("if_only", r"\bif only\b|\bideally\b|\bin an ideal world\b|\bhow about\b|\bwhat about (?:adding|a|an|some|letting|making)\b|\bif you could (?:add|make|give|let|support|build|offer|provide|just)\b|"
                 r"\b(?:i'd|we'd|i would|we would) change\b|\bit's a shame (?:there's|there is|that|we can't|you can't)\b|\bwould be even better (?:if|with)\b"),
     # German
@@ -123,7 +130,7 @@ CUES: list[tuple[str, str]] = [
                 r"\bes fehlt\b|\bfehlt\b|\bbitte (?:f[üu]gt|f[üu]gen|baut|bauen|erg[äa]nzt|erg[äa]nzen|erm[öo]glicht|erm[öo]glichen)\b|\bk[öo]nnten sie\b|\bkeine m[öo]glichkeit\b"),
     # Spanish
     ("es_wish", r"\b(?:me|nos) (?:gustar[íi]a|encantar[íi]a)\b|\bser[íi]a (?:genial|[úu]til|bueno|ideal|estupendo|fant[áa]stico|interesante)\b|\bnecesit(?:amos|o|an)\b|"
-                r"\b(?:nos|me) falta\b|\bfalta(?:n)? (?:un|una|el|la|los|las)\b|\bojal[áa]\b|\bno (?:hay forma|hay manera|podemos|puedo|se puede)\b|\bpor favor (?:a[ñn]adan|agreguen|incluyan|habiliten)\b"),
+                r"\b(?:nos|me) falta\b|\bdeber[íi]an? (?:poder|tener|permitir|incluir|mostrar|ser)\b|\bfalta(?:n)? (?:un|una|el|la|los|las)\b|\bojal[áa]\b|\bno (?:hay forma|hay manera|podemos|puedo|se puede)\b|\bpor favor (?:a[ñn]adan|agreguen|incluyan|habiliten)\b"),
     # French
     ("fr_wish", r"\bil (?:nous )?manque\b|\bce serait (?:bien|g[ée]nial|top|utile|super|pratique|id[ée]al)\b|\bserait (?:vraiment |tr[èe]s )?(?:utile|pratique|g[ée]nial|bien|top|appr[ée]ci[ée])\b|"
                 r"\b(?:nous avons|on a|j'ai) besoin\b|\b(?:j'aimerais|nous aimerions|on aimerait|nous souhaitons|je souhaite)\b|\bpourriez-vous\b|\bimpossible de\b|\bpas (?:de )?possibilit[ée]\b"),
@@ -133,7 +140,7 @@ CUES: list[tuple[str, str]] = [
 NEGATIVES: list[str] = [
     # idioms with can't
     r"\bcan't (?:\w+ )?(?:praise|fault|thank|recommend|say enough|speak highly|stress enough|rave)\b",
-    r"\bcan't (?:remember|think of|believe|wait|get enough|be happier|ask for more|complain|imagine)\b",
+    r"\bcan't (?:really |honestly |possibly )?(?:remember|think of|believe|wait|get enough|be happier|ask for more|complain|imagine)\b",
     r"\bcannot (?:\w+ )?(?:praise|fault|thank|recommend|remember|believe|think of)\b",
     # nothing is missing / we need nothing
     r"\b(?:nothing|isn't|wasn't|aren't|weren't|not|never|no longer|nothing really|nothing is|nothing was|without) (?:\w+ )?missing\b",
@@ -143,10 +150,12 @@ NEGATIVES: list[str] = [
     r"\b(?:don't|do not|doesn't) (?:think|believe|feel) (?:that )?(?:we|i|they|anyone) (?:\w+ )?need\b",
     r"\bno need\b", r"\b(?:our|your|their|my|his|her|specific|business|customer|customers'?|everyone's|all) needs\b",
     r"\b(?:everything|all|anything|whatever|exactly what|just what) (?:that )?(?:we|i|you|they) (?:\w+ )?needs?\b",
-    r"\bneed to (?:talk|check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
-    r"\bneeds? (?:some )?(?:time|more time)\b",
+    r"\bneeds? to (?:talk|sign off|approve|finish|wrap up|evaluate|check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
+    r"\bneeds? (?:a few |some |a couple of |a little |a bit )?(?:more )?(?:time|weeks?|days?|months?|hours?)\b",
+    r"\b(?:the way|how) (?:we|i|you|they) (?:\w+ )?need(?: it| them)?(?: to)?\b",
+    r"\bno way (?:i|we|i'd|we'd|that|i'm|we're|in hell)\b",
     # wishes about the past or about other vendors
-    r"\bwish (?:i|we) (?:had|would have) (?:\w+ed|known|seen|been|done|gone|taken|begun|started|found|heard)\b",
+    r"\bwish (?:i|we)(?: had|'d| would have) (?:\w+ed|known|seen|been|done|gone|taken|begun|started|found|heard)\b",
     r"\bwish (?:more|other|all|every|our other|some) (?:\w+ ){0,3}(?:were|was|had|would|could)\b",
     # past / regret with should
     r"\bshould (?:have|'ve) (?:\w+ed|been|known|done|gone|taken|begun|started|switched|bought|chosen)\b",
@@ -215,3 +224,249 @@ def detect_requirements(texts: Iterable[object], return_cues: bool = False):
     cues = requirement_cues(texts)
     flags = cues.notna().to_numpy(dtype=bool)
     return (flags, cues) if return_cues else flags
+
+
+# --------------------------------------------------------------------------------------------
+# Statements: the short form of a request
+# --------------------------------------------------------------------------------------------
+
+_LEAD_FILLER = re.compile(
+    r"^(?:(?:yeah|yes|ok|okay|so|and|also|but|well|honestly|really|just|um|uh|look|i mean|the thing is|"
+    r"for us|for me|personally|to be honest|tbh|one thing|and then)[,:;]?\s+)+", re.I)
+_LEAD_REQUEST = re.compile(
+    r"^(?:"
+    r"(?:i|we) (?:really |still |just |honestly |also |all )*wish(?: that)?(?: (?:we|i|you) could| there (?:was|were|is) (?:a |an )?)?|"
+    r"(?:it|that)?(?:'d| would| will)? ?(?:really |also |so |very |super )*be (?:really |so |very |super |extremely )*"
+    r"(?:great|nice|helpful|awesome|useful|amazing|cool|good|ideal|handy|fantastic|perfect|valuable)"
+    r"(?: (?:if|to have|to see|to be able to|to get|to))?(?: (?:we|you|i) could)?|"
+    r"(?:(?:we|i)(?:'d| would)?|would) (?:really |also |definitely )*(?:love|like|appreciate)\b(?: (?:to see|to have|to get|to be able to|it if|if|for|to))?(?: you could)?|"
+    r"(?:please|pls|plz|kindly)(?: (?:add|give us|let us|allow us to|make it possible to|support|consider))?|"
+    r"(?:we|i|our \w+(?: team)?|they) (?:really |also |still |absolutely |definitely )*(?:needs?|wants?)\b(?: (?:to be able to|a way to|an option to|to))?|"
+    r"(?:really |still |sorely )?(?:missing|lacking)\b:?|"
+    r"(?:is there|are there) any plans? (?:to|for)(?: (?:support|add|offer))?|any plans? (?:to|for)(?: (?:support|add|offer))?|"
+    r"(?:can|could|would) (?:you|we|i) (?:please )?(?:add|get|have|make|support)?|"
+    r"(?:is it|would it be) possible to|is there a way to|"
+    r"there (?:should|needs to) be|(?:hoping|hope) (?:for|you add|to see)|if only|ideally"
+    r")\s*", re.I)
+_TRAIL = re.compile(r"(?:[\s,;:.!?]+(?:please|pls|plz|thanks|thank you|asap|soon|at some point|too)?)*[\s,;:.!?]*$", re.I)
+
+
+def crisp_statement(text: object, max_chars: int = 120) -> str:
+    """A short form of a request: leading fillers and "I wish / please / we need" boilerplate
+    removed, first letter capitalised, trailing punctuation dropped, cut at a word boundary."""
+    s = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().strip('"\u201c\u201d')
+    s = s.replace("\u2019", "'")
+    for _ in range(3):
+        before = s
+        s = _LEAD_FILLER.sub("", s)
+        s = _LEAD_REQUEST.sub("", s)
+        if s == before:
+            break
+    s = _TRAIL.sub("", s).strip() or re.sub(r"\s+", " ", str(text or "")).strip()
+    if len(s) > max_chars:
+        cut = s[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:- ")
+        s = cut + "\u2026"
+    return s[:1].upper() + s[1:]
+
+
+# --------------------------------------------------------------------------------------------
+# Aggregation
+# --------------------------------------------------------------------------------------------
+
+REQUIREMENT_COLUMNS = [
+    "requirement_id", "statement", "theme_id", "theme_label", "mentions", "accounts", "account_ids",
+    "arr_at_stake", "nps_responses", "detractor_share", "first_quarter", "last_quarter", "status",
+    "status_date", "cues", "quotes", "evidence_ids",
+]
+
+
+def requirement_id(anchor_evidence_id: str) -> str:
+    """Stable id of a requirement: a hash of its earliest statement's evidence id, so later
+    mentions joining the requirement do not change it."""
+    return "R" + hashlib.sha1(str(anchor_evidence_id).encode("utf-8")).hexdigest()[:10]
+
+
+def _latest_arr(arr: pd.DataFrame | None, accounts: pd.DataFrame | None, as_of: str | None) -> dict[str, float]:
+    """Latest ARR per account (at or before ``as_of``); accounts that ended count 0."""
+    if arr is None or arr.empty:
+        return {}
+    frame = arr[["account_id", "quarter", "arr"]].dropna(subset=["account_id", "quarter"])
+    if as_of is not None:
+        frame = frame[frame["quarter"].astype(str) <= str(as_of)]
+    latest = frame.sort_values(["account_id", "quarter"]).groupby("account_id")["arr"].last()
+    values = {str(k): float(v) for k, v in latest.fillna(0.0).items()}
+    if accounts is not None and "end_date" in accounts.columns:
+        cutoff = pd.Period(as_of, "Q").end_time if as_of else pd.Timestamp.max
+        ended = accounts[pd.to_datetime(accounts["end_date"]).le(cutoff)]["account_id"].astype(str)
+        for account in ended:
+            if account in values:
+                values[account] = 0.0
+    return values
+
+
+def _statuses(registry, ids: Iterable[str]) -> dict[str, dict]:
+    if registry is None:
+        return {}
+    if hasattr(registry, "requirement_status"):
+        return {i: registry.requirement_status(i) for i in ids}
+    if isinstance(registry, Mapping):
+        return {i: dict(registry[i]) for i in ids if i in registry}
+    raise TypeError("registry must be a ThemeRegistry or a mapping of requirement id -> status")
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.divide(x, n, out=np.zeros_like(x), where=n > 0)
+
+
+def build_requirements(
+    evidence: pd.DataFrame,
+    theme_assignments: pd.DataFrame | None,
+    embeddings: np.ndarray,
+    accounts: pd.DataFrame | None = None,
+    arr: pd.DataFrame | None = None,
+    nps: pd.DataFrame | None = None,
+    *,
+    registry=None,
+    themes: pd.DataFrame | None = None,
+    distance_threshold: float = 0.4,
+    is_requirement: np.ndarray | pd.Series | None = None,
+    as_of: str | None = None,
+    max_quotes: int = 5,
+    theme_column: str = "theme_id",
+) -> pd.DataFrame:
+    """Group the requirement statements of ``evidence`` into requirements.
+
+    ``evidence`` follows the evidence contract; ``embeddings`` has one L2-normalised row per
+    evidence row, in the same order. Requirement statements are those :func:`detect_requirements`
+    flags (or ``is_requirement``, a boolean mask aligned with ``evidence``), plus every statement
+    of a theme the registry marks as a requirement; company speech is left out. They are
+    clustered with average-linkage agglomerative clustering on cosine distance
+    (``distance_threshold``), which is deterministic.
+
+    Each requirement gets: ``requirement_id`` (:func:`requirement_id` of its earliest
+    statement), ``statement`` (:func:`crisp_statement` of its most central statement),
+    ``theme_id`` (majority theme of its statements in ``theme_assignments``, ``evidence_id`` and
+    ``theme_column``; ties to the smallest id) and ``theme_label`` (from ``themes`` or the
+    registry), ``mentions``, ``accounts`` (distinct), ``account_ids``, ``arr_at_stake`` (sum of
+    the latest ARR at or before ``as_of`` of those accounts; ended accounts count 0),
+    ``nps_responses`` and ``detractor_share`` (of the NPS responses whose comment is one of its
+    statements; NaN when none), ``first_quarter``/``last_quarter``, ``status``/``status_date``
+    (from ``registry``: a ThemeRegistry or a mapping id -> {status, date}; default open),
+    ``cues``, ``quotes`` (up to ``max_quotes`` dicts with evidence_id, source_file, locator,
+    text; most central first) and ``evidence_ids``. Sorted by ARR at stake, then mentions.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    embeddings = np.asarray(embeddings)
+    if embeddings.ndim != 2 or embeddings.shape[0] != len(evidence):
+        raise ValueError(f"embeddings must have one row per evidence row ({len(evidence)}), "
+                         f"got shape {embeddings.shape}")
+    frame = evidence.reset_index(drop=True).copy()
+    if is_requirement is None:
+        flags, cues = detect_requirements(frame["text"], return_cues=True)
+        frame["_cue"] = cues.to_numpy()
+    else:
+        flags = np.asarray(is_requirement, dtype=bool)
+        if flags.shape != (len(frame),):
+            raise ValueError("is_requirement must have one flag per evidence row")
+        frame["_cue"] = [match_requirement(t) if f else None for t, f in zip(frame["text"], flags)]
+        frame["_cue"] = frame["_cue"].where(~flags | frame["_cue"].notna(), "given")
+
+    assigned = None
+    if theme_assignments is not None and len(theme_assignments):
+        assigned = theme_assignments[["evidence_id", theme_column]].dropna(subset=[theme_column])
+        assigned = assigned.rename(columns={theme_column: "_theme"})
+    flags = flags.copy()
+    if registry is not None and hasattr(registry, "themes") and assigned is not None:
+        marked = {t for t, d in registry.themes.items() if d.get("requirement")}
+        if marked:
+            in_marked = frame["evidence_id"].isin(assigned.loc[assigned["_theme"].isin(marked), "evidence_id"])
+            frame.loc[in_marked & ~pd.Series(flags), "_cue"] = "theme marked as requirement"
+            flags |= in_marked.to_numpy()
+    if "speaker_role" in frame.columns:
+        flags &= (frame["speaker_role"].astype(object) != "company").to_numpy()
+
+    candidates = frame[flags].copy()
+    candidates["_row"] = np.flatnonzero(flags)
+    if candidates.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in REQUIREMENT_COLUMNS})
+    candidates = candidates.sort_values("evidence_id", kind="mergesort").reset_index(drop=True)
+    vectors = _unit_rows(embeddings[candidates["_row"].to_numpy()])
+
+    if len(candidates) == 1:
+        clusters = np.zeros(1, dtype=int)
+    else:
+        clusters = AgglomerativeClustering(
+            n_clusters=None, distance_threshold=distance_threshold, metric="cosine", linkage="average",
+        ).fit_predict(vectors)
+    candidates["_cluster"] = clusters
+
+    arr_now = _latest_arr(arr, accounts, as_of)
+    scores = {}
+    if nps is not None and len(nps):
+        linked = nps.dropna(subset=["evidence_id"])
+        scores = dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+    theme_of = {}
+    if assigned is not None:
+        for evidence_id, group in assigned.groupby("evidence_id", sort=False):
+            theme_of[evidence_id] = list(group["_theme"])
+    labels = {}
+    if themes is not None and {"theme_id", "label"} <= set(themes.columns):
+        labels = dict(zip(themes["theme_id"], themes["label"]))
+
+    rows = []
+    for _, members in candidates.groupby("_cluster", sort=False):
+        idx = members.index.to_numpy()
+        centre = vectors[idx].mean(axis=0)
+        norm = np.linalg.norm(centre)
+        centre = centre / norm if norm > 0 else centre
+        closeness = vectors[idx] @ centre
+        order = sorted(range(len(idx)), key=lambda i: (-round(float(closeness[i]), 9), members["evidence_id"].iloc[i]))
+        ranked = members.iloc[order]
+        dates = pd.to_datetime(members["date"], errors="coerce") if "date" in members.columns else None
+        anchor_order = members.assign(_d=dates if dates is not None else pd.NaT).sort_values(
+            ["_d", "evidence_id"], na_position="last", kind="mergesort")
+        account_ids = sorted({str(a) for a in members.get("account_id", pd.Series(dtype=object)).dropna()})
+        votes: dict = {}
+        for evidence_id in members["evidence_id"]:
+            for theme in theme_of.get(evidence_id, []):
+                votes[theme] = votes.get(theme, 0) + 1
+        theme = min(votes, key=lambda t: (-votes[t], str(t))) if votes else None
+        if theme is not None and theme not in labels and registry is not None and hasattr(registry, "label"):
+            try:
+                labels[theme] = registry.label(theme)
+            except (KeyError, ValueError):
+                pass
+        member_scores = pd.Series([scores[e] for e in members["evidence_id"] if e in scores], dtype="float64").dropna()
+        quarters = members["quarter"].dropna().astype(str) if "quarter" in members.columns else pd.Series([], dtype=str)
+        rows.append({
+            "requirement_id": requirement_id(anchor_order["evidence_id"].iloc[0]),
+            "statement": crisp_statement(ranked["text"].iloc[0]),
+            "theme_id": theme,
+            "theme_label": labels.get(theme) if theme is not None else None,
+            "mentions": int(len(members)),
+            "accounts": len(account_ids),
+            "account_ids": account_ids,
+            "arr_at_stake": float(sum(arr_now.get(a, 0.0) for a in account_ids)),
+            "nps_responses": int(len(member_scores)),
+            "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
+            "first_quarter": quarters.min() if len(quarters) else None,
+            "last_quarter": quarters.max() if len(quarters) else None,
+            "cues": sorted({str(c) for c in members["_cue"].dropna()}),
+            "quotes": [
+                {"evidence_id": r.evidence_id, "source_file": getattr(r, "source_file", None),
+                 "locator": getattr(r, "locator", None), "text": r.text}
+                for r in ranked.head(max_quotes).itertuples()
+            ],
+            "evidence_ids": list(ranked["evidence_id"]),
+        })
+
+    out = pd.DataFrame(rows)
+    status = _statuses(registry, out["requirement_id"])
+    out["status"] = [status.get(i, {}).get("status") or "open" for i in out["requirement_id"]]
+    out["status_date"] = [status.get(i, {}).get("date") for i in out["requirement_id"]]
+    out = out.sort_values(["arr_at_stake", "mentions", "requirement_id"], ascending=[False, False, True],
+                          kind="mergesort").reset_index(drop=True)
+    return out[REQUIREMENT_COLUMNS]
