@@ -376,6 +376,11 @@ def test_segment_cuts_use_own_or_account_segments():
     assert one(out, "action_items_closed", value="Retail")["n"] == 7
     assert one(out, "action_items_closed", value="Health")["n"] == 0
     assert one(out, "exposure_hours", value="Health")["value"] == pytest.approx(1.5)
+    # a ticket with no industry of its own takes its account's; with neither it is (unknown)
+    tickets = tickets_frame([("2026-07-05", 1, False, 5, None, None)] * 2).assign(account_id=["D", None])
+    csat = compute_kpis({"accounts": accounts, "tickets": tickets}, quarters=Q3, by="industry",
+                        kpis=["csat"], min_n=MIN_1)
+    assert dict(zip(csat["segment_value"], csat["n"])) == {"Health": 1, "(unknown)": 1}
     assert one(out, "nps", value="Retail")["value"] == 100.0
     by_persona = compute_kpis(tables, quarters=Q3, by="persona", min_n=MIN_1)
     assert set(by_persona["kpi"]) == {"nps"}

@@ -183,17 +183,19 @@ def data_quarters(data: Mapping[str, pd.DataFrame]) -> list[str]:
 
 
 def segment_values(frame: pd.DataFrame, table: str, segment: str, accounts: pd.DataFrame) -> pd.Series:
-    """Each row's value of a segment: its own column, else its account's; ``(unknown)`` if none."""
-    if segment in frame.columns:
-        values = _text(frame[segment])
-    elif "account_id" in frame.columns and segment != "persona":
-        store.require_columns(accounts, "accounts", [segment])
-        lookup = _text(accounts[segment]).groupby(accounts["account_id"]).first()
-        values = frame["account_id"].map(lookup)
-    else:
+    """Each row's value of a segment: its own, else its account's; ``(unknown)`` when neither."""
+    joinable = segment != "persona" and "account_id" in frame.columns
+    if segment not in frame.columns and not joinable:
         store.require_columns(frame, table, [segment])
-        raise AssertionError("unreachable")  # pragma: no cover
-    return values.fillna(UNKNOWN).astype(object)
+    if segment in frame.columns:
+        values = _text(frame[segment]).astype(object)
+    else:
+        values = pd.Series(None, index=frame.index, dtype=object)
+    if joinable and (segment not in frame.columns or segment in accounts.columns):
+        store.require_columns(accounts, "accounts", [segment])
+        lookup = _text(accounts[segment]).astype(object).groupby(accounts["account_id"]).first()
+        values = values.where(values.notna(), frame["account_id"].map(lookup))
+    return values.where(values.notna(), UNKNOWN).astype(object)
 
 
 def quarantine_counts(data: Mapping[str, pd.DataFrame]) -> dict[str, int] | None:
