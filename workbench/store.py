@@ -6,6 +6,7 @@ a half-written store and a failed ingest leaves the previous store in place.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from typing import Iterable
 
@@ -58,6 +59,25 @@ def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) ->
     return path
 
 
+def add_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) -> Path:
+    """Add or replace some tables, keeping the others; atomic like ``save_tables``."""
+    path = store_path(data_dir)
+    if not path.exists():
+        return save_tables(data_dir, tables)
+    tmp = path.with_suffix(".duckdb.tmp")
+    shutil.copyfile(path, tmp)
+    con = duckdb.connect(str(tmp))
+    try:
+        for name, frame in tables.items():
+            con.register("_frame", frame.reset_index(drop=True))
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
+            con.unregister("_frame")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
 def table_names(data_dir: str | os.PathLike) -> list[str]:
     path = store_path(data_dir)
     if not path.exists():
@@ -97,6 +117,6 @@ def require_columns(frame: pd.DataFrame, table: str, columns: Iterable[str]) -> 
 
 
 __all__ = [
-    "StoreError", "MissingColumnError", "save_tables", "load_table", "load_tables",
+    "StoreError", "MissingColumnError", "save_tables", "add_tables", "load_table", "load_tables",
     "require_columns", "store_path", "workdir", "table_names", "T",
 ]

@@ -1,0 +1,159 @@
+"""The scheduled job: ingest -> themes -> KPIs -> report notebooks -> HTML, published atomically.
+
+    run_quarterly("data/sample", "reports", quarter="2026Q3")
+
+Idempotent (same inputs, same numbers), atomic (a new report replaces the old one only when every
+step succeeded; a failed run leaves the previous report in place and keeps its partially executed
+notebook under reports/failed/), and locked (two runs cannot write the same reports folder).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from . import store
+from .contract import quarter_bounds
+
+log = logging.getLogger("workbench.quarterly")
+
+REPORTS = (("quarterly_insights.ipynb", "insights"), ("kpi_report.ipynb", "kpis"))
+
+
+class QuarterlyError(RuntimeError):
+    """The run failed; the message is the one-line reason an operator sees."""
+
+
+@dataclass
+class QuarterlyResult:
+    quarter: str
+    out_dir: Path
+    reports: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def last_complete_quarter(quarters: list[str], today: dt.date | None = None) -> str:
+    """The latest quarter in the data that has ended by ``today``."""
+    today = pd.Timestamp(today or dt.date.today())
+    done = [q for q in sorted(set(quarters)) if quarter_bounds(q)[1] < today]
+    if not done:
+        raise QuarterlyError("no complete quarter in the data yet")
+    return done[-1]
+
+
+def previous_quarter(quarter: str) -> str:
+    return str(pd.Period(quarter, "Q") - 1)
+
+
+class _Stages:
+    """Times each stage and logs it, to stderr and to the run log."""
+
+    def __init__(self, log_lines: list[str]):
+        self.timings: dict[str, float] = {}
+        self.lines = log_lines
+
+    def run(self, name: str, fn, *args, **kwargs):
+        started = time.perf_counter()
+        self._log(f"{name}: started")
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as exc:
+            self.timings[name] = time.perf_counter() - started
+            self._log(f"{name}: FAILED after {self.timings[name]:.1f} s: {type(exc).__name__}: {exc}")
+            raise
+        self.timings[name] = time.perf_counter() - started
+        self._log(f"{name}: done in {self.timings[name]:.1f} s")
+        return value
+
+    def _log(self, message: str) -> None:
+        line = f"{dt.datetime.now().isoformat(timespec='seconds')} {message}"
+        self.lines.append(line)
+        log.info(message)
+
+
+def run_quarterly(
+    data_dir: str | os.PathLike,
+    out_dir: str | os.PathLike = "reports",
+    quarter: str | None = None,
+    compare: str | None = None,
+    segment: str | None = None,
+    today: dt.date | None = None,
+    themes_settings: dict | None = None,
+) -> QuarterlyResult:
+    from .ingest import ingest
+    from .kpis import compute_kpis, load_kpi_tables
+    from .report import publish, render
+    from .themes.pipeline import update_themes
+
+    data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out_dir / ".quarterly.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise QuarterlyError(f"another run holds the lock {out_dir / '.quarterly.lock'}; not started") from None
+    lines: list[str] = []
+    stages = _Stages(lines)
+    try:
+        for note in publish.recover(out_dir):
+            stages._log(note)
+        result = stages.run("ingest", ingest, data_dir)
+        quarters = sorted(result.tables["evidence"]["quarter"].dropna().unique().tolist()
+                          + result.tables["nps_responses"]["quarter"].dropna().unique().tolist())
+        quarter = quarter or last_complete_quarter(quarters, today)
+        if quarter not in set(quarters):
+            raise QuarterlyError(f"no data for {quarter}; the data covers {quarters[0]}..{quarters[-1]}")
+        compare = compare or previous_quarter(quarter)
+        themes = stages.run("themes", update_themes, data_dir, **(themes_settings or {}))
+        kpis = stages.run("kpis", lambda: compute_kpis(load_kpi_tables(data_dir)))
+        store.add_tables(data_dir, {"kpis": kpis})
+
+        staging = out_dir / f".staging-{quarter}-{os.getpid()}"
+        staging.mkdir(parents=True)
+        params = {"quarter": quarter, "compare_quarter": compare, "data_dir": str(data_dir),
+                  "reports_dir": str(staging), "segment_filter": segment or ""}
+        try:
+            for notebook, name in REPORTS:
+                executed = staging / f"{name}.ipynb"
+                stages.run(f"notebook {name}", render.execute, render.notebook_path(notebook), executed, params,
+                           cwd=staging)
+                stages.run(f"html {name}", render.to_html, executed, staging / f"{name}.html",
+                           title=f"{'CX insights' if name == 'insights' else 'CX KPIs'} {quarter}")
+        except Exception:
+            failed = publish.keep_failed(staging, out_dir, quarter)
+            (failed / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            raise
+        summary = {
+            "quarter": quarter, "compare_quarter": compare,
+            "generated": dt.datetime.now().isoformat(timespec="seconds"),
+            "headline": _headline(kpis, quarter),
+            "settings": {"themes": getattr(themes, "settings", {}), "segment_filter": segment or ""},
+            "timings_s": {k: round(v, 2) for k, v in stages.timings.items()},
+        }
+        (staging / publish.SUMMARY).write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
+        (staging / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        final = out_dir / quarter
+        publish.swap_into_place(staging, final)
+        publish.write_index(out_dir)
+        return QuarterlyResult(
+            quarter, final, {name: final / f"{name}.html" for _, name in REPORTS}, dict(stages.timings)
+        )
+    finally:
+        lock.release()
+
+
+def _headline(kpis: pd.DataFrame, quarter: str) -> str:
+    try:
+        row = kpis[(kpis["quarter"] == quarter) & (kpis["kpi"] == "nps") & (kpis["segment"].isna() | (kpis["segment"] == "all"))]
+        if len(row) and pd.notna(row.iloc[0]["value"]):
+            return f"NPS {row.iloc[0]['value']:+.0f} (n={int(row.iloc[0]['n'])})"
+    except KeyError:
+        pass
+    return ""
