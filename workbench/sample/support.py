@@ -23,10 +23,10 @@ CATEGORY = {"slow_dashboards": "bug", "confusing_onboarding": "how_to", "salesfo
             "sso_permissions": "access", "mobile_app": "bug", "data_export": "bug", "renewal_pricing": "billing",
             "legacy_editor_migration": "bug", "ai_assistant_errors": "bug"}
 PLAIN_DESCRIPTIONS = [
-    "Password reset request.", "How do I rename a team?", "Please add two new users to our workspace.",
+    "Password reset request.", "How do I rename a team?", "Two new starters on our team, how do we give them access?",
     "Can you confirm who our account owner is?", "Need a copy of your W-9 for vendor setup.",
     "How do I change my notification email?", "See attached screenshot.", "Question about our account.",
-    "Please deactivate a user who left the company.", "Where do I find last month's release notes?",
+    "A user left the company, how do I deactivate them?", "Where do I find last month's release notes?",
 ]
 PLAIN_CSAT = {"good": ["Thanks!", "Resolved, thank you.", "ok", "All good now.", "Fine.", "Thank you", "great"],
               "bad": ["Not resolved.", "Still broken.", "meh", "No.", "Didn't help."]}
