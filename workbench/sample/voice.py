@@ -169,7 +169,14 @@ def researcher(rng: random.Random, theme: Theme, who: Speaker, pool: str, avoid:
     return Utterance(text, [theme.key], pool == "needs", pii)
 
 
+_TICKET_OPENERS = ["Hi team, ", "Hello, ", "Hi support, ", "Urgent: ", "Hi, ", "Hey - ", "Good morning, "]
+_TICKET_CLOSERS = ["Thanks.", "Please advise.", "Can you look into this?", "This affects {n} users.", "Started {when}.",
+                   "Screenshot attached.", "Thanks in advance!", "Any update would help.", "Workspace ID in signature."]
+_WHEN = ["on Monday", "yesterday", "after the last release", "this morning", "last week"]
+
+
 def ticket_text(rng: random.Random, theme: Theme, who: Speaker, *, requirement: bool) -> Utterance:
+    """A ticket description: the problem (or a feature request), with the greetings and sign-offs people add."""
     if requirement:
         text, pii = fill(rng, rng.choice(theme.requests), theme, who)
     else:
@@ -177,6 +184,12 @@ def ticket_text(rng: random.Random, theme: Theme, who: Speaker, *, requirement: 
         if theme.details and rng.random() < 0.3:
             more, kinds = fill(rng, rng.choice(theme.details), theme, who)
             text, pii = f"{text} {more}", pii + kinds
+    if rng.random() < 0.35:
+        lead = rng.choice(_TICKET_OPENERS)
+        text = lead + (text if lead.endswith(": ") else decap(text))
+    if rng.random() < 0.45:
+        closer = rng.choice(_TICKET_CLOSERS).format(n=rng.randint(2, 60), when=rng.choice(_WHEN))
+        text = f"{text} {closer}"
     return Utterance(text, [theme.key], requirement, pii)
 
 
@@ -232,8 +245,10 @@ def add_pii(rng: random.Random, said: Utterance, who: Speaker, kind: str) -> Non
         line = rng.choice([f"- {who.name}", f"Ask my colleague {who.colleague} for the details.",
                            f"{who.colleague} on our team can tell you more.", f"Thanks, {who.name}"])
     elif kind == "address":
-        line = rng.choice(["Please send the corrected invoice to {v}.", "Our site at {v} is the worst affected.",
-                           "Our office moved to {v}, please update it."]).format(
+        money = {"billing_surprises", "renewal_pricing"} & set(said.themes)
+        line = rng.choice(["Please send the corrected invoice to {v}.", "Our billing address is now {v}."] if money
+                          else ["Our site at {v} is the worst affected.", "Our office moved to {v}, please update it.",
+                                "We're based at {v} if you want to visit."]).format(
             v=people.street_address(rng, who.region))
     else:
         line = rng.choice(["You charged card {v} twice.", "Please refund the card {v}.",
