@@ -38,7 +38,8 @@ _TYPOS = {
     r"pls|plz|plse|pleas|pleae|pleeease|pleease": "please",
     r"wud|woud|wolud|woudl|whould|wuold|wouldd": "would",
     r"shoud|shuold|shold|sould|shoudl": "should",
-    r"whish|wsh": "wish", r"nead|neeed|ned": "need", r"u": "you", r"ur": "your", r"r": "are",
+    r"whish|wsh|wihs|whis|wsih|wish": "wish", r"nead|neeed|ned|nede|needs?d": "need",
+    r"plese|plaese|pleaes|pelase|plase": "please", r"u": "you", r"ur": "your", r"r": "are",
     r"w/o": "without", r"w/": "with",
     r"gr8": "great", r"thx|thnx": "thanks",
 }
@@ -54,6 +55,32 @@ def _fix_word(match: re.Match) -> str:
     return word
 
 
+#: cue words whose one-slip misspellings are corrected: two letters swapped, one letter dropped
+#: (not the first) or one letter doubled. Substitutions are not corrected ("feed" is not "need").
+_CUE_WORDS = ("would", "should", "please", "need", "needs", "wish", "missing", "great", "nice",
+              "helpful", "support", "awesome", "useful", "possible", "love", "able", "allow")
+#: real words one slip away from a cue word, left alone
+_REAL_WORDS = {"lease", "wold", "ned", "nee", "gret", "grat", "nic", "lve", "abe", "ale", "allo",
+               "ably", "wis", "leas", "mising", "bale", "pease", "abel", "nie", "loe"}
+
+
+def _one_slip_variants(word: str) -> set[str]:
+    out = set()
+    for i in range(len(word) - 1):
+        out.add(word[:i] + word[i + 1] + word[i] + word[i + 2:])     # swap
+    for i in range(1, len(word)):
+        out.add(word[:i] + word[i + 1:])                             # drop (not the first letter)
+    for i in range(len(word)):
+        out.add(word[:i + 1] + word[i] + word[i + 1:])               # double
+    return out
+
+
+_SLIPS = {v: w for w in _CUE_WORDS for v in _one_slip_variants(w)
+          if v not in _CUE_WORDS and v not in _REAL_WORDS and len(v) >= 3}
+_SLIPS["mising"] = "missing"
+_SLIP_RE = re.compile(r"(?<![\w'])(" + "|".join(sorted(map(re.escape, _SLIPS), key=len, reverse=True)) + r")(?![\w'])")
+
+
 def normalise(text: object) -> str:
     """Lower-case, straight apostrophes, single spaces, light typo fixes ("cant" -> "can't")."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
@@ -63,6 +90,7 @@ def normalise(text: object) -> str:
     s = s.replace("\u00b4", "'").replace("`", "'")
     s = re.sub(r"\s+", " ", s.lower()).strip()
     s = _TYPO_RE.sub(_fix_word, s)
+    s = _SLIP_RE.sub(lambda m: _SLIPS[m.group(1)], s)
     return re.sub(r"\b(would|'d|will|could|should|to|it|must) b\b", r"\1 be", s)
 
 
@@ -75,7 +103,7 @@ _WE = r"(?:we|i|you|they|our (?:\w+ )?(?:team|users|agents|admins|managers|peopl
 _GOOD = (r"(?:great|nice|helpful|awesome|useful|amazing|cool|good|ideal|handy|fantastic|brilliant|perfect|"
          r"lovely|valuable|beneficial|fabulous|wonderful|a (?:huge|big|great|real) help|a game[- ]changer|"
          r"a (?:huge|big|great|real|nice) (?:win|improvement|plus|bonus)|better|easier|great help)")
-_REQUEST_VERB = (r"(?:add|give|let|make|allow|bring|build|provide|enable|include|offer|support|introduce|"
+_REQUEST_VERB = (r"(?:keep|add|give|let|make|allow|bring|build|provide|enable|include|offer|support|introduce|"
                  r"consider adding|consider|implement|create|extend|expand|improve|integrate|expose|fix|open up|"
                  r"show|display|sync|update|change|rework|speed up)")
 
@@ -113,14 +141,17 @@ CUES: list[tuple[str, str]] = [
     ("should", r"\bshould " + _ADV + r"(?:support|allow|let|include|offer|show|return|integrate|provide|remember|bring|display|sync|keep|build|add|make|work with|"
                r"have|be able|be (?:possible|easier|configurable|available|optional|exportable|editable|faster|simpler|customi[sz]able|visible)|be (?:an? )?(?:\w+ )?(?:option|setting|way|button|toggle|view))\b"),
     # "any plans to ...", "any roadmap for ...", "any chance of ...", "when will ... be available"
-    ("any_plans", r"\bany (?:plans?|roadmap|eta|news|update|timeline|chance|hope)\b|\bany (?:way|option|possibility) (?:to|for|of)\b|"
+    ("any_plans", r"\bany (?:plans?|roadmap|timeline|chance|hope)\b|\bany (?:eta|news|update)s? (?:on|for|about) (?:the |a |an |your )?(?:\w+ )?(?:integration|feature|roadmap|connector|api|support|sync|version|app|module|release)\b|\bany (?:way|option|possibility) (?:to|for|of)\b|"
                   r"\b(?:do|does|did) (?:you|your team|the team) (?:guys )?(?:have|got) (?:any )?plans?\b|\bwhere(?:'s| is) (?:the )?(?:option|setting|way|button|toggle) (?:to|for)\b|\b(?:is|are) there (?:any )?plans?\b|\bplans? to (?:support|add|offer|build|release)\b|"
                   r"\bwhen (?:will|can we expect|are you|is) (?:that|it|this|you|we|the \w+)? ?(?:be )?(?:available|support|add|get|release|ship|launch|coming)\b"),
     # "is it possible to ...", "can you add ...", "could we get ..."
     ("ask_question", r"\b(?:is it|would it be|will it be) possible\b|\bis there (?:a|any) way\b|\b(?:can|could|would) (?:you|we|i|they) (?:guys )?(?:please )?"
                      r"(?:get|have|add|make|build|support|offer|enable|allow|set|see|provide|include|give|let|integrate|consider|export)\b|"
                      r"^(?:can|could) (?:the|your|this|it) (?:\w+ ){0,3}(?:show|support|handle|export|open|display|send|sync|include|let|allow|filter|remember|have)\b"),
-    ("want", r"\b(?:we|i) (?:don't|do not) want to lose\b|\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i) " + _ADV + r"(?:want|need) is\b"),
+    ("want", r"\b(?:we|i) (?:don't|do not) want to lose\b|\b(?:asked|asking|ask|requested|requesting|begged|pleaded) (?:us )?for\b|"
+             r"\b(?:team|leadership|management|sponsor|admins?|users|agents|supervisors|managers|staff|executives|execs|everyone|people|customers|"
+             r"practitioners?|analysts?|engineers?|operators?|leads?|clients?|it|finance|legal|security|procurement) "
+             r"(?:\w+ )?(?:wants?|would like|needs?|requires?|requested) (?:a|an|the|more|better|to|some|support|our|its|their|\w+ing)\b|\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i) " + _ADV + r"(?:want|need) is\b"),
     ("hoping", r"\b(?:hoping|hope) (?:for|you|that you|to see|to get|the|we)\b|\blooking forward to (?!(?:next|the|working|our|seeing you|meeting))\w|\blooking for (?:a|an|some) (?:way|option|tool|feature|integration)\b"),
     ("asking_for", r"\b(?:been|keep|kept|are|still|we're|again) asking (?:for|about|if|whether|when|us|me)\b|\bpush(?:ing)? (?:hard )?for\b|\bon (?:our|my) (?:\w+ )?list\b|\b(?:biggest|main|only|one|top|big|number one|#1) (?:ask|request|wish)\b|\bfeature request\b|\bstill (?:waiting|hoping) (?:on|for)\b"),
     ("if_only", r"\bif only\b|\bideally\b|\bin an ideal world\b|\bhow about\b|\bwhat about (?:adding|a|an|some|letting|making)\b|\bif you could (?:add|make|give|let|support|build|offer|provide|just)\b|"
@@ -148,14 +179,34 @@ NEGATIVES: list[str] = [
     r"\bneeds? nothing\b", r"\bneed (?:anything|no)\b",
     r"\b(?:don't|do not|doesn't|does not|didn't|won't|wouldn't|never|no longer|not) (?:\w+ )?(?:really )?need\b",
     r"\b(?:don't|do not|doesn't) (?:think|believe|feel) (?:that )?(?:we|i|they|anyone) (?:\w+ )?need\b",
-    r"\bno need\b", r"\b(?:our|your|their|my|his|her|specific|business|customer|customers'?|everyone's|all) needs\b",
+    r"\bno need\b",
+    r"\b(?:does|do|did|is|has|covers|gives us|offers|provides|that's|it's) (?:exactly |just |everything |all |precisely )?what (?:we|i|you|they) (?:\w+ )?needs?\b",
+    r"\bif you (?:want|need|wish|would like|'d like|like)\b",
+    r"\bplease (?:update|change|correct|fix) (?:it|this|that|billing|the (?:address|card|billing|invoice|contact|po)|our (?:address|details|card|billing|contact|records|invoice|po))\b",
+    r"\bplease keep \w+ (?:on|as) (?:our|the|my) (?:account|csm|team)\b",
+    r"\bwants? (?:a |to )?(?:full |formal |proper )?(?:review|renegotiat\w*|cancel\w*|discount|refund|credit|see the contract|talk)\b",
+    r"\b(?:without|before|stop|stopped) asking\b|\bask(?:ed|ing)? for help\b",
+    r"\bneeds? (?:a copy|copies|an invoice|invoices|a receipt|a refund|help|assistance|a call|a callback|someone|a quote|a breakdown|an explanation|clarification|an answer|"
+    r"a reply|a response|an update|the invoice|our invoice|your w-?9|a w-?9|a contact|access to my|to speak|to talk|to reset|the login)\b",
+    r"\bneeds? to [^.?!]{0,80}, how\?",
+    r"\bstill waiting (?:for|on) (?:an? |the |your )?(?:answer|reply|response|update|call ?back|fix|resolution|refund|credit|invoice|someone|anyone|a human)\b",
+    r"\b(?:asked|asking) for (?:an? |the )?(?:update|answer|reply|refund|callback|call back|escalation|manager|status)\b",
+    r"\basked for\b[^.!?]{0,80}\b(?:landed|shipped|delivered|added|built|released|launched|is now live|went live|got it)\b",
+    r"\b(?:nobody|no one|noone|never|hasn't|haven't|hasn't ever|not) (?:\w+ ){0,4}asked for\b|\basked for (?:anything|nothing|much)\b",
+    r"\bcan't (?:really )?(?:tell|understand|figure out|make sense|work out|follow)\b",
+    r"\b(?:anything|nothing) (?:\w+ )?(?:i'd|we'd|i would|we would) change\b",
+    r"\bthan (?:they|we|it|he|she|you|i|thye) should\b",
+    r"\bmissing (?:\w+ ){0,2}(?:after|since)\b",
+    r"\b(?:went|gone|go|goes|are|is|were|was) missing\b",
+    r"^(?:oh |ok |okay |yes |yeah )?(?:that|this|which) (?:would|'d|will|could) be (?:\w+ )?(?:great|nice|perfect|helpful|good|awesome|lovely|fantastic|brilliant)[,.! ]*(?:thanks?|thank you|cheers)?[.! ]*$", r"\b(?:our|your|their|my|his|her|specific|business|customer|customers'?|everyone's|all) needs\b",
     r"\b(?:everything|all|anything|whatever|exactly what|just what) (?:that )?(?:we|i|you|they) (?:\w+ )?needs?\b",
     r"\bneeds? to (?:talk|sign off|approve|finish|wrap up|evaluate|check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
     r"\bneeds? (?:a few |some |a couple of |a little |a bit )?(?:more )?(?:time|weeks?|days?|months?|hours?)\b",
     r"\b(?:the way|how) (?:we|i|you|they) (?:\w+ )?need(?: it| them)?(?: to)?\b",
     r"\bno way (?:i|we|i'd|we'd|that|i'm|we're|in hell)\b",
     # wishes about the past or about other vendors
-    r"\bwish (?:i|we)(?: had|'d| would have) (?:\w+ed|known|seen|been|done|gone|taken|begun|started|found|heard)\b",
+    r"\bwish (?:i|we)(?: had|'d| would have) (?:\w+ed|known|seen|been|done|gone|taken|begun|started|found|heard|bought|chosen|made|met|got|gotten|signed|had|gone)\b",
+    r"\bwish (?:i|we)(?: had|'d) [^.!?]{0,40}\b(?:sooner|earlier|years ago|months ago)\b",
     r"\bwish (?:more|other|all|every|our other|some) (?:\w+ ){0,3}(?:were|was|had|would|could)\b",
     # past / regret with should
     r"\bshould (?:have|'ve) (?:\w+ed|been|known|done|gone|taken|begun|started|switched|bought|chosen)\b",
@@ -167,7 +218,7 @@ NEGATIVES: list[str] = [
     r"\blove to (?:thank|say|keep|continue|stay|work with)\b",
     r"\bwould (?:\w+ )?recommend\b",
     # "please keep", "please don't change"
-    r"\bplease (?:keep|don't|do not|ignore|disregard|note|see)\b",
+    r"\bplease (?:keep (?:up|it up|doing|going|the good|being|on)|don't|do not|ignore|disregard|note|see|escalate|advise|call|contact|confirm|help)\b",
     # "can you guys" in a thank-you, "support for us has been"
     r"\bsupport for (?:us|our team|me) (?:has|was|is)\b",
 ]
