@@ -1,0 +1,50 @@
+"""Small, deterministic stand-ins for the embedding model and the theme model, for fast tests."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+
+class HashingEmbedder:
+    """Word and bigram hashing -> tf-idf -> 64-d SVD. Deterministic; texts sharing words land close."""
+
+    def __init__(self, dim: int = 64):
+        self.dim = dim
+        self.calls = 0
+
+    def encode(self, texts):
+        self.calls += 1
+        texts = list(texts)
+        x = HashingVectorizer(n_features=2**14, ngram_range=(1, 2), stop_words="english", alternate_sign=False).transform(texts)
+        x = TfidfTransformer().fit_transform(x)
+        k = min(self.dim, max(1, min(x.shape) - 1))
+        v = TruncatedSVD(n_components=k, random_state=0).fit_transform(x) if k > 1 else x.toarray()[:, :1]
+        v = np.pad(v, ((0, 0), (0, self.dim - v.shape[1])))
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+
+class KMeansThemes(BaseEstimator):
+    """The theme model's interface (labels_, themes_, centroids_) on plain KMeans."""
+
+    def __init__(self, n_themes: int = 8, random_state: int = 0):
+        self.n_themes = n_themes
+        self.random_state = random_state
+
+    def fit(self, texts, embeddings=None):
+        km = KMeans(self.n_themes, n_init=4, random_state=self.random_state).fit(embeddings)
+        self.labels_ = km.labels_.astype(int)
+        centroids = km.cluster_centers_
+        self.centroids_ = centroids / np.linalg.norm(centroids, axis=1, keepdims=True)
+        texts = pd.Series(list(texts))
+        rows = []
+        for k in range(self.n_themes):
+            words = pd.Series(" ".join(texts[self.labels_ == k]).lower().split()).value_counts()
+            words = [w for w in words.index if len(w) > 4][:5]
+            rows.append({"theme": k, "label": " / ".join(words[:2]) or f"theme {k}", "keywords": words,
+                         "size": int((self.labels_ == k).sum())})
+        self.themes_ = pd.DataFrame(rows)
+        return self

