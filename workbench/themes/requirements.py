@@ -105,7 +105,7 @@ _GOOD = (r"(?:great|nice|helpful|awesome|useful|amazing|cool|good|ideal|handy|fa
          r"a (?:huge|big|great|real|nice) (?:win|improvement|plus|bonus)|better|easier|great help)")
 _REQUEST_VERB = (r"(?:keep|add|give|let|make|allow|bring|build|provide|enable|include|offer|support|introduce|"
                  r"consider adding|consider|implement|create|extend|expand|improve|integrate|expose|fix|open up|"
-                 r"show|display|sync|update|change|rework|speed up)")
+                 r"show|display|sync|update|change|rework|speed up|prioriti[sz]e)")
 
 #: (cue name, pattern) in the order they are tried; the first surviving cue is reported
 CUES: list[tuple[str, str]] = [
@@ -114,7 +114,7 @@ CUES: list[tuple[str, str]] = [
     # "it would be great if ...", "would be nice to ...", "that'd be perfect"
     ("would_be_great", r"(?:\bwould|'d|\bwill|\bcould) " + _ADV + r"be " + _ADV + _GOOD + r"\b"),
     ("would_help", r"(?:\bwould|'d) " + _ADV + r"(?:make (?:our|my|the|everyone's|a) (?:lives?|job|work|day|team|life|\w+ )?|"
-                   r"save (?:us|me|our|a lot|hours|time)|help (?:us|me|our|a lot|massively|hugely)|benefit from|pay (?:extra|more) for|"
+                   r"save (?:us|me|my|our|the team|a lot|hours|time)|help (?:us|me|our|a lot|massively|hugely)|benefit from|pay (?:extra|more) for|"
                    r"(?:solve|fix|remove|eliminate) (?:most|a lot|all|half|many|our|the|this)|go a long way)|\bwhat would make (?:this|it|us|me)\b"),
     # "we would upgrade if there were ...", "if the scheduler could ..."
     ("conditional", r"(?:\bwould|'d) [^.?!]{0,60}?\bif (?:there (?:was|were)|you (?:guys )?(?:had|added|supported|offered|built|could)|it (?:had|supported|could))\b|"
@@ -125,10 +125,10 @@ CUES: list[tuple[str, str]] = [
     # "we need ...", "the API needs to ...", "badly needed"
     ("need", r"\bneeds?\b(?! (?:assessment|analysis)\b)"),
     ("needed", r"\b(?:badly|really|much|sorely|urgently|desperately|definitely|still) needed\b|\bis (?:needed|required) (?:for|to|so|because)\b"),
-    ("must", r"\b(?:is|are|would be) (?:a )?(?:must|must[- ]have|requirement|prerequisite|deal[- ]?breaker|blocker)\b|\bmust[- ]have\b|\bwe require\b|\b(?:has|have|needs?) to (?:support|allow|handle|integrate|include|offer|be able|work with|have (?:a|an|the|some|proper|better))\b|\bmust (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\brequires? (?:an?|the|support|field|full|more)\b"),
+    ("must", r"\b(?:is|are|would be|'s) (?:a )?(?:must|must[- ]have|requirement|prerequisite|deal[- ]?breaker|blocker)\b|\bmust[- ]have\b|\bwe require\b|\b(?:has|have|needs?) to (?:support|allow|handle|integrate|include|offer|be able|work with|have (?:a|an|the|some|proper|better))\b|\bmust (?:support|allow|handle|integrate|include|offer|be able|work with)\b|\brequires? (?:an?|the|support|field|full|more)\b"),
     # "please add ...", "add ... please", "let us ...", "bring back ..."
     ("please_add", r"\bplease " + _ADV + _REQUEST_VERB + r"\b"),
-    ("imperative", r"(?:^|[.!?;:]\s+|\bplease,?\s+|\bso\s+|\band\s+)(?:just |also |maybe |honestly |simply )?"
+    ("imperative", r"(?:^|[.!?;:,]\s+|\bplease,?\s+|\bso\s+|\band\s+)(?:just |also |maybe |honestly |simply )?"
                    r"(?:add|give (?:us|me|admins|users|agents|managers|the)|let (?:us|me|admins|users|agents|managers)|allow (?:us|me|admins|users|agents)|"
                    r"bring back|make the|make it|build|provide|enable|include|offer|introduce|support for)\b"),
     # "we can't ...", "unable to ...", "there is no way to ...", "no option to ..."
@@ -145,17 +145,24 @@ CUES: list[tuple[str, str]] = [
                   r"\b(?:do|does|did) (?:you|your team|the team) (?:guys )?(?:have|got) (?:any )?plans?\b|\bwhere(?:'s| is) (?:the )?(?:option|setting|way|button|toggle) (?:to|for)\b|\b(?:is|are) there (?:any )?plans?\b|\bplans? to (?:support|add|offer|build|release)\b|"
                   r"\bwhen (?:will|can we expect|are you|is) (?:that|it|this|you|we|the \w+)? ?(?:be )?(?:available|support|add|get|release|ship|launch|coming)\b"),
     # "is it possible to ...", "can you add ...", "could we get ..."
-    ("ask_question", r"\b(?:is it|would it be|will it be) possible\b|\bis there (?:a|any) way\b|\b(?:can|could|would) (?:you|we|i|they) (?:guys )?(?:please )?"
+    ("ask_question", r"\b(?:is it|would it be|will it be) possible\b|\bis there (?:a|any) way\b|\b(?:can|could|would) (?:you|we|i|they|your (?:\w+ )?team|the team) (?:guys )?(?:please |maybe |possibly |perhaps |just |also )*"
                      r"(?:get|have|add|make|build|support|offer|enable|allow|set|see|provide|include|give|let|integrate|consider|export)\b|"
                      r"^(?:can|could) (?:the|your|this|it) (?:\w+ ){0,3}(?:show|support|handle|export|open|display|send|sync|include|let|allow|filter|remember|have)\b"),
     ("want", r"\b(?:we|i) (?:don't|do not) want to lose\b|\b(?:asked|asking|ask|requested|requesting|begged|pleaded) (?:us )?for\b|"
              r"\b(?:team|leadership|management|sponsor|admins?|users|agents|supervisors|managers|staff|executives|execs|everyone|people|customers|"
              r"practitioners?|analysts?|engineers?|operators?|leads?|clients?|it|finance|legal|security|procurement) "
-             r"(?:\w+ )?(?:wants?|would like|needs?|requires?|requested) (?:a|an|the|more|better|to|some|support|our|its|their|\w+ing)\b|\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i) " + _ADV + r"(?:want|need) is\b"),
+             r"(?:\w+ )?(?:wants?|would like|needs?|requires?|requested) (?:a|an|the|more|better|to|some|support|our|its|their|\w+ing)\b|\b" + _WE + r" " + _ADV + r"(?:want|wants)(?: to)?\b(?! (?:to )?(?:thank|say|stay|keep|continue|renew|recommend)\b)|\bwhat (?:we|i)(?:'d| would)? " + _ADV + r"(?:want|need|like|love)(?: most)? is\b"),
     ("hoping", r"\b(?:hoping|hope) (?:for|you|that you|to see|to get|the|we)\b|\blooking forward to (?!(?:next|the|working|our|seeing you|meeting))\w|\blooking for (?:a|an|some) (?:way|option|tool|feature|integration)\b"),
     ("asking_for", r"\b(?:been|keep|kept|are|still|we're|again) asking (?:for|about|if|whether|when|us|me)\b|\bpush(?:ing)? (?:hard )?for\b|\bon (?:our|my) (?:\w+ )?list\b|\b(?:biggest|main|only|one|top|big|number one|#1) (?:ask|request|wish)\b|\bfeature request\b|\bstill (?:waiting|hoping) (?:on|for)\b"),
-    ("if_only", r"\bif only\b|\bideally\b|\bin an ideal world\b|\bhow about\b|\bwhat about (?:adding|a|an|some|letting|making)\b|\bif you could (?:add|make|give|let|support|build|offer|provide|just)\b|"
+    ("if_only", r"\bif only\b|\bideally\b|\bin an ideal world\b|\bhow about\b|\bwhat about (?:adding|a|an|some|letting|making)\b|\bif you (?:guys )?could (?!see|tell|imagine|believe|know)\w+|"
                 r"\b(?:i'd|we'd|i would|we would) change\b|\bit's a shame (?:there's|there is|that|we can't|you can't)\b|\bwould be even better (?:if|with)\b"),
+    ("trailing_please", r"^(?:better|more|proper|faster|easier|simpler|an?|some|bulk|custom|native|option to|support for)\b[^.!?]{0,80}\bplease\b"),
+    ("difference", r"(?:\bwould|'d|\bwill) " + _ADV + r"(?:move the needle|make a (?:big |huge |real |massive )?difference|be a game[- ]changer|change everything|make (?:my|our) (?:day|week|year|life))"),
+    ("lack_of", r"\black of\b|\bnot having (?:a |an |the |any )?[^.!?]{0,50}\b(?:is|was) (?:a |an )?(?:real |big |huge |major |serious )?(?:problem|issue|pain|blocker|deal-?breaker|headache)\b|\bstruggl\w* without\b"),
+    ("why_cant", r"\bwhy (?:can't|cannot|can we not|isn't there|is there no|doesn't|don't you|is it not possible)\b"),
+    ("wish_list", r"\bwish ?list\b|\b(?:begging|pleading|clamou?ring|screaming|crying out) for\b"),
+    ("waiting_for", r"\b(?:been|still|keep|kept) waiting (?:\w+ ){0,4}?(?:for|on)\b"),
+    ("should_product", r"\b(?:the|your|this|each|every) (?:[\w-]+ ){0,3}should " + _ADV + r"(?!have been|be noted|be proud|be fine|work fine|be ok|be okay|be live|know|mention)(?:be \w+(?:able|ible)|[a-z]+)\b"),
     # German
     ("de_wish", r"\b(?:ich|wir) (?:w[üu]nsche?n?|br[äa]uchen?|h[äa]tten gerne?|m[öo]chten|w[üu]rden gerne?)\b|\bw[äa]re (?:es )?(?:toll|gut|sch[öo]n|super|hilfreich|praktisch|klasse|m[öo]glich|n[üu]tzlich)\b|"
                 r"\bes fehlt\b|\bfehlt\b|\bbitte (?:f[üu]gt|f[üu]gen|baut|bauen|erg[äa]nzt|erg[äa]nzen|erm[öo]glicht|erm[öo]glichen)\b|\bk[öo]nnten sie\b|\bkeine m[öo]glichkeit\b"),
@@ -180,6 +187,12 @@ NEGATIVES: list[str] = [
     r"\b(?:don't|do not|doesn't|does not|didn't|won't|wouldn't|never|no longer|not) (?:\w+ )?(?:really )?need\b",
     r"\b(?:don't|do not|doesn't) (?:think|believe|feel) (?:that )?(?:we|i|they|anyone) (?:\w+ )?need\b",
     r"\bno need\b",
+    r"\bneeds? to (?:do|be) (?:a )?better\b", r"\bneeds? to [^.!?]{0,40}\binternally\b",
+    r"\bmissing (?:our|my|the) (?:usual |old |former |previous |regular )?(?:csm|account manager|rep|contact|champion|colleague|team ?mates?)\b",
+    r"\b(?:hasn't|haven't|didn't|don't|doesn't|not|no|never) (?:\w+ ){0,3}(?:missing|lacking)\b", r"\bno lack of\b",
+    r"\bcan't see (?:us|myself|me|them|anyone|why we'd|a reason)\b",
+    r"\b(?:would|'d) be (?:\w+ )?(?:great|nice|good|helpful) if i could (?:say|tell|rate|score|give)\b",
+    r"\bwaiting (?:\w+ ){0,4}?(?:for|on) (?:an? |the |your |my )?(?:answer|reply|response|update|call ?back|fix|resolution|refund|credit|invoice|someone|anyone|a human)\b",
     r"\b(?:does|do|did|is|has|covers|gives us|offers|provides|that's|it's) (?:exactly |just |everything |all |precisely )?what (?:we|i|you|they) (?:\w+ )?needs?\b",
     r"\bif you (?:want|need|wish|would like|'d like|like)\b",
     r"\bplease (?:update|change|correct|fix) (?:it|this|that|billing|the (?:address|card|billing|invoice|contact|po)|our (?:address|details|card|billing|contact|records|invoice|po))\b",
@@ -200,7 +213,7 @@ NEGATIVES: list[str] = [
     r"\b(?:went|gone|go|goes|are|is|were|was) missing\b",
     r"^(?:oh |ok |okay |yes |yeah )?(?:that|this|which) (?:would|'d|will|could) be (?:\w+ )?(?:great|nice|perfect|helpful|good|awesome|lovely|fantastic|brilliant)[,.! ]*(?:thanks?|thank you|cheers)?[.! ]*$", r"\b(?:our|your|their|my|his|her|specific|business|customer|customers'?|everyone's|all) needs\b",
     r"\b(?:everything|all|anything|whatever|exactly what|just what) (?:that )?(?:we|i|you|they) (?:\w+ )?needs?\b",
-    r"\bneeds? to (?:talk|sign off|approve|finish|wrap up|evaluate|check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
+    r"\bneeds? to (?:talk|sign off|approve|finish|wrap up|evaluate|refresh|restart|reload|reconnect|re-?login|log in again|check|get our|sort|think|discuss|decide|confirm|figure out|review|wait|ask|align|clean up|train)\b",
     r"\bneeds? (?:a few |some |a couple of |a little |a bit )?(?:more )?(?:time|weeks?|days?|months?|hours?)\b",
     r"\b(?:the way|how) (?:we|i|you|they) (?:\w+ )?need(?: it| them)?(?: to)?\b",
     r"\bno way (?:i|we|i'd|we'd|that|i'm|we're|in hell)\b",
@@ -215,7 +228,7 @@ NEGATIVES: list[str] = [
     r"\b(?:was|were|had been) (?:hoping|looking)\b",
     # wishes that are not product asks
     r"\b(?:great|nice|good) to (?:keep|continue|see you|meet|catch up|have you|hear from)\b",
-    r"\blove to (?:thank|say|keep|continue|stay|work with)\b",
+    r"\blove to (?:thank|say|keep|continue|stay|work with|join|attend|participate|take part|be part|visit|come|host|speak)\b",
     r"\bwould (?:\w+ )?recommend\b",
     # "please keep", "please don't change"
     r"\bplease (?:keep (?:up|it up|doing|going|the good|being|on)|don't|do not|ignore|disregard|note|see|escalate|advise|call|contact|confirm|help)\b",
