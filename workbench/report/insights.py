@@ -1,0 +1,368 @@
+"""The insight report's building blocks: summary, themes, quotes, requirements, journey, sessions, segments.
+
+Everything reads the store (after `workbench themes` / `workbench quarterly`) and returns escaped
+HTML or Altair charts; `notebooks/quarterly_insights.ipynb` only calls these.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import store
+from ..themes.impact import nps_category
+from ..themes.journey import STAGES
+from .html import HTML, card, esc, heading, paragraph, quote, table
+
+TOP_THEMES = 8
+
+
+@dataclass
+class InsightData:
+    quarter: str
+    compare_quarter: str
+    segment_filter: str
+    evidence: pd.DataFrame
+    nps: pd.DataFrame
+    themes: pd.DataFrame
+    assignments: pd.DataFrame
+    theme_quarters: pd.DataFrame
+    requirements: pd.DataFrame
+    impact: pd.DataFrame
+    sessions: pd.DataFrame
+    action_items: pd.DataFrame
+    kpis: pd.DataFrame
+
+    @property
+    def quarters(self) -> list[str]:
+        return sorted(self.theme_quarters["quarter"].dropna().unique().tolist())
+
+
+def _json(value, default):
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+    return value if value is not None else default
+
+
+def _filter(frame: pd.DataFrame, segment_filter: str) -> pd.DataFrame:
+    if not segment_filter or frame.empty:
+        return frame
+    column, _, value = segment_filter.partition("=")
+    return frame[frame[column.strip()] == value.strip()] if column.strip() in frame.columns else frame
+
+
+def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_filter: str = "") -> InsightData:
+    t = {name: store.load_table(data_dir, name) for name in (
+        "evidence", "nps_responses", "themes", "theme_assignments", "theme_quarters", "requirements",
+        "theme_impact", "sessions", "action_items")}
+    kpis = store.load_table(data_dir, "kpis") if "kpis" in store.table_names(data_dir) else pd.DataFrame()
+    themes = t["themes"].copy()
+    for column, default in (("keywords", []), ("quote_ids", []), ("sources", {}), ("pinned_quotes", [])):
+        if column in themes:
+            themes[column] = [_json(v, default) for v in themes[column]]
+    themes = themes[themes["status"] != "merged"]
+    requirements = t["requirements"].copy()
+    for column in ("quotes", "account_ids"):
+        if column in requirements:
+            requirements[column] = [_json(v, []) for v in requirements[column]]
+    evidence = _filter(t["evidence"], segment_filter)
+    if compare_quarter == "":
+        compare_quarter = str(pd.Period(quarter, "Q") - 1)
+    return InsightData(quarter, compare_quarter, segment_filter, evidence, _filter(t["nps_responses"], segment_filter),
+                       themes, t["theme_assignments"], t["theme_quarters"], requirements, t["theme_impact"],
+                       _filter(t["sessions"], segment_filter), t["action_items"], kpis)
+
+
+def _mentions(data: InsightData) -> pd.DataFrame:
+    """Themed statements (after the segment filter) with their theme and NPS category."""
+    merged = data.assignments.dropna(subset=["theme_id"]).merge(
+        data.evidence[["evidence_id", "quarter", "score", "source", "account_id", "industry", "plan", "region"]],
+        on="evidence_id",
+    )
+    merged["category"] = nps_category(merged["score"]).where(merged["score"].notna())
+    return merged
+
+
+def theme_summary(data: InsightData) -> pd.DataFrame:
+    """One row per theme: mentions now and before, change, share, impact, detractor share, status, trend."""
+    m = _mentions(data)
+    now = m[m["quarter"] == data.quarter]
+    before = m[m["quarter"] == data.compare_quarter]
+    total_now = max(len(data.evidence[data.evidence["quarter"] == data.quarter]), 1)
+    rows = []
+    impact = data.impact[data.impact["quarter"] == data.quarter].set_index("theme_id") if len(data.impact) else pd.DataFrame()
+    for _, theme in data.themes.iterrows():
+        tid = theme["theme_id"]
+        n_now = int((now["theme_id"] == tid).sum())
+        n_before = int((before["theme_id"] == tid).sum())
+        scored = now[(now["theme_id"] == tid) & now["category"].notna()]
+        trend = m[m["theme_id"] == tid].groupby("quarter").size().reindex(data.quarters, fill_value=0)
+        first = m.loc[m["theme_id"] == tid, "quarter"].min()
+        status = theme["status"]
+        if n_now and first == data.quarter:
+            status = "emerging"
+        elif n_now == 0 and len(trend) and trend.sum() > 0:
+            status = "fading"
+        rows.append({
+            "theme_id": tid, "label": theme["label"], "journey_stage": theme.get("journey_stage", ""),
+            "keywords": theme.get("keywords", []), "mentions": n_now, "previous": n_before,
+            "change": n_now - n_before, "share": n_now / total_now,
+            "accounts": int(now.loc[now["theme_id"] == tid, "account_id"].nunique()),
+            "impact": float(impact.loc[tid, "impact"]) if tid in getattr(impact, "index", []) else np.nan,
+            "detractor_share": float((scored["category"] == "detractor").mean()) if len(scored) else np.nan,
+            "promoter_share": float((scored["category"] == "promoter").mean()) if len(scored) else np.nan,
+            "scored": len(scored), "status": status, "trend": trend.tolist(),
+            "quote_ids": theme.get("quote_ids", []), "sources": theme.get("sources", {}),
+        })
+    out = pd.DataFrame(rows)
+    return out.sort_values(["mentions", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def sparkline(values: list[float], width: int = 90, height: int = 22) -> str:
+    """A tiny inline SVG line (numbers only, so nothing to escape)."""
+    if not values:
+        return ""
+    top = max(max(values), 1)
+    step = width / max(len(values) - 1, 1)
+    points = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
+    last = values[-1]
+    cx, cy = (len(values) - 1) * step, height - 2 - (last / top) * (height - 4)
+    return (f'<svg class="wb-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
+            f'<polyline fill="none" stroke="#4c78a8" stroke-width="1.5" points="{points}"/>'
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2" fill="#4c78a8"/></svg>')
+
+
+def _pct(v) -> str:
+    return "–" if v is None or pd.isna(v) else f"{100 * v:.0f} %"
+
+
+def _impact(v) -> str:
+    return "–" if v is None or pd.isna(v) else f"{v:+.1f}"
+
+
+def _kpi(data: InsightData, kpi: str) -> pd.Series | None:
+    if data.kpis.empty:
+        return None
+    rows = data.kpis[(data.kpis["quarter"] == data.quarter) & (data.kpis["kpi"] == kpi) & (data.kpis["segment"] == "all")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def title(data: InsightData) -> HTML:
+    scope = f" · {data.segment_filter}" if data.segment_filter else ""
+    return heading(f"CX insights: {data.quarter}{scope}", 1) + paragraph(
+        f"What customers told us in {data.quarter}, compared with {data.compare_quarter}: themes across NPS "
+        "verbatims, check-in sessions, call transcripts and support tickets, with the quotes behind them."
+    )
+
+
+def executive_summary(data: InsightData, summary: pd.DataFrame) -> HTML:
+    parts = []
+    row = _kpi(data, "nps")
+    if row is not None and row["status"] == "ok":
+        change = ""
+        if pd.notna(row["change"]):
+            sig = "significant" if bool(row["significant"]) is True else "within noise"
+            change = f"{row['change']:+.0f} vs {data.compare_quarter} ({sig})"
+        parts.append(card("NPS", f"{row['value']:+.0f}", f"n = {row['n']} · ±{row['moe']:.0f} · {change}"))
+    statements = int((data.evidence["quarter"] == data.quarter).sum())
+    parts.append(card("Statements this quarter", f"{statements:,}", f"{summary['mentions'].sum():,} themed"))
+    parts.append(card("Themes", f"{int((summary['mentions'] > 0).sum())}", "with mentions this quarter"))
+    html = "".join(parts)
+    drags = summary.dropna(subset=["impact"]).sort_values("impact", ascending=False)
+    items = []
+    for _, r in drags.head(3).iterrows():
+        if r["impact"] > 0:
+            items.append(f"<li><b>{esc(r['label'])}</b> costs {r['impact']:.1f} NPS points "
+                         f"({r['mentions']} mentions, {_pct(r['detractor_share'])} detractors)</li>")
+    lifts = drags.sort_values("impact").head(2)
+    for _, r in lifts.iterrows():
+        if r["impact"] < 0:
+            items.append(f"<li><b>{esc(r['label'])}</b> lifts NPS by {-r['impact']:.1f} points "
+                         f"({r['mentions']} mentions, {_pct(r['promoter_share'])} promoters)</li>")
+    req = data.requirements.head(3)
+    for _, r in req.iterrows():
+        items.append(f"<li>Requirement: <b>{esc(r['statement'])}</b> ({r['mentions']} mentions, "
+                     f"{r['accounts']} accounts, ${r['arr_at_stake']:,.0f} ARR at stake)</li>")
+    emerging = summary[summary["status"] == "emerging"]
+    fading = summary[summary["status"] == "fading"]
+    if len(emerging):
+        items.append("<li>Emerging: " + ", ".join(f"<b>{esc(l)}</b>" for l in emerging["label"]) + "</li>")
+    if len(fading):
+        items.append("<li>Fading (no mentions this quarter): " + ", ".join(esc(l) for l in fading["label"]) + "</li>")
+    return HTML(html + "<ul>" + "".join(items) + "</ul>")
+
+
+def theme_table(summary: pd.DataFrame) -> HTML:
+    frame = summary[summary["mentions"] + summary["previous"] > 0].copy()
+    frame["link"] = [f'<a href="#{esc(t)}">{esc(l)}</a>' for t, l in zip(frame["theme_id"], frame["label"])]
+    frame["spark"] = [sparkline(t) for t in frame["trend"]]
+    frame["tag"] = [f'<span class="wb-tag">{esc(s)}</span>' if s in ("emerging", "fading") else "" for s in frame["status"]]
+    return table(
+        frame,
+        {"link": "theme", "tag": "", "journey_stage": "stage", "mentions": "mentions", "change": "vs before",
+         "share": "share", "accounts": "accounts", "impact": "NPS impact", "detractor_share": "detractors",
+         "spark": "trend"},
+        formats={"share": _pct, "impact": _impact, "detractor_share": _pct, "change": lambda v: f"{v:+d}"},
+        numeric=["mentions", "change", "share", "accounts", "impact", "detractor_share"],
+        raw=["link", "spark", "tag"],
+    )
+
+
+def _provenance(ev: pd.Series) -> str:
+    bits = [ev["source"], f"{ev['source_file']} {ev['locator']}"]
+    if pd.notna(ev.get("account_id")):
+        bits.append(f"account {ev['account_id']}")
+    if pd.notna(ev.get("score")):
+        bits.append(f"score {ev['score']:.0f}")
+    if pd.notna(ev.get("date")):
+        bits.append(str(pd.Timestamp(ev["date"]).date()))
+    return " · ".join(str(b) for b in bits)
+
+
+def theme_page(data: InsightData, theme: pd.Series) -> HTML:
+    ev = data.evidence.set_index("evidence_id")
+    head = HTML(f'<h3 id="{esc(theme["theme_id"])}">{esc(theme["label"])} '
+                f'<span class="wb-prov">{esc(theme["theme_id"])} · {esc(theme["journey_stage"])}</span></h3>')
+    facts = paragraph(
+        f"{theme['mentions']} mentions this quarter ({theme['change']:+d} vs {data.compare_quarter}) from "
+        f"{theme['accounts']} accounts; NPS impact {_impact(theme['impact'])} points; among {theme['scored']} scored "
+        f"mentions {_pct(theme['promoter_share'])} promoters and {_pct(theme['detractor_share'])} detractors. "
+        f"Keywords: {', '.join(theme['keywords'][:8])}. Sources: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(theme["sources"].items()))
+        + "."
+    )
+    quotes = [quote(ev.loc[q, "text"], _provenance(ev.loc[q])) for q in theme["quote_ids"] if q in ev.index]
+    return head + facts + HTML("".join(str(q) for q in quotes))
+
+
+def top_themes(summary: pd.DataFrame, n: int = TOP_THEMES) -> pd.DataFrame:
+    """The themes a PM should read about: biggest drags and lifts on NPS, then the most mentioned."""
+    active = summary[summary["mentions"] > 0]
+    by_impact = active.dropna(subset=["impact"]).reindex(
+        active.dropna(subset=["impact"])["impact"].abs().sort_values(ascending=False).index)
+    chosen = list(dict.fromkeys(list(by_impact["theme_id"][: n // 2]) + list(active["theme_id"])))[:n]
+    return summary.set_index("theme_id").loc[chosen].reset_index()
+
+
+def theme_trend_chart(data: InsightData, theme_ids: list[str]) -> alt.Chart:
+    tq = data.theme_quarters[data.theme_quarters["theme_id"].isin(theme_ids)].merge(
+        data.themes[["theme_id", "label"]], on="theme_id")
+    return alt.Chart(tq).mark_line(point=True).encode(
+        x=alt.X("quarter:O", title=None), y=alt.Y("mentions:Q", title="mentions"),
+        color=alt.Color("label:N", title="theme", legend=alt.Legend(labelLimit=260)),
+        tooltip=["label:N", "quarter:O", "mentions:Q", "accounts:Q", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(width=640, height=260, title="Mentions per quarter, top themes")
+
+
+def impact_chart(summary: pd.DataFrame) -> alt.Chart:
+    frame = summary.dropna(subset=["impact"])
+    frame = frame[frame["mentions"] > 0][["label", "impact", "mentions", "detractor_share"]]
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
+        x=alt.X("impact:Q", title="NPS points the theme costs (right) or adds (left)"),
+        color=alt.condition("datum.impact > 0", alt.value("#e45756"), alt.value("#54a24b")),
+        tooltip=["label:N", alt.Tooltip("impact:Q", format="+.1f"), "mentions:Q",
+                 alt.Tooltip("detractor_share:Q", format=".0%")],
+    ).properties(width=560, height=alt.Step(16), title="Impact on NPS this quarter")
+
+
+def requirements_table(data: InsightData, n: int = 15) -> HTML:
+    req = data.requirements.copy()
+    if req.empty:
+        return paragraph("No requirements detected.")
+    in_q = req[(req["first_quarter"] <= data.quarter) & (req["last_quarter"] >= data.quarter)] if "first_quarter" in req else req
+    req = (in_q if len(in_q) else req).head(n)
+    return table(
+        req,
+        {"statement": "requirement", "theme_label": "theme", "mentions": "mentions", "accounts": "accounts",
+         "arr_at_stake": "ARR at stake", "detractor_share": "detractors", "first_quarter": "first seen",
+         "last_quarter": "last seen", "status": "status"},
+        formats={"arr_at_stake": lambda v: f"${v:,.0f}", "detractor_share": _pct},
+        numeric=["mentions", "accounts", "arr_at_stake", "detractor_share"],
+    )
+
+
+def requirement_quotes(data: InsightData, n: int = 5) -> HTML:
+    parts = []
+    for _, r in data.requirements.head(n).iterrows():
+        parts.append(f"<h4>{esc(r['statement'])}</h4>")
+        for q in (r.get("quotes") or [])[:3]:
+            parts.append(str(quote(q.get("text", ""), f"{q.get('source_file', '')} {q.get('locator', '')}")))
+    return HTML("".join(parts))
+
+
+def journey(data: InsightData, summary: pd.DataFrame) -> tuple[alt.Chart, HTML]:
+    m = _mentions(data)
+    m = m[m["quarter"] == data.quarter].merge(summary[["theme_id", "journey_stage", "label"]], on="theme_id")
+    rows = []
+    for stage in STAGES:
+        s = m[m["journey_stage"] == stage]
+        scored = s.dropna(subset=["score"])
+        nps = 100 * ((scored["score"] >= 9).mean() - (scored["score"] <= 6).mean()) if len(scored) >= 30 else np.nan
+        top = s["label"].value_counts().head(3)
+        rows.append({"stage": stage, "mentions": len(s), "themes": s["theme_id"].nunique(),
+                     "nps": nps, "scored": len(scored), "top": "; ".join(top.index)})
+    frame = pd.DataFrame(rows)
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("stage:N", sort=list(STAGES), title=None), y=alt.Y("mentions:Q"),
+        color=alt.Color("nps:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[-50, 50]), title="NPS of mentions"),
+        tooltip=["stage:N", "mentions:Q", "themes:Q", alt.Tooltip("nps:Q", format="+.0f", title="NPS of mentions"),
+                 "scored:Q", alt.Tooltip("top:N", title="top themes")],
+    ).properties(width=480, height=220, title="Themes along the customer journey")
+    return chart, table(frame, {"stage": "stage", "mentions": "mentions", "themes": "themes",
+                               "nps": "NPS of mentions", "top": "top themes"},
+                        formats={"nps": lambda v: "n<30" if pd.isna(v) else f"{v:+.0f}"},
+                        numeric=["mentions", "themes", "nps"])
+
+
+def sessions_view(data: InsightData) -> HTML:
+    s = data.sessions[data.sessions["quarter"] == data.quarter]
+    hours = float((s["company_attendees"] * s["duration_minutes"]).sum() / 60) if len(s) else 0.0
+    items = data.action_items[data.action_items["session_id"].isin(s["session_id"])]
+    end = pd.Period(data.quarter, "Q").end_time.normalize()
+    open_items = items[items["status"] == "open"].copy()
+    open_items["overdue"] = open_items["due_date"].notna() & (open_items["due_date"] < end)
+    html = (card("Sessions held", f"{len(s)}", data.quarter) + card("Exposure hours", f"{hours:.1f} h", "attendees × duration")
+            + card("Open action items", f"{len(open_items)}", f"{int(open_items['overdue'].sum())} overdue"))
+    open_items = open_items.sort_values(["overdue", "due_date"], ascending=[False, True])
+    return HTML(html) + table(
+        open_items,
+        {"session_id": "session", "account_id": "account", "action": "action", "owner": "owner",
+         "due_date": "due", "overdue": "overdue"},
+        formats={"due_date": lambda d: "" if pd.isna(d) else pd.Timestamp(d).date(), "overdue": lambda v: "overdue" if v else ""},
+    )
+
+
+def segment_heatmap(data: InsightData, summary: pd.DataFrame, segment: str = "plan") -> alt.Chart:
+    m = _mentions(data)
+    m = m[m["quarter"] == data.quarter].merge(summary[["theme_id", "label"]], on="theme_id")
+    top = summary[summary["mentions"] > 0].head(15)["theme_id"]
+    m = m[m["theme_id"].isin(top)]
+    counts = m.groupby([segment, "label"]).size().rename("mentions").reset_index()
+    totals = m.groupby(segment).size()
+    counts["share"] = counts["mentions"] / counts[segment].map(totals)
+    return alt.Chart(counts).mark_rect().encode(
+        x=alt.X(f"{segment}:N", title=segment), y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=300)),
+        color=alt.Color("share:Q", title="share of segment's mentions", scale=alt.Scale(scheme="blues")),
+        tooltip=[f"{segment}:N", "label:N", "mentions:Q", alt.Tooltip("share:Q", format=".1%")],
+    ).properties(title=f"Which themes each {segment} talks about ({data.quarter})")
+
+
+def segment_nps_table(data: InsightData) -> HTML:
+    if data.kpis.empty:
+        return paragraph("")
+    return paragraph("NPS per segment is in the KPI report.")
+
+
+__all__ = [
+    "load", "title", "executive_summary", "theme_summary", "theme_table", "theme_page", "top_themes",
+    "theme_trend_chart", "impact_chart", "requirements_table", "requirement_quotes", "journey", "sessions_view",
+    "segment_heatmap", "sparkline", "InsightData",
+]
