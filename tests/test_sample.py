@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -21,6 +22,7 @@ import yaml
 
 from workbench.cli import main as workbench_main
 from workbench.sample import generate
+from workbench.sample.planted import quarter_kpis
 
 QUARTERS = ["2025Q2", "2025Q3", "2025Q4", "2026Q1", "2026Q2", "2026Q3"]
 HEADER_ROWS = {"generic": 1, "qualtrics": 3, "surveymonkey": 2}
@@ -223,8 +225,9 @@ def test_sessions_transcripts_tickets_enps_volumes(sample, staff):
             assert f"\n{section}\n" in text
         assert "| action | owner | due | status | closed |" in text
         assert {a["name"] for a in meta["attendees"]} <= staff
-    statuses = re.findall(r"\| (open|done) \|", "".join(n.read_text(encoding="utf-8") for n in notes))
-    assert {"open", "done"} <= set(statuses)
+    items = re.findall(r"\| (\d{4}-\d\d-\d\d) \| (open|done) \|", "".join(n.read_text(encoding="utf-8") for n in notes))
+    assert {"open", "done"} == {status for _, status in items}
+    assert any(status == "open" and due < "2026-09-30" for due, status in items)  # some are overdue
 
     calls = sorted(p for p in (sample / "transcripts").iterdir() if p.name != "manifest.csv")
     assert len(calls) >= 120
@@ -465,6 +468,44 @@ def test_planted_kpis_match_the_files(sample, planted):
             assert expected[name] == pytest.approx(value, abs=2e-6), (q, name)
     nps = [planted["kpis"][q]["nps"] for q in QUARTERS]
     assert max(nps) - min(nps) > 5  # NPS moves over the quarters
+
+
+def test_planted_kpi_definitions_by_hand():
+    """A tiny world for 2025Q3 (Jul 1 - Sep 30) whose KPIs are worked out by hand."""
+    day = dt.date
+    account = lambda i, start, end=None, referred_by="": SimpleNamespace(  # noqa: E731
+        account_id=i, start=start, end=end, referred_by=referred_by)
+    book = SimpleNamespace(
+        accounts=[account("A1", day(2024, 1, 1)),
+                  account("A2", day(2024, 6, 1), day(2025, 8, 15)),  # existing, leaves in Q3
+                  account("A3", day(2025, 7, 10), referred_by="A1"),  # acquired, referred
+                  account("A4", day(2025, 8, 1)),  # acquired
+                  account("A5", day(2025, 5, 1), day(2025, 6, 20))],  # gone before Q3
+        arr_rows=[("A1", "2025Q2", 100.0), ("A2", "2025Q2", 50.0), ("A5", "2025Q1", 70.0),
+                  ("A1", "2025Q3", 120.0), ("A3", "2025Q3", -30.0), ("A4", "2025Q3", 10.0)],
+        bad_arr=("A3", "2025Q3"))
+    q3, q2 = "2025Q3", "2025Q2"
+    responses = [SimpleNamespace(quarter=q3, score=s) for s in (10, 9, 7, 3)] + [SimpleNamespace(quarter=q2, score=0)]
+    enps = [SimpleNamespace(quarter=q3, score=10), SimpleNamespace(quarter=q3, score=0)]
+    tickets = [SimpleNamespace(quarter=q3, csat=5, ces=7, contacts=1),
+               SimpleNamespace(quarter=q3, csat=2, ces=None, contacts=2),
+               SimpleNamespace(quarter=q3, csat=None, ces=4, contacts=1),
+               SimpleNamespace(quarter=q2, csat=1, ces=1, contacts=5)]
+    sessions = [SimpleNamespace(quarter=q3, attendees=[1, 2, 3], duration_minutes=90),
+                SimpleNamespace(quarter=q2, attendees=[1], duration_minutes=60)]
+    got = quarter_kpis(q3, book, responses, enps, tickets, sessions)
+    assert got == {
+        "nps": 25.0,  # 2 promoters, 1 detractor of 4
+        "enps": 0.0,
+        "csat": 50.0,  # one of two answers is 4-5
+        "ces_mean": 5.5,
+        "retention": 0.5,  # A1 and A2 existed, A2 left
+        "churn": 0.25,  # 1 left / (2 existing + 2 acquired)
+        "nrr": 0.8,  # (120 + 0) / (100 + 50)
+        "referral_rate": 0.5,
+        "fcr": round(2 / 3, 6),
+        "exposure_hours": 4.5,  # 3 attendees x 1.5 h
+    }
 
 
 def test_scores_depend_on_themes(sample, statements):
