@@ -1,7 +1,6 @@
 """Call transcripts in WebVTT, SRT, plain text and JSON, plus the manifest for files without metadata."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import random
 from dataclasses import dataclass
