@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "workbench.ingest.cli",
     "workbench.kpis.cli",
     "workbench.themes.cli",
+    "workbench.report.cli",
 ]
 
 

@@ -1,0 +1,155 @@
+"""The scheduled job end to end on the sample company (fake embedder and theme model for speed)."""
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from filelock import FileLock
+from nbformat.v4 import new_code_cell, new_notebook
+
+from fakes import HashingEmbedder, KMeansThemes
+from workbench import store
+from workbench.quarterly import QuarterlyError, last_complete_quarter, run_quarterly
+from workbench.report import render
+from workbench.sample import generate
+from workbench.themes.registry import ThemeRegistry, default_path
+
+XSS_SCRIPT = "<script>window.__xss = 1</script>"
+XSS_IMG = '<img src=x onerror="window.__xss = 2">'
+PLANTED_PII = {"email": "zelda.quartermaine@example.org", "phone": "(415) 555-0199", "name": "Zelda Quartermaine"}
+
+
+def fakes(n_themes=14):
+    return {"embedder": HashingEmbedder(), "model": KMeansThemes(n_themes)}
+
+
+def _plant_hostile_comments(data: Path) -> None:
+    """A survey file whose verbatims carry markup and PII, as real exports sometimes do."""
+    rows = ["response_id,account_id,respondent_name,respondent_email,persona,date,score,comment"]
+    for i in range(12):
+        rows.append(
+            f'XSS-{i},A0001,{PLANTED_PII["name"]},{PLANTED_PII["email"]},admin,2026-08-{10 + i:02d},2,'
+            f'"Dashboards are slow {XSS_SCRIPT} and {XSS_IMG.replace(chr(34), chr(34) * 2)}, '
+            f'mail {PLANTED_PII["email"]} or call {PLANTED_PII["phone"]}"'
+        )
+    (data / "surveys" / "hostile.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """Sample company + hostile comments; quarterly run once; an analyst pins a hostile quote; run again."""
+    root = tmp_path_factory.mktemp("quarterly")
+    data, out = root / "data", root / "reports"
+    generate(data, seed=7)
+    _plant_hostile_comments(data)
+    first = run_quarterly(data, out, themes_settings=fakes())
+    first_kpis = store.load_table(data, "kpis")
+    first_assign = store.load_table(data, "theme_assignments")
+    # an analyst pins the hostile quote to the biggest theme; the next run must show it
+    evidence = store.load_table(data, "evidence")
+    hostile = evidence[evidence["source_file"] == "surveys/hostile.csv"]["evidence_id"].iloc[0]
+    themes = store.load_table(data, "themes").sort_values("mentions", ascending=False)
+    registry = ThemeRegistry.load(default_path(data))
+    registry.pin_quote(themes["theme_id"].iloc[0], hostile, who="test")
+    registry.rename(themes["theme_id"].iloc[0], "Pinned & renamed <b>theme</b>", who="test")
+    registry.save(default_path(data))
+    second = run_quarterly(data, out, themes_settings=fakes())
+    return {"data": data, "out": out, "first": first, "second": second, "first_kpis": first_kpis,
+            "first_assign": first_assign}
+
+
+def test_reports_index_and_summary_are_published(published):
+    out, result = published["out"], published["second"]
+    assert result.quarter == "2026Q3"  # the last complete quarter of the sample
+    for name in ("insights.html", "kpis.html", "insights.ipynb", "kpis.ipynb", "summary.json", "run.log",
+                 "charts/kpi_trends.png", "charts/theme_impact.png"):
+        assert (out / "2026Q3" / name).exists(), name
+    index = (out / "index.html").read_text()
+    assert 'href="2026Q3/insights.html"' in index and 'href="2026Q3/kpis.html"' in index
+    summary = json.loads((out / "2026Q3" / "summary.json").read_text())
+    assert summary["headline"].startswith("NPS ")
+    assert summary["settings"]["themes"]["seed"] == 42
+    assert set(summary["timings_s"]) >= {"ingest", "themes", "kpis", "notebook insights", "html kpis"}
+    assert not list(out.glob(".staging-*"))
+
+
+def test_same_quarter_twice_gives_the_same_numbers(published):
+    data = published["data"]
+    pd.testing.assert_frame_equal(published["first_kpis"], store.load_table(data, "kpis"))
+    before = published["first_assign"].set_index("evidence_id")["theme_id"]
+    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert (before.reindex(after.index) == after).mean() == 1.0
+
+
+def test_reports_are_self_contained_small_and_escape_customer_text(published):
+    for name in ("insights.html", "kpis.html"):
+        page = (published["out"] / "2026Q3" / name).read_text()
+        assert len(page.encode()) <= 5_000_000, f"{name} is {len(page) / 1e6:.1f} MB"
+        assert not re.search(r"<script[^>]+src=", page), "external script"
+        assert not re.search(r"<link[^>]+href=\"https?:", page), "external stylesheet"
+    page = (published["out"] / "2026Q3" / "insights.html").read_text()
+    assert "<script>window.__xss" not in page  # no live script element from a verbatim
+    assert not re.search(r"<img[^>]*onerror", page)  # no live image tag with a handler
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in page  # shown as text, in the pinned quote
+    assert "Pinned &amp; renamed &lt;b&gt;theme&lt;/b&gt;" in page  # the analyst's label, escaped
+
+
+def test_no_planted_pii_in_reports(published):
+    text = "\n".join(p.read_text(errors="ignore") for p in (published["out"] / "2026Q3").glob("*.html"))
+    text += "\n".join(p.read_text(errors="ignore") for p in (published["out"] / "2026Q3").glob("*.ipynb"))
+    for value in PLANTED_PII.values():
+        assert value not in text
+    assert "555-0199" not in text
+
+
+def _tiny_notebook(path: Path, body: str) -> Path:
+    nb = new_notebook(cells=[new_code_cell("quarter = ''", metadata={"tags": ["parameters"]}), new_code_cell(body)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_failed_run_keeps_previous_report_and_failed_notebook(tmp_path, mini_dir, monkeypatch):
+    out = tmp_path / "reports"
+    good = _tiny_notebook(tmp_path / "good.ipynb", "print('report for', quarter)")
+    bad = _tiny_notebook(tmp_path / "bad.ipynb", "raise RuntimeError('boom in the notebook')")
+    monkeypatch.setattr(render, "notebook_path", lambda name: good)
+    run_quarterly(mini_dir, out, quarter="2025Q3", themes_settings=fakes(3))
+    published = (out / "2025Q3" / "insights.html").read_text()
+    monkeypatch.setattr(render, "notebook_path", lambda name: bad)
+    with pytest.raises(render.ReportError, match="boom in the notebook"):
+        run_quarterly(mini_dir, out, quarter="2025Q3", themes_settings=fakes(3))
+    assert (out / "2025Q3" / "insights.html").read_text() == published
+    failed = list((out / "failed").glob("2025Q3-*"))
+    assert len(failed) == 1 and (failed[0] / "insights.ipynb").exists() and (failed[0] / "run.log").exists()
+    assert "boom in the notebook" in (failed[0] / "insights.ipynb").read_text()
+    assert not list(out.glob(".staging-*"))
+
+
+def test_lock_prevents_a_second_run(tmp_path, mini_dir):
+    out = tmp_path / "reports"
+    out.mkdir()
+    with FileLock(str(out / ".quarterly.lock")):
+        with pytest.raises(QuarterlyError, match="another run holds the lock"):
+            run_quarterly(mini_dir, out, themes_settings=fakes(3))
+
+
+def test_cli_reports_failure_in_one_line(tmp_path, capsys):
+    from workbench.cli import main
+
+    assert main(["quarterly", "--data", str(tmp_path / "absent"), "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("workbench quarterly: FAILED: ") and "absent" in err[-1]
+
+
+def test_last_complete_quarter():
+    import datetime as dt
+
+    quarters = ["2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+    assert last_complete_quarter(quarters, dt.date(2026, 11, 22)) == "2026Q3"
+    assert last_complete_quarter(quarters, dt.date(2027, 1, 1)) == "2026Q4"
+    with pytest.raises(QuarterlyError):
+        last_complete_quarter(["2026Q4"], dt.date(2026, 11, 22))

@@ -1,0 +1,49 @@
+"""`workbench quarterly`: the scheduled job that regenerates a quarter's reports."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from ..quarterly import QuarterlyError, run_quarterly
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "quarterly",
+        help="ingest, theme, compute KPIs and publish the quarter's insight and KPI reports",
+        description="Regenerate reports/<quarter>/{insights,kpis}.html and reports/index.html. Idempotent and atomic: "
+                    "a failed run leaves the previous report in place. Exit status 0, or 1 with a one-line reason.",
+    )
+    p.add_argument("--quarter", help="quarter to report, e.g. 2026Q3 (default: the last complete one in the data)")
+    p.add_argument("--data", default=os.environ.get("WORKBENCH_DATA", "data/sample"), metavar="DIR",
+                   help="data folder (default: $WORKBENCH_DATA or data/sample)")
+    p.add_argument("--out", default="reports", metavar="DIR", help="reports folder (default: reports)")
+    p.add_argument("--compare", metavar="QUARTER", help="quarter to compare with (default: the one before)")
+    p.add_argument("--segment", metavar="SEGMENT=VALUE", help="restrict the reports to one segment, e.g. plan=Enterprise")
+    p.add_argument("--seed", type=int, default=None, help="theme model seed (default 42, recorded in summary.json)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s quarterly %(message)s", "%H:%M:%S"))
+    logger = logging.getLogger("workbench.quarterly")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    settings = {"seed": args.seed} if args.seed is not None else {}
+    try:
+        result = run_quarterly(args.data, args.out, quarter=args.quarter, compare=args.compare,
+                               segment=args.segment, themes_settings=settings)
+    except (QuarterlyError, Exception) as exc:  # the operator gets one line; details are in the log
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"workbench quarterly: FAILED: {type(exc).__name__}: {reason}", file=sys.stderr)
+        return 1
+    finally:
+        logger.removeHandler(handler)
+    print(f"Reports for {result.quarter}:")
+    for path in result.reports.values():
+        print(f"  {path}")
+    print(f"  {result.out_dir.parent / 'index.html'}")
+    print("Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
+    return 0
