@@ -41,7 +41,8 @@ def test_names_become_role_labels():
     assert r("What is your level Crystal?", local) == "What is your level [Customer]?"
     assert r("crystal clear", local) == "crystal clear"  # lower case everyday word
     assert r("Ask Reyes first") == "Ask [Sponsor] first"  # known surname mid-sentence
-    assert r("Maya said hi") == "Maya said hi"  # first name from another file, not this one's people
+    assert r("Maya said hi") == "Maya said hi"  # a first name only from another file: not known here
+    assert r("Reyes said hi") == "[Sponsor] said hi"  # a known surname, even at the start of a sentence
 
 
 def test_email_local_part_is_an_identifier():

@@ -172,8 +172,8 @@ def _redact_names(text: str, local: NameBook | None, known: NameBook | None) -> 
             label = local.parts.get(normed[i]) or local.common_parts.get(normed[i])
             if label:
                 hit = (1, label)
-        if hit is None and known and normed[i] in known.parts and words[i].group(0)[:1].isupper() and i > 0:
-            # a known name mid-sentence and capitalised: a proper noun, not a sentence-initial word
+        if hit is None and known and normed[i] in known.parts and words[i].group(0)[:1].isupper():
+            # a capitalised known name that is not an everyday word (those live in common_parts)
             hit = (1, known.parts[normed[i]])
         if hit:
             size, label = hit
