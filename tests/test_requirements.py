@@ -9,7 +9,7 @@ import pytest
 
 from workbench.themes.registry import ThemeRegistry
 from workbench.themes.requirements import (
-    REQUIREMENT_COLUMNS, build_requirements, crisp_statement, detect_requirements, is_requirement,
+    REQUIREMENT_COLUMNS, RequirementClassifier, build_requirements, crisp_statement, detect_requirements, is_requirement,
     match_requirement, requirement_id,
 )
 
@@ -115,13 +115,36 @@ def test_precision_and_recall_targets_on_the_labelled_set(labelled):
 def test_held_out_sentences(labelled):
     """Sentences written before the patterns were last revised and never used to tune them.
 
-    Measured the first time: precision 0.794, recall 0.614 (108 rows). The rules generalise
-    less well to unseen phrasing than the tuned set suggests; these floors only guard against
-    regressions below that measured level.
+    Measured the first time: precision 0.762, recall 0.533 (149 rows). The rules generalise
+    much less well to unseen phrasing than the tuned rows suggest (earlier held-out batches,
+    each measured once before it was used: 0.812/0.897, 0.786/0.564, 0.794/0.614); these
+    floors only guard against falling below the measured level.
     """
     precision, recall = _scores(labelled[labelled["split"] == "holdout"])
-    assert precision >= 0.75, precision
-    assert recall >= 0.58, recall
+    assert precision >= 0.72, precision
+    assert recall >= 0.50, recall
+
+
+def test_classifier_decides_and_rules_still_explain():
+    rng = np.random.default_rng(0)
+    ask, other = np.eye(6)[0], np.eye(6)[1]
+    train = np.vstack([ask + rng.normal(scale=0.2, size=(30, 6)), other + rng.normal(scale=0.2, size=(30, 6))])
+    labels = [True] * 30 + [False] * 30
+    classifier = RequirementClassifier().fit(train, labels)
+    texts = ["Please add SSO", "Our drivers lose signal all the time", "Love it", "We need nothing else"]
+    emb = np.vstack([ask, ask, other, ask])
+    flags, cues = detect_requirements(texts, return_cues=True, embeddings=emb, classifier=classifier)
+    assert list(flags) == [True, True, False, True]
+    assert cues[0] == "please_add"                       # a rule fired: it explains the flag
+    assert cues[1].startswith("classifier p=") and float(cues[1].split("=")[1]) >= 0.5
+    assert cues[2] is None
+    with pytest.raises(ValueError, match="embeddings"):
+        detect_requirements(texts, classifier=classifier)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        RequirementClassifier().predict(emb)
+    # a stricter threshold flags fewer
+    strict = RequirementClassifier(threshold=0.999).fit(train, labels)
+    assert strict.predict(emb).sum() <= classifier.predict(emb).sum()
 
 
 # --- statements ---------------------------------------------------------------------------
@@ -288,6 +311,10 @@ def test_threshold_controls_grouping_and_edge_cases(world):
     assert len(build_requirements(evidence, assignments, emb, distance_threshold=1e-6)) == 5
     none = build_requirements(evidence.iloc[[5]], None, emb[[5]])
     assert none.empty and list(none.columns) == REQUIREMENT_COLUMNS
+    # a classifier replaces the rules: here it calls only the SSO-direction statements requests
+    classifier = RequirementClassifier().fit(np.vstack([emb[3], emb[4], emb[0], emb[5]]), [True, True, False, False])
+    by_classifier = build_requirements(evidence, assignments, emb, classifier=classifier)
+    assert sorted(i for ids in by_classifier["evidence_ids"] for i in ids) == ["ev_y1", "ev_y2"]
     one = build_requirements(evidence.iloc[[0]], None, emb[[0]])
     assert len(one) == 1 and one["theme_id"].iloc[0] is None
     with pytest.raises(ValueError, match="one row per evidence row"):

@@ -7,6 +7,8 @@ Two steps, each a public function:
   explainable rules: every positive answer names the cue that fired (``"wish"``,
   ``"would_be_great"``, ``"cannot"``, ...). A cue is vetoed when a negative pattern overlaps it
   ("I can't praise the team enough", "nothing is missing", "we should have started sooner").
+  Text is lower-cased and light typos are corrected first (``normalise``). Optionally a
+  :class:`RequirementClassifier` on embeddings makes the decision instead.
 - :func:`build_requirements` clusters the requirement statements on their embeddings
   (agglomerative clustering, cosine distance threshold, deterministic) and gives each cluster a
   stable id, a short statement, mentions, distinct accounts, ARR at stake, detractor share, its
@@ -279,14 +281,73 @@ def requirement_cues(texts: Iterable[object]) -> pd.Series:
     return pd.Series([match_requirement(t) for t in texts], index=index, dtype="object")
 
 
-def detect_requirements(texts: Iterable[object], return_cues: bool = False):
+class RequirementClassifier:
+    """A requirement classifier on sentence embeddings (scikit-learn style), an optional
+    alternative to the rules' decision.
+
+    Trained on short single statements it generalises to new phrasing of such statements
+    better than fixed patterns, but it over-flags long multi-sentence comments and support
+    tickets, where the ask is a small part of the text (see bench/RESULTS-requirements.md). Fit
+    it on labelled statements that look like the evidence it will judge; the rules stay the
+    default.
+
+    ``fit(embeddings, labels)`` trains a class-balanced logistic regression (or ``estimator``,
+    any scikit-learn classifier with ``predict_proba``) on labelled statements, e.g. the
+    project's hand-labelled sentences embedded with the same model as the evidence;
+    ``predict`` flags statements whose probability is at least ``threshold``.
+    """
+
+    def __init__(self, C: float = 10.0, threshold: float = 0.5, estimator=None):
+        self.C = C
+        self.threshold = threshold
+        self.estimator = estimator
+
+    def fit(self, embeddings: np.ndarray, labels: Iterable[bool]) -> "RequirementClassifier":
+        from sklearn.base import clone
+        from sklearn.linear_model import LogisticRegression
+
+        base = self.estimator if self.estimator is not None else LogisticRegression(
+            C=self.C, max_iter=2000, class_weight="balanced")
+        self.estimator_ = clone(base).fit(np.asarray(embeddings, dtype=np.float64),
+                                          np.asarray(list(labels), dtype=bool))
+        return self
+
+    def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
+        """Probability that each statement is a requirement."""
+        if not hasattr(self, "estimator_"):
+            raise RuntimeError("RequirementClassifier is not fitted; call fit(embeddings, labels) first")
+        embeddings = np.asarray(embeddings, dtype=np.float64)
+        if len(embeddings) == 0:
+            return np.zeros(0)
+        column = list(self.estimator_.classes_).index(True)
+        return self.estimator_.predict_proba(embeddings)[:, column]
+
+    def predict(self, embeddings: np.ndarray) -> np.ndarray:
+        return self.predict_proba(embeddings) >= self.threshold
+
+
+def detect_requirements(texts: Iterable[object], return_cues: bool = False, *,
+                        embeddings: np.ndarray | None = None, classifier: RequirementClassifier | None = None):
     """Vectorised :func:`is_requirement`: a boolean array in input order.
 
     With ``return_cues=True`` returns ``(flags, cues)`` where ``cues`` is a Series of cue names
     (None where no cue fired), so every flag can be explained.
+
+    With a fitted ``classifier`` and the statements' ``embeddings`` (one row per text), the
+    classifier decides; the cue is still the rule that fired where one did, else
+    ``"classifier p=0.87"``.
     """
     cues = requirement_cues(texts)
-    flags = cues.notna().to_numpy(dtype=bool)
+    if classifier is None:
+        flags = cues.notna().to_numpy(dtype=bool)
+        return (flags, cues) if return_cues else flags
+    if embeddings is None or len(embeddings) != len(cues):
+        raise ValueError("a classifier needs the embeddings of the texts, one row per text")
+    proba = classifier.predict_proba(embeddings)
+    flags = proba >= classifier.threshold
+    explained = [(c if c is not None else f"classifier p={p:.2f}") if f else None
+                 for c, p, f in zip(cues, proba, flags)]
+    cues = pd.Series(explained, index=cues.index, dtype="object")
     return (flags, cues) if return_cues else flags
 
 
@@ -396,6 +457,7 @@ def build_requirements(
     themes: pd.DataFrame | None = None,
     distance_threshold: float = 0.4,
     is_requirement: np.ndarray | pd.Series | None = None,
+    classifier: RequirementClassifier | None = None,
     as_of: str | None = None,
     max_quotes: int = 5,
     theme_column: str = "theme_id",
@@ -404,7 +466,8 @@ def build_requirements(
 
     ``evidence`` follows the evidence contract; ``embeddings`` has one L2-normalised row per
     evidence row, in the same order. Requirement statements are those :func:`detect_requirements`
-    flags (or ``is_requirement``, a boolean mask aligned with ``evidence``), plus every statement
+    flags (or a fitted ``classifier`` decides on ``embeddings``, or ``is_requirement``, a boolean
+    mask aligned with ``evidence``, says), plus every statement
     of a theme the registry marks as a requirement; company speech is left out. They are
     clustered with average-linkage agglomerative clustering on cosine distance
     (``distance_threshold``), which is deterministic.
@@ -429,7 +492,8 @@ def build_requirements(
                          f"got shape {embeddings.shape}")
     frame = evidence.reset_index(drop=True).copy()
     if is_requirement is None:
-        flags, cues = detect_requirements(frame["text"], return_cues=True)
+        flags, cues = detect_requirements(frame["text"], return_cues=True, embeddings=embeddings,
+                                          classifier=classifier)
         frame["_cue"] = cues.to_numpy()
     else:
         flags = np.asarray(is_requirement, dtype=bool)
