@@ -57,13 +57,16 @@ def _fix_word(match: re.Match) -> str:
     return word
 
 
-#: cue words whose one-slip misspellings are corrected: two letters swapped, one letter dropped
+#: cue words (and a few words negative patterns need) whose one-slip misspellings are corrected: two letters swapped, one letter dropped
 #: (not the first) or one letter doubled. Substitutions are not corrected ("feed" is not "need").
 _CUE_WORDS = ("would", "should", "please", "need", "needs", "wish", "missing", "great", "nice",
-              "helpful", "support", "awesome", "useful", "possible", "love", "able", "allow")
+              "helpful", "support", "awesome", "useful", "possible", "love", "able", "allow",
+              # words the negative patterns rely on
+              "nothing", "does", "every", "copy", "after")
 #: real words one slip away from a cue word, left alone
 _REAL_WORDS = {"lease", "wold", "ned", "nee", "gret", "grat", "nic", "lve", "abe", "ale", "allo",
-               "ably", "wis", "leas", "mising", "bale", "pease", "abel", "nie", "loe"}
+               "ably", "wis", "leas", "mising", "bale", "pease", "abel", "nie", "loe", "dose", "doe", "dos",
+               "coy", "ever", "eery", "aftr", "ater", "afer"}
 
 
 def _one_slip_variants(word: str) -> set[str]:
