@@ -1,7 +1,6 @@
 """The scheduled job end to end on the sample company (fake embedder and theme model for speed)."""
 import json
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -10,56 +9,10 @@ import pytest
 from filelock import FileLock
 from nbformat.v4 import new_code_cell, new_notebook
 
-from fakes import HashingEmbedder, KMeansThemes
+from conftest import PLANTED_PII, fakes
 from workbench import store
 from workbench.quarterly import QuarterlyError, last_complete_quarter, run_quarterly
 from workbench.report import render
-from workbench.sample import generate
-from workbench.themes.registry import ThemeRegistry, default_path
-
-XSS_SCRIPT = "<script>window.__xss = 1</script>"
-XSS_IMG = '<img src=x onerror="window.__xss = 2">'
-PLANTED_PII = {"email": "zelda.quartermaine@example.org", "phone": "(415) 555-0199", "name": "Zelda Quartermaine"}
-
-
-def fakes(n_themes=14):
-    return {"embedder": HashingEmbedder(), "model": KMeansThemes(n_themes)}
-
-
-def _plant_hostile_comments(data: Path) -> None:
-    """A survey file whose verbatims carry markup and PII, as real exports sometimes do."""
-    rows = ["response_id,account_id,respondent_name,respondent_email,persona,date,score,comment"]
-    for i in range(12):
-        rows.append(
-            f'XSS-{i},A0001,{PLANTED_PII["name"]},{PLANTED_PII["email"]},admin,2026-08-{10 + i:02d},2,'
-            f'"Dashboards are slow {XSS_SCRIPT} and {XSS_IMG.replace(chr(34), chr(34) * 2)}, '
-            f'mail {PLANTED_PII["email"]} or call {PLANTED_PII["phone"]}"'
-        )
-    (data / "surveys" / "hostile.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    """Sample company + hostile comments; quarterly run once; an analyst pins a hostile quote; run again."""
-    root = tmp_path_factory.mktemp("quarterly")
-    data, out = root / "data", root / "reports"
-    generate(data, seed=7)
-    _plant_hostile_comments(data)
-    first = run_quarterly(data, out, themes_settings=fakes())
-    first_kpis = store.load_table(data, "kpis")
-    first_assign = store.load_table(data, "theme_assignments")
-    # an analyst pins the hostile quote to the biggest theme; the next run must show it
-    evidence = store.load_table(data, "evidence")
-    hostile = evidence[evidence["source_file"] == "surveys/hostile.csv"]["evidence_id"].iloc[0]
-    themes = store.load_table(data, "themes").sort_values("mentions", ascending=False)
-    registry = ThemeRegistry.load(default_path(data))
-    registry.pin_quote(themes["theme_id"].iloc[0], hostile, who="test")
-    registry.rename(themes["theme_id"].iloc[0], "Pinned & renamed <b>theme</b>", who="test")
-    registry.save(default_path(data))
-    second = run_quarterly(data, out, themes_settings=fakes())
-    return {"data": data, "out": out, "first": first, "second": second, "first_kpis": first_kpis,
-            "first_assign": first_assign}
-
 
 def test_reports_index_and_summary_are_published(published):
     out, result = published["out"], published["second"]
