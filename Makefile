@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo sample ingest test bench clean
+.PHONY: install browser demo sample ingest quarterly test bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,17 +22,26 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Headless Chromium for the browser tests (Debian packages; needs root). Without it they skip.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "note: /usr/bin/chromium missing and not root: browser tests will be skipped"; fi
+
 sample: install
 	$(WB) sample --out $(SAMPLE) --seed $(SEED)
 
 demo: sample
-	$(WB) ingest $(SAMPLE)
+	$(WB) quarterly --data $(SAMPLE) --out reports
+	@echo "Open reports/index.html in a browser."
 
-test: install
+test: install browser
 	$(PY) -m pytest -q
 
 bench: install
 	$(PY) bench/ingest_speed.py
+	$(PY) bench/quarterly_speed.py
 
 clean:
 	rm -rf $(SAMPLE) reports/*/ bench/out
