@@ -169,6 +169,20 @@ def test_outliers_have_no_theme_and_centroids_move_gently(two_quarters):
     assert 0 < np.linalg.norm(new - old) < np.linalg.norm(moved[0] - old)
 
 
+def test_the_outlier_topic_never_takes_a_theme(two_quarters):
+    _, evidence, emb = two_quarters
+    registry = ThemeRegistry()
+    first = fit_and_match(registry, evidence, emb, "2026Q2", k=6, seed=1)
+    model = ShuffledClusterer(6, seed=2).fit(emb, evidence["blob"].to_numpy())
+    # BERTopic lists its outliers as topic -1; give it the exact centroid of a real theme
+    themes = pd.concat([pd.DataFrame({"theme": [-1], "label": ["outliers"], "keywords": [[]], "size": [0]}),
+                        model.themes_], ignore_index=True)
+    centroids = np.vstack([model.centroids_[0], model.centroids_])
+    res = registry.match(themes, centroids, evidence.assign(theme=model.labels_), "2026Q2")
+    assert -1 not in res.mapping and res.new_ids == []
+    assert (ids_by_evidence(res) == ids_by_evidence(first)).all()
+
+
 def test_dimension_change_is_a_clear_error(two_quarters):
     _, evidence, emb = two_quarters
     registry = ThemeRegistry()

@@ -299,17 +299,18 @@ class ThemeRegistry:
         reg_ids, reg_centroids = self.centroids()
         mapping: dict[int, str] = {}
         similarity: dict[int, float] = {}
-        if reg_ids and clusters:
+        real = [i for i, c in enumerate(clusters) if c >= 0]   # the outlier "cluster" -1 is no theme
+        if reg_ids and real:
             if reg_centroids.shape[1] != centroids.shape[1]:
                 raise RegistryError(
                     f"fitted centroids have {centroids.shape[1]} dimensions, the registry's have "
                     f"{reg_centroids.shape[1]} (was the embedding model changed?)")
-            sim = centroids @ _unit(reg_centroids).T
+            sim = centroids[real] @ _unit(reg_centroids).T
             rows, cols = linear_sum_assignment(sim, maximize=True)
             for r, c in zip(rows, cols):
                 if sim[r, c] >= threshold:
-                    mapping[clusters[r]] = reg_ids[c]
-                    similarity[clusters[r]] = float(sim[r, c])
+                    mapping[clusters[real[r]]] = reg_ids[c]
+                    similarity[clusters[real[r]]] = float(sim[r, c])
 
         # 2. clusters left over become new themes, numbered in a content-based order (largest
         #    first, then by their smallest evidence id) so cluster numbering cannot change ids
