@@ -10,7 +10,7 @@ import pytest
 from workbench.themes.registry import ThemeRegistry
 from workbench.themes.requirements import (
     REQUIREMENT_COLUMNS, RequirementClassifier, build_requirements, crisp_statement, detect_requirements, is_requirement,
-    match_requirement, requirement_id,
+    match_requirement, request_sentence, requirement_id,
 )
 
 LABELLED = Path(__file__).parent / "data" / "requirements_labelled.csv"
@@ -158,9 +158,18 @@ def test_classifier_decides_and_rules_still_explain():
     ("Our finance team needs the exports in XLSX.", "The exports in XLSX"),
     ("Missing: a calendar view", "A calendar view"),
     ("The API should return the account owner.", "The API should return the account owner"),
+    ("Hi support, we need a migration tool for conditional fields.", "A migration tool for conditional fields"),
+    ("Main thing: please add keyboard shortcuts", "Keyboard shortcuts"),
 ])
 def test_crisp_statement(text, expected):
     assert crisp_statement(text) == expected
+
+
+def test_request_sentence_picks_the_ask_out_of_a_longer_comment():
+    text = "We moved to the new plan in May. Honestly, it would be great if exports kept our filters! Support was quick."
+    assert request_sentence(text) == "Honestly, it would be great if exports kept our filters!"
+    assert crisp_statement(request_sentence(text)) == "Exports kept our filters"
+    assert request_sentence("No ask here. None at all.") == "No ask here. None at all."
 
 
 def test_crisp_statement_is_cut_at_a_word():
@@ -186,7 +195,7 @@ def world():
     evidence = pd.DataFrame([
         # evidence_id, account, date, quarter, role, text
         ("ev_x1", "A1", "2026-02-10", "2026Q1", "customer", "I wish dashboards could be exported to PDF."),
-        ("ev_x2", "A2", "2026-04-03", "2026Q2", "customer", "Please add export to PDF for dashboards."),
+        ("ev_x2", "A2", "2026-04-03", "2026Q2", "customer", "Dashboards look sharp. Please add export to PDF for dashboards."),
         ("ev_x3", "A1", "2026-05-20", "2026Q2", "customer", "We need PDF export of the dashboards."),
         ("ev_y1", "A3", "2026-05-02", "2026Q2", "customer", "We need SSO with Okta."),
         ("ev_y2", "A3", "2026-07-15", "2026Q3", "customer", "Any plans to support single sign-on?"),
@@ -239,10 +248,11 @@ def test_build_requirements_by_hand(world):
     assert pdf["nps_responses"] == 2 and pdf["detractor_share"] == 0.5
     # themes: T0005 twice, T0006 once
     assert pdf["theme_id"] == "T0005"
-    # x2 is the most central statement: it gives the statement and the first quote
+    # x2 is the most central statement: its request sentence gives the statement, and the
+    # whole comment is the first quote
     assert pdf["statement"] == "Export to PDF for dashboards"
     assert pdf["quotes"][0] == {"evidence_id": "ev_x2", "source_file": "surveys/nps.csv", "locator": "row 3",
-                                "text": "Please add export to PDF for dashboards."}
+                                "text": "Dashboards look sharp. Please add export to PDF for dashboards."}
     assert set(pdf["evidence_ids"]) == {"ev_x1", "ev_x2", "ev_x3"}
     assert (pdf["first_quarter"], pdf["last_quarter"]) == ("2026Q1", "2026Q2")
     assert pdf["requirement_id"] == requirement_id("ev_x1")  # anchored on the earliest statement

@@ -359,8 +359,12 @@ def detect_requirements(texts: Iterable[object], return_cues: bool = False, *,
 # --------------------------------------------------------------------------------------------
 
 _LEAD_FILLER = re.compile(
-    r"^(?:(?:yeah|yes|ok|okay|so|and|also|but|well|honestly|really|just|um|uh|look|i mean|the thing is|"
-    r"for us|for me|personally|to be honest|tbh|one thing|and then)[,:;]?\s+)+", re.I)
+    r"^(?:(?:(?:hi|hello|hey) (?:support|team|there|all|everyone|folks)|"
+    r"yeah|yes|ok|okay|so|and|also|but|well|honestly|really|just|um|uh|look|i mean|the thing is|"
+    r"for us|for me|personally|to be honest|tbh|one thing|and then|overall|main thing|biggest issue|"
+    r"one more thing|plus|however|that said|on the other hand|separately|in short|hi|hello|hey|dear|"
+    r"good (?:morning|afternoon|evening))[,:;!-]?\s+)+", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _LEAD_REQUEST = re.compile(
     r"^(?:"
     r"(?:i|we) (?:really |still |just |honestly |also |all )*wish(?: that)?(?: (?:we|i|you) could| there (?:was|were|is) (?:a |an )?)?|"
@@ -377,6 +381,16 @@ _LEAD_REQUEST = re.compile(
     r"there (?:should|needs to) be|(?:hoping|hope) (?:for|you add|to see)|if only|ideally"
     r")\s*", re.I)
 _TRAIL = re.compile(r"(?:[\s,;:.!?]+(?:please|pls|plz|thanks|thank you|asap|soon|at some point|too)?)*[\s,;:.!?]*$", re.I)
+
+
+def request_sentence(text: object) -> str:
+    """The sentence of ``text`` that carries the request (the first one a cue fires on), or the
+    whole text when no single sentence does."""
+    text = str(text or "")
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.strip() and match_requirement(sentence) is not None:
+            return sentence.strip()
+    return text
 
 
 def crisp_statement(text: object, max_chars: int = 120) -> str:
@@ -476,7 +490,8 @@ def build_requirements(
     (``distance_threshold``), which is deterministic.
 
     Each requirement gets: ``requirement_id`` (:func:`requirement_id` of its earliest
-    statement), ``statement`` (:func:`crisp_statement` of its most central statement),
+    statement), ``statement`` (:func:`crisp_statement` of the request sentence of its most
+    central statement),
     ``theme_id`` (majority theme of its statements in ``theme_assignments``, ``evidence_id`` and
     ``theme_column``; ties to the smallest id) and ``theme_label`` (from ``themes`` or the
     registry), ``mentions``, ``accounts`` (distinct), ``account_ids``, ``arr_at_stake`` (sum of
@@ -574,7 +589,7 @@ def build_requirements(
         quarters = members["quarter"].dropna().astype(str) if "quarter" in members.columns else pd.Series([], dtype=str)
         rows.append({
             "requirement_id": requirement_id(anchor_order["evidence_id"].iloc[0]),
-            "statement": crisp_statement(ranked["text"].iloc[0]),
+            "statement": crisp_statement(request_sentence(ranked["text"].iloc[0])),
             "theme_id": theme,
             "theme_label": labels.get(theme) if theme is not None else None,
             "mentions": int(len(members)),
