@@ -116,6 +116,11 @@ def test_impact_per_segment_by_hand(responses, assignments):
     q2 = theme_impact_by_segment(responses, assignments, segments=["plan"], quarter="2026Q2")
     # Q2 Basic = r6 r8 r10: 6 3 10 -> P1 D2 -> -33.33; A: r6 r8 -> without: 10 -> 100; impact 133.33
     assert row(q2, segment_value="Basic", theme_id="A")["impact"] == pytest.approx(100 + 100 / 3)
+    both = theme_impact_by_segment(responses, assignments, segments=["plan"], per_quarter=True)
+    assert list(both.columns[:3]) == ["segment", "quarter", "segment_value"]
+    assert row(both, quarter="2026Q2", segment_value="Basic", theme_id="A")["impact"] == pytest.approx(100 + 100 / 3)
+    # Q1 Pro = r1 r3 r5: 10 9 7 -> 66.67; B: r1 -> without 9 7 -> 50; impact -16.67
+    assert row(both, quarter="2026Q1", segment_value="Pro", theme_id="B")["impact"] == pytest.approx(50 - 200 / 3)
 
 
 def test_theme_in_every_response_gives_missing_not_a_crash():
