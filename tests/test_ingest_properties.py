@@ -25,7 +25,7 @@ comment_values = st.text(
 row = st.tuples(st.sampled_from(["R1", "R2", "R3", "R4", "", "R5", "R6", "R7"]), date_values, score_values, comment_values)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=st.lists(row, min_size=1, max_size=25),
     delimiter=st.sampled_from([",", ";", "\t"]),

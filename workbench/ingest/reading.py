@@ -6,9 +6,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
-ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = ",;\t"
 
 
@@ -28,7 +25,11 @@ class TextFile:
 
 
 def read_text(path: Path) -> TextFile:
-    """Decode a text file: UTF-8 (with or without BOM), else cp1252; reject binary and empty files."""
+    """Decode a text file: UTF-8 (with or without BOM), else cp1252; reject binary and empty files.
+
+    cp1252 (Windows Western) is what spreadsheet exports use when they are not UTF-8; it leaves only
+    five byte values undefined, so a file that is neither is reported with the first bad byte.
+    """
     data = path.read_bytes()
     if not data.strip():
         raise FileProblem("empty file")
@@ -38,17 +39,15 @@ def read_text(path: Path) -> TextFile:
         return TextFile(data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    guess = from_bytes(data[:65536], cp_isolation=["cp1252", "latin_1", "utf_16"]).best()
-    if guess is not None and guess.encoding in ("cp1252", "windows_1252"):
-        try:
-            return TextFile(data.decode("cp1252"), "cp1252")
-        except UnicodeDecodeError:
-            pass
-    line = data[: utf8_error.start].count(b"\n") + 1
-    raise FileProblem(
-        f"undecodable bytes: not UTF-8 (byte 0x{data[utf8_error.start]:02x} at line {line}) and not cp1252",
-        locator=f"line {line}",
-    )
+    try:
+        return TextFile(data.decode("cp1252"), "cp1252")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileProblem(
+            f"undecodable bytes: not UTF-8 (byte 0x{data[utf8_error.start]:02x}) and not cp1252 "
+            f"(byte 0x{data[exc.start]:02x} at line {line})",
+            locator=f"line {line}",
+        ) from exc
 
 
 def sniff_delimiter(text: str) -> str:
