@@ -32,16 +32,14 @@ import pandas as pd
 # Normalisation
 # --------------------------------------------------------------------------------------------
 
-#: light typo and shorthand fixes, applied to whole words of the lower-cased text
+#: contractions without apostrophes, shorthand and a few common misspellings, applied to whole
+#: words of the lower-cased text (one-slip misspellings of cue words are handled below)
 _TYPOS = {
     r"cant": "can't", r"dont": "don't", r"doesnt": "doesn't", r"wont": "won't", r"isnt": "isn't",
     r"wasnt": "wasn't", r"werent": "weren't", r"arent": "aren't", r"couldnt": "couldn't",
     r"wouldnt": "wouldn't", r"shouldnt": "shouldn't", r"didnt": "didn't", r"theres": "there's",
-    r"pls|plz|plse|pleas|pleae|pleeease|pleease": "please",
-    r"wud|woud|wolud|woudl|whould|wuold|wouldd": "would",
-    r"shoud|shuold|shold|sould|shoudl": "should",
-    r"whish|wsh|wihs|whis|wsih|wish": "wish", r"nead|neeed|ned|nede|needs?d": "need",
-    r"plese|plaese|pleaes|pelase|plase": "please", r"u": "you", r"ur": "your", r"r": "are",
+    r"pls|plz|plse|pleeease|pleeeease": "please", r"wud|whould": "would", r"shld": "should", r"whish": "wish",
+    r"nead": "need", r"u": "you", r"ur": "your", r"r": "are",
     r"w/o": "without", r"w/": "with",
     r"gr8": "great", r"thx|thnx": "thanks",
 }
@@ -96,6 +94,7 @@ def normalise(text: object) -> str:
     s = re.sub(r"\s+", " ", s.lower()).strip()
     s = _TYPO_RE.sub(_fix_word, s)
     s = _SLIP_RE.sub(lambda m: _SLIPS[m.group(1)], s)
+    s = re.sub(r"\b(we|i|they|you|really|still|also|just) ned\b", r"\1 need", s)  # not the name Ned
     return re.sub(r"\b(would|'d|will|could|should|to|it|must) b\b", r"\1 be", s)
 
 
