@@ -1,0 +1,15 @@
+"""The interactive theme explorer for researchers in JupyterLab (``workbench explore``).
+
+- :mod:`.state`: filtering, sorting and per-theme figures in pandas/NumPy (no widgets);
+- :mod:`.view`: the ipywidgets + Altair explorer over that state;
+- :mod:`.actions`: analysts' edits written to the theme registry;
+- :mod:`.map2d`: the cached 2-D map of the statements;
+- :mod:`.cli`: ``workbench explore DATA_DIR`` starts JupyterLab on ``notebooks/explore_themes.ipynb``.
+"""
+from .actions import AnalystActions, default_analyst
+from .map2d import MAP_TABLE, statement_map
+from .state import NPS_CATEGORIES, SORT_KEYS, ExplorerState, Filters
+from .view import DATA_DIR_ENV, Explorer, open_explorer
+
+__all__ = ["AnalystActions", "default_analyst", "statement_map", "MAP_TABLE", "ExplorerState", "Filters",
+           "NPS_CATEGORIES", "SORT_KEYS", "Explorer", "open_explorer", "DATA_DIR_ENV"]
