@@ -1,6 +1,7 @@
 """Vectorised parsing and validation of tabular fields, with a human reason per bad row."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,37 @@ def parse_dates(values: pd.Series, order: str = "ymd") -> pd.Series:
     out = out.dt.normalize()
     out = out.where((out >= MIN_DATE) & (out <= MAX_DATE))  # also keeps nanosecond timestamps in bounds
     return out.astype("datetime64[ns]")
+
+
+def parse_date(value, order: str = "ymd") -> pd.Timestamp:
+    """One date (midnight), by the same rules as ``parse_dates``; NaT when unparseable.
+
+    A plain-Python fast path for the one-value-per-file dates of notes and transcripts.
+    """
+    if value is None:
+        return pd.NaT
+    if isinstance(value, (dt.date, dt.datetime)):
+        stamp = pd.Timestamp(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            return pd.NaT
+        stamp = None
+        try:
+            stamp = pd.Timestamp(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
+        except ValueError:
+            for fmt in DATE_FORMATS.get(order, []) + ALWAYS:
+                try:
+                    stamp = pd.Timestamp(dt.datetime.strptime(text, fmt))
+                    break
+                except ValueError:
+                    continue
+        if stamp is None:
+            return pd.NaT
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    stamp = stamp.normalize()
+    return stamp if MIN_DATE <= stamp <= MAX_DATE else pd.NaT
 
 
 @dataclass(frozen=True)

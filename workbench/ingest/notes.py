@@ -10,7 +10,7 @@ import yaml
 
 from ..redact import NameBook
 from .context import Context
-from .fields import parse_dates
+from .fields import parse_date
 from .reading import FileProblem, read_text
 
 SECTION_KINDS = {
@@ -92,7 +92,7 @@ def load_note(path: Path, ctx: Context) -> None:
     lines = read_text(path).text.splitlines()
     fm = split_front_matter(lines)
     meta = fm.data
-    date = parse_dates(pd.Series([str(meta.get("date") or "")])).iloc[0]
+    date = parse_date(meta.get("date"))
     book, owners = _names(meta)
     for key in ("moderator", "note_taker"):
         name, _ = _person(meta.get(key))
@@ -221,9 +221,9 @@ def _action(cells: dict) -> dict | str:
         status = "open"
     else:
         return f"action item status '{status_raw}' is not open or done"
-    dates = parse_dates(pd.Series([cells.get("due", ""), cells.get("closed", "")]))
-    for value, parsed, name in ((cells.get("due", ""), dates.iloc[0], "due"), (cells.get("closed", ""), dates.iloc[1], "closed")):
+    due, closed = parse_date(cells.get("due", "")), parse_date(cells.get("closed", ""))
+    for value, parsed, name in ((cells.get("due", ""), due, "due"), (cells.get("closed", ""), closed, "closed")):
         if value.strip() and pd.isna(parsed):
             return f"action item {name} date '{value.strip()}' is not a date"
-    return {"action": action, "owner": cells.get("owner"), "due": dates.iloc[0], "status": status,
-            "closed": dates.iloc[1] if status == "done" else pd.NaT}
+    return {"action": action, "owner": cells.get("owner"), "due": due, "status": status,
+            "closed": closed if status == "done" else pd.NaT}

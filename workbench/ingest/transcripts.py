@@ -17,7 +17,7 @@ from webvtt.vtt import WebVTTCueBlock
 
 from ..redact import NameBook
 from .context import Context
-from .fields import parse_dates
+from .fields import parse_date
 from .notes import split_front_matter
 from .reading import FileProblem, read_csv_records, read_text
 
@@ -219,7 +219,7 @@ def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None
     listed = manifest.get(path.name) or manifest.get(rel) or {}
     account_id = t.account_id or listed.get("account_id")
     date_raw = t.date or listed.get("date")
-    date = parse_dates(pd.Series([str(date_raw or "")])).iloc[0]
+    date = parse_date(date_raw)
     for loc, reason, raw in t.bad:
         ctx.ledger.reject(rel, loc, reason, raw)
     if pd.isna(date):
