@@ -66,13 +66,16 @@ def free_port(ip: str = "127.0.0.1") -> int:
 
 def lab_command(notebook: Path, *, port: int, ip: str = "127.0.0.1", token: str = "",
                 open_browser: bool = False) -> list[str]:
-    return [
+    command = [
         sys.executable, "-m", "jupyterlab", notebook.name,
         f"--ServerApp.root_dir={notebook.parent}",
         f"--ServerApp.ip={ip}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.open_browser={open_browser}",
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
+        command.append("--ServerApp.allow_root=True")
+    return command
 
 
 def lab_url(ip: str, port: int, token: str, name: str = NOTEBOOK_NAME) -> str:

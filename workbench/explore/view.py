@@ -134,7 +134,7 @@ def trend_template() -> dict:
 
 def map_template() -> dict:
     brush = alt.selection_interval(name="brush", encodings=["x", "y"])
-    chart = alt.Chart(alt.NamedData(name="points")).mark_circle(size=18, opacity=0.6).encode(
+    chart = alt.Chart(alt.NamedData(name="points")).mark_circle(size=28, opacity=0.65).encode(
         x=alt.X("x:Q", axis=None, scale=alt.Scale(zero=False)),
         y=alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False)),
         color=alt.Color("theme:N", legend=alt.Legend(title="theme", orient="right", labelLimit=220)),
@@ -260,9 +260,12 @@ class Explorer:
         self.nps_category = multi("NPS", NPS_CATEGORIES)
         self.clear_button = w.Button(description="Clear filters", icon="times")
         self.sort_by = w.ToggleButtons(options=[("Size", "size"), ("Impact on NPS", "impact"), ("Growth", "growth")],
-                                       value="size", description="Sort by", **wide)
+                                       value="size", tooltips=["mentions", "biggest drag on NPS first",
+                                                               "mentions in the last quarter vs the one before"],
+                                       style={"button_width": "140px"})
         self.summary = w.HTML()
         self.theme_list = w.Select(options=[], rows=18, layout=w.Layout(width="440px"))
+        self.theme_list.add_class("wb-theme-list")
         self.theme_header = w.HTML()
         self.nps_bar = w.HTML()
         self.trend = w.Output()
@@ -288,6 +291,7 @@ class Explorer:
                    self.requirement_button, self.undo_button]
         for button in buttons:
             button.disabled = self.actions is None
+            button.layout.width = "auto"
 
         # the map
         self.map_output = w.Output()
@@ -316,7 +320,9 @@ class Explorer:
         ])
         self.widget = w.VBox([
             w.HTML(STYLE + f"<h2>{esc(title)}</h2>"), self._bundle, filters, self.summary,
-            w.HBox([w.VBox([self.sort_by, self.theme_list]), detail]),
+            w.HBox([w.VBox([w.HTML("<b>Themes</b> <span class='wb-muted'>(label · mentions · impact on NPS · "
+                                   "growth)</span>"), self.sort_by, self.theme_list],
+                           layout=w.Layout(width="470px", min_width="470px")), detail]),
             w.HTML("<h3>Map of the statements</h3><div class='wb-muted'>Drag a rectangle on the map to list "
                    "the statements inside it; double-click to clear.</div>"),
             self.map_info, w.HBox([self.map_output, self.map_quotes]), self.map_brush,
