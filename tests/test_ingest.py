@@ -218,3 +218,11 @@ def test_answer_key_is_never_read(mini_dir):
     _write(mini_dir, "answer_key/statements.csv", b"source_file,locator,themes\nx,y,z\n")
     result = ingest(mini_dir)
     assert not result.files["source_file"].str.startswith("answer_key").any()
+
+
+def test_reingest_keeps_derived_tables(mini_dir):
+    ingest(mini_dir)
+    store.add_tables(mini_dir, {"statement_map": pd.DataFrame({"evidence_id": ["ev_1"], "x": [0.5], "y": [1.5]})})
+    ingest(mini_dir)
+    assert store.load_table(mini_dir, "statement_map")["x"].tolist() == [0.5]
+    assert len(store.load_table(mini_dir, "evidence")) == 21

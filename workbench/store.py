@@ -39,8 +39,12 @@ def store_path(data_dir: str | os.PathLike) -> Path:
     return workdir(data_dir) / STORE_FILENAME
 
 
-def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) -> Path:
-    """Replace the store with these tables, atomically."""
+def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], keep_others: bool = False) -> Path:
+    """Replace the store with these tables, atomically.
+
+    ``keep_others`` carries over the old store's other tables (derived tables and caches keyed by
+    evidence id, such as themes or the explorer's 2-D map), so re-ingesting does not discard them.
+    """
     path = store_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".duckdb.tmp")
@@ -53,6 +57,14 @@ def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) ->
             con.register("_frame", frame)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
             con.unregister("_frame")
+        if keep_others and path.exists():
+            con.execute(f"ATTACH '{path}' AS old (READ_ONLY)")
+            old = [r[0] for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old'").fetchall()]
+            for name in old:
+                if name not in tables:
+                    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM old."{name}"')
+            con.execute("DETACH old")
     finally:
         con.close()
     os.replace(tmp, path)

@@ -170,7 +170,7 @@ def ingest(
         )
     if write and result.rows_accepted:  # nothing accepted: keep the previous store
         result.store_path = store.save_tables(
-            data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine}
+            data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine}, keep_others=True
         )
     if export_csv is not None:
         out = Path(export_csv)
