@@ -5,25 +5,26 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import HashingVectorizer
 
 
 class HashingEmbedder:
-    """Word and bigram hashing -> tf-idf -> 64-d SVD. Deterministic; texts sharing words land close."""
+    """Hashed words and bigrams through a fixed random projection to 64-d.
 
-    def __init__(self, dim: int = 64):
+    A fixed function of each text (like a real model: the same text always gets the same vector,
+    whatever else is embedded with it); texts sharing words land close.
+    """
+
+    def __init__(self, dim: int = 64, seed: int = 0):
         self.dim = dim
         self.calls = 0
+        self._vectorizer = HashingVectorizer(n_features=2**14, ngram_range=(1, 2), stop_words="english",
+                                             alternate_sign=False, norm="l2")
+        self._projection = np.random.default_rng(seed).standard_normal((2**14, dim)).astype(np.float32)
 
     def encode(self, texts):
         self.calls += 1
-        texts = list(texts)
-        x = HashingVectorizer(n_features=2**14, ngram_range=(1, 2), stop_words="english", alternate_sign=False).transform(texts)
-        x = TfidfTransformer().fit_transform(x)
-        k = min(self.dim, max(1, min(x.shape) - 1))
-        v = TruncatedSVD(n_components=k, random_state=0).fit_transform(x) if k > 1 else x.toarray()[:, :1]
-        v = np.pad(v, ((0, 0), (0, self.dim - v.shape[1])))
+        v = np.asarray(self._vectorizer.transform(list(texts)) @ self._projection)
         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
 

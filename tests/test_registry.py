@@ -333,3 +333,15 @@ def test_themes_frame_lists_the_registry(two_quarters):
     assert list(frame["theme_id"]) == [f"T000{i}" for i in range(1, 7)]
     assert set(frame["status"]) == {"active"}
     assert frame["size"].sum() == len(evidence)
+
+
+def test_lifecycle_ignores_stray_mentions():
+    from workbench.themes.registry import lifecycle
+
+    # a new theme with two stray statements in earlier quarters is still emerging
+    assert lifecycle({"2026Q1": 1, "2026Q2": 2, "2026Q3": 60}, "2026Q3") == "emerging"
+    # a theme that used to be big and now has a couple of stray mentions is fading
+    assert lifecycle({"2025Q3": 80, "2025Q4": 50, "2026Q3": 2}, "2026Q3") == "fading"
+    assert lifecycle({"2025Q3": 80, "2026Q3": 40}, "2026Q3") == "active"
+    assert lifecycle({"2025Q3": 80}, "2026Q3") == "fading"
+    assert lifecycle({"2026Q3": 2}, "2026Q3") == "emerging"  # tiny, but only ever seen now

@@ -8,8 +8,9 @@ history.
 
 A fit is attached to the registry with :meth:`ThemeRegistry.match`: each fitted cluster is
 paired with a registry theme by centroid cosine similarity (Hungarian assignment, with a minimum
-similarity); clusters left over become new *emerging* themes, registry themes with no evidence
-in the quarter become *fading*. Matching updates centroids gently (a running mean) and refreshes
+similarity); a theme whose first quarter of real presence (``material_quarters``: enough
+mentions, not a few stray assignments) is the reported one is *emerging*; one that was present
+before but has no, or only stray, evidence in it is *fading*. Matching updates centroids gently (a running mean) and refreshes
 model-made labels and keywords, but never an analyst's label, merge, split, pin or requirement
 mark.
 
@@ -50,6 +51,30 @@ CENTROID_DECIMALS = 5
 MAX_CENTROID_WEIGHT = 2000
 
 _THEME_ID = re.compile(r"^T(\d+)$")
+
+
+#: a quarter counts as one where a theme was present when it has at least this many mentions ...
+MIN_MATERIAL_MENTIONS = 3
+#: ... and at least this share of the theme's busiest quarter (a few stray assignments are noise)
+MATERIAL_SHARE = 0.1
+
+
+def material_quarters(counts: dict[str, int]) -> set[str]:
+    """Quarters in which a theme was really present, from its mentions per quarter."""
+    if not counts:
+        return set()
+    floor = max(MIN_MATERIAL_MENTIONS, MATERIAL_SHARE * max(counts.values()))
+    material = {q for q, n in counts.items() if n >= floor}
+    return material or set(counts)  # a tiny theme: every quarter it has mentions in
+
+
+def lifecycle(counts: dict[str, int], quarter: str) -> str:
+    """``emerging`` when ``quarter`` is the first in which the theme was really present,
+    ``fading`` when it was present before but is not (or barely) now, else ``active``."""
+    material = material_quarters(counts)
+    if quarter in material:
+        return "emerging" if min(material) == quarter else "active"
+    return "fading" if any(q < quarter for q in material) else "active"
 
 
 class RegistryError(ValueError):
@@ -350,6 +375,7 @@ class ThemeRegistry:
             theme["centroid"] = _round_centroid(blended)
             theme["weight"] = int(theme.get("weight") or 0) + size
             quarters = in_cluster["quarter"].dropna().astype(str) if has_quarter else pd.Series([], dtype=str)
+            quarters = pd.Series(sorted(material_quarters(quarters.value_counts().to_dict())), dtype=str)
             if len(quarters):
                 is_new = mapping[cluster] in new_ids
                 theme["first_seen"] = min(q for q in [None if is_new else theme["first_seen"], quarters.min()] if q)
@@ -367,17 +393,22 @@ class ThemeRegistry:
         in_quarter = out if not has_quarter else out[out["quarter"].astype(str) == quarter]
         seen_now = set(in_quarter["theme_id"].dropna())
         seen_now |= {self.resolve(t) for t in seen_now}
+        counts: dict[str, dict[str, int]] = {}
+        if has_quarter:
+            for (theme_id, q), n in out.dropna(subset=["theme_id"]).groupby(["theme_id", "quarter"]).size().items():
+                counts.setdefault(str(theme_id), {})[str(q)] = int(n)
         emerging, fading = [], []
         for theme_id, theme in sorted(self.themes.items(), key=lambda kv: _id_sort_key(kv[0])):
             if theme["status"] == "merged":
                 continue
-            if theme_id in seen_now:
+            status = lifecycle(counts[theme_id], quarter) if theme_id in counts else (
+                ("emerging" if theme["first_seen"] == quarter else "active") if theme_id in seen_now else "fading")
+            if status != "fading" and theme_id in seen_now:
                 theme["last_seen"] = max(filter(None, [theme["last_seen"], quarter]))
-                theme["status"] = "emerging" if theme["first_seen"] == quarter else "active"
-                if theme["status"] == "emerging":
-                    emerging.append(theme_id)
-            else:
-                theme["status"] = "fading"
+            theme["status"] = status
+            if status == "emerging":
+                emerging.append(theme_id)
+            elif status == "fading":
                 fading.append(theme_id)
 
         self._record("match", {"quarter": quarter, "clusters": len([c for c in clusters if c >= 0]),
