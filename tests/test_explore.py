@@ -314,14 +314,17 @@ def test_map_caps_the_points_drawn_and_keeps_the_same_sample(themed):
 
 def test_rename_shows_at_once_and_is_recorded(explorer, themed):
     explorer.select(EXPORTS)
+    assert explorer.rename_label.value == "export / excel"  # prefilled with the current label
     explorer.rename_label.value = "Excel & CSV <exports>"
+    explorer.nps_category.value = ("detractor",)  # a filter change keeps what the analyst typed
+    assert explorer.rename_label.value == "Excel & CSV <exports>"
     explorer.rename_button.click()
     saved = registry_file(themed)
     assert saved["themes"][EXPORTS]["label"] == "Excel & CSV <exports>"
     assert saved["themes"][EXPORTS]["label_source"] == "analyst"
     last = saved["history"][-1]
     assert (last["action"], last["who"], last["args"]["theme_id"]) == ("rename", "maya", EXPORTS)
-    assert explorer.theme_list.options[1][0].startswith("Excel & CSV <exports>")
+    assert [t for t, v in explorer.theme_list.options if v == EXPORTS][0].startswith("Excel & CSV <exports>")
     assert "Excel &amp; CSV &lt;exports&gt;" in explorer.theme_header.value
     assert "rename" in explorer.history.value and "maya" in explorer.history.value
 
@@ -365,6 +368,7 @@ def test_split_off_ticked_quotes_into_a_new_theme(explorer, themed):
     centroid = WordEmbedder().encode(texts).mean(axis=0)
     assert saved["themes"][new_id]["centroid"] == pytest.approx(centroid / np.linalg.norm(centroid), abs=1e-5)
     assert explorer.selected == new_id and sorted(shown_quotes(explorer)) == [ev("b1"), ev("b3")]
+    assert "Refunds" in explorer.theme_header.value and "journey" not in explorer.theme_header.value
     assert explorer.table.set_index("theme_id")["mentions"].to_dict() == {BILLING: 4, EXPORTS: 5, ONBOARDING: 4, new_id: 2}
 
 
@@ -482,6 +486,17 @@ def test_notebook_is_stripped_and_only_calls_the_package():
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert "parameters" in code[0].metadata.get("tags", [])
     assert "open_explorer" in code[1].source and len(code) == 2
+
+
+def test_parameterised_notebook_runs_and_shows_the_explorer(themed):
+    from nbclient import NotebookClient
+
+    notebook = explore_cli.prepare_notebook(themed)
+    nb = nbformat.read(str(notebook), as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    shown = nb.cells[-2].outputs  # the cell that calls open_explorer
+    assert [o.output_type for o in shown] == ["execute_result"]
+    assert "application/vnd.jupyter.widget-view+json" in shown[0]["data"]
 
 
 def test_cli_writes_a_parameterised_notebook_and_builds_the_lab_command(themed, tmp_path):

@@ -79,13 +79,13 @@ def test_notebook_renders_the_explorer_in_jupyterlab(tmp_path):
                 page.wait_for_selector(".wb-explorer", timeout=60_000)
                 page.wait_for_selector(".wb-theme-list select option", timeout=20_000)
                 page.wait_for_selector(".wb-explorer .wb-quote", timeout=20_000)
-                page.wait_for_selector(".wb-explorer .wb-chart canvas", timeout=20_000)
+                page.wait_for_selector(".wb-map .wb-chart canvas", timeout=20_000)
                 options = [o.replace("\xa0", " ") for o in page.locator(".wb-theme-list select option").all_inner_texts()]
                 assert options[0].startswith("billing / invoice")
                 assert page.locator(".wb-explorer h3.wb-theme-label").inner_text() == "billing / invoice"
 
                 # drag a rectangle over the middle of the map: Python lists the statements inside it
-                canvas = page.locator(".wb-explorer .wb-chart canvas").last
+                canvas = page.locator(".wb-map .wb-chart canvas")
                 canvas.scroll_into_view_if_needed()
                 box = canvas.bounding_box()
                 page.mouse.move(box["x"] + 15, box["y"] + 15)

@@ -220,6 +220,8 @@ class ExplorerState:
         frame["pinned_quotes"] = [_as_list(v) for v in frame["pinned_quotes"]]
         frame["requirement"] = frame["requirement"].fillna(False).astype(bool)
         frame["label"] = frame["label"].fillna("").astype(str)
+        for column in ("journey_stage", "merged_into"):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
         # a statement may point at a theme the table does not list (a stale store): list it too
         known = set(frame["theme_id"])
         missing = sorted({t for t in resolved.dropna() if t not in known})
@@ -546,11 +548,10 @@ class ExplorerState:
         label[own] = self._labels[codes[own]]
         st = self.statements.iloc[rows]
         out = pd.DataFrame({
-            "x": self._x[rows], "y": self._y[rows], "theme": label,
-            "theme_id": self._theme_ids(codes),
+            "x": np.round(self._x[rows], 4), "y": np.round(self._y[rows], 4), "theme": label,
             "source": st["source"].to_numpy(), "quarter": st["quarter"].to_numpy(),
             "score": st["score"].to_numpy() if "score" in st else np.nan,
-            "text": st["text"].astype(str).str.slice(0, 90).to_numpy(),
+            "text": st["text"].astype(str).str.slice(0, 70).to_numpy(),
         })
         return out, total
 

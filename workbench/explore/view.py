@@ -232,6 +232,7 @@ class Explorer:
         self.last_refresh_s = 0.0
         self.table = pd.DataFrame()
         self.map_points = pd.DataFrame()
+        self._shown_theme: str | None = None
         self._build(title)
         self.refresh()
 
@@ -258,6 +259,8 @@ class Explorer:
         self.plan = multi("Plan", s.segments["plan"])
         self.region = multi("Region", s.segments["region"])
         self.nps_category = multi("NPS", NPS_CATEGORIES)
+        for name in ("quarters", "search", "sources", "industry", "plan", "region", "nps_category"):
+            getattr(self, name).add_class(f"wb-filter-{name.replace('_', '-')}")
         self.clear_button = w.Button(description="Clear filters", icon="times")
         self.sort_by = w.ToggleButtons(options=[("Size", "size"), ("Impact on NPS", "impact"), ("Growth", "growth")],
                                        value="size", tooltips=["mentions", "biggest drag on NPS first",
@@ -295,6 +298,9 @@ class Explorer:
 
         # the map
         self.map_output = w.Output()
+        self.map_output.add_class("wb-map")
+        self.trend.add_class("wb-trend")
+        self.summary.add_class("wb-summary")
         self.map_brush = w.Text(value="", layout=w.Layout(display="none"))
         self.map_brush.add_class(self._brush_class)
         self.map_info = w.HTML()
@@ -455,6 +461,7 @@ class Explorer:
                 row.hide()
             self.history.value = ""
             self._set_options(self.merge_target, [])
+            self._shown_theme = None
             return
         s = self.state
         info = s.theme_info(theme_id)
@@ -490,8 +497,9 @@ class Explorer:
                 row_widget.show(quotes.iloc[i])
             else:
                 row_widget.hide()
-        if self.rename_label.value != info["label"]:
-            self.rename_label.value = info["label"]
+        if theme_id != self._shown_theme or not self.rename_label.value.strip():
+            self.rename_label.value = info["label"]  # prefilled for a new selection, kept while typing
+        self._shown_theme = theme_id
         self.requirement_button.description = "Unmark requirement" if info["requirement"] else "Mark as requirement"
         others = [(f"{r.label} ({r.theme_id})", r.theme_id) for r in self.table.itertuples() if r.theme_id != theme_id]
         self._set_options(self.merge_target, others)
@@ -585,6 +593,7 @@ class Explorer:
             self._say(f"Could not {what}: {exc}", error=True)
             return False
         self.state.apply_registry(self.actions.registry)
+        self._shown_theme = None  # show the theme's label as it now is
         self.refresh(select=select(result) if callable(select) else select)
         return True
 
