@@ -1,0 +1,95 @@
+"""The theme stage on an ingested data folder (fake embedder and theme model): what it stores, and
+that analysts' edits in the registry survive the next run."""
+import json
+
+import pandas as pd
+import pytest
+
+from fakes import HashingEmbedder, KMeansThemes
+from workbench import store
+from workbench.ingest import ingest
+from workbench.sample import generate
+from workbench.themes.journey import journey_stage
+from workbench.themes.pipeline import themed_statements, update_themes
+from workbench.themes.registry import ThemeRegistry, default_path
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    data = tmp_path_factory.mktemp("pipeline") / "sample"
+    generate(data, seed=7)
+    ingest(data)
+    run = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
+    return data, run
+
+
+def fakes():
+    return {"embedder": HashingEmbedder(), "model": KMeansThemes(10)}
+
+
+def test_only_customer_voice_is_themed(themed):
+    data, run = themed
+    evidence = store.load_table(data, "evidence")
+    statements = themed_statements(evidence)
+    assert run.statements == len(statements)
+    assert not statements["kind"].eq("action_item").any()
+    assert not statements["speaker_role"].eq("company").any()
+    company = evidence[evidence["speaker_role"] == "company"]["evidence_id"]
+    assignments = store.load_table(data, "theme_assignments")
+    assert not assignments["evidence_id"].isin(company).any()
+
+
+def test_stored_tables_are_consistent(themed):
+    data, run = themed
+    assignments = store.load_table(data, "theme_assignments")
+    themes = store.load_table(data, "themes")
+    assert assignments["evidence_id"].is_unique and len(assignments) == run.statements
+    assert set(assignments["theme_id"].dropna()) <= set(themes["theme_id"])
+    counts = assignments["theme_id"].value_counts()
+    assert (themes.set_index("theme_id")["mentions"].reindex(counts.index) == counts).all()
+    per_quarter = store.load_table(data, "theme_quarters")
+    assert per_quarter["mentions"].sum() == assignments["theme_id"].notna().sum()
+    quotes = themes.set_index("theme_id")["quote_ids"].map(json.loads)
+    for theme_id, ids in quotes.items():  # representative quotes belong to their theme
+        assert set(ids) <= set(assignments.loc[assignments["theme_id"] == theme_id, "evidence_id"])
+    impact = store.load_table(data, "theme_impact")
+    assert set(impact["theme_id"]) <= set(themes["theme_id"])
+    requirements = store.load_table(data, "requirements")
+    req_ev = store.load_table(data, "requirement_evidence")
+    assert len(requirements) == run.requirements and set(req_ev["requirement_id"]) == set(requirements["requirement_id"])
+    assert themes["journey_stage"].isin(["onboarding", "adoption", "support", "billing", "renewal"]).all()
+
+
+def test_analyst_edits_survive_the_next_run(themed):
+    data, _ = themed
+    themes = store.load_table(data, "themes").sort_values("mentions", ascending=False)
+    big, second, third = themes["theme_id"].iloc[:3]
+    assignments = store.load_table(data, "theme_assignments")
+    quote = assignments.loc[assignments["theme_id"] == big, "evidence_id"].iloc[-1]
+    registry = ThemeRegistry.load(default_path(data))
+    registry.rename(big, "Renamed by an analyst", who="test")
+    registry.pin_quote(big, quote, who="test")
+    registry.merge(third, into=second, who="test")
+    registry.save(default_path(data))
+
+    update_themes(data, **fakes())
+    themes = store.load_table(data, "themes").set_index("theme_id")
+    assert themes.loc[big, "label"] == "Renamed by an analyst"
+    assert json.loads(themes.loc[big, "quote_ids"])[0] == quote  # pinned quotes come first
+    assert themes.loc[third, "status"] == "merged"
+    after = store.load_table(data, "theme_assignments")
+    assert not after["theme_id"].eq(third).any()  # merged into `second`
+    history = ThemeRegistry.load(default_path(data)).history()
+    assert {"rename", "pin_quote", "merge"} <= {h["action"] for h in history}
+
+
+@pytest.mark.parametrize("text, stage", [
+    ("invoice charged twice, billing is confusing", "billing"),
+    ("the setup and onboarding training took weeks", "onboarding"),
+    ("support took three days to answer my ticket", "support"),
+    ("renewal price went up, we may switch to a competitor", "renewal"),
+    ("dashboards are slow", "adoption"),
+    ("hello", "adoption"),
+])
+def test_journey_stage(text, stage):
+    assert journey_stage(text) == stage
