@@ -323,6 +323,8 @@ class Explorer:
         filters = w.VBox([
             w.HBox([self.quarters, self.search, self.clear_button]),
             w.HBox([self.sources, self.industry, self.plan, self.region, self.nps_category]),
+            w.HTML("<div class='wb-muted'>A list with nothing selected does not filter; Ctrl/Cmd-click selects "
+                   "several values.</div>"),
         ])
         self.widget = w.VBox([
             w.HTML(STYLE + f"<h2>{esc(title)}</h2>"), self._bundle, filters, self.summary,
