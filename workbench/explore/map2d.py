@@ -12,7 +12,9 @@ The reducer is UMAP (cosine metric, fixed seed); PCA is the fallback for tiny se
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -44,7 +46,9 @@ def reduce_to_2d(vectors: np.ndarray, method: str = "umap", seed: int = DEFAULT_
 
         reducer = umap.UMAP(n_components=2, n_neighbors=min(15, n - 1), min_dist=0.1, metric="cosine",
                             random_state=seed)
-        return np.asarray(reducer.fit_transform(vectors), dtype=float)
+        with warnings.catch_warnings():  # "n_jobs overridden by random_state": single-threaded is the price of a fixed seed
+            warnings.simplefilter("ignore", UserWarning)
+            return np.asarray(reducer.fit_transform(vectors), dtype=float)
     from sklearn.decomposition import PCA
 
     xy = PCA(n_components=2, random_state=seed).fit_transform(vectors)
@@ -74,12 +78,14 @@ def statement_map(
     embedder=None,
     model_path: str | None = None,
     statements: pd.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """The map of the themed statements of a data folder, from the cache where it can be.
 
     ``embedder`` / ``model_path`` are passed to
     :func:`workbench.themes.pipeline.embed_statements`. Returns ``evidence_id``, ``x``, ``y``
     for every statement (in ``statements`` order) and stores the table when anything was new.
+    ``progress`` (e.g. ``print``) is told when a computation starts.
     """
     from ..themes.pipeline import embed_statements, themed_statements
 
@@ -96,7 +102,10 @@ def statement_map(
 
     texts = statements["text"].astype(str).to_numpy()
     if cached.empty:
-        log.info("statement map: reducing %d statements to 2-D (%s)", len(ids), method)
+        message = f"statement map: reducing {len(ids):,} statements to 2-D ({method}), once; cached in the store"
+        log.info(message)
+        if progress:
+            progress(message)
         vectors = embed_statements(list(texts), data_dir, model_path=model_path, embedder=embedder)
         xy = reduce_to_2d(vectors, method, seed)
         frame = pd.DataFrame({"evidence_id": ids, "x": xy[:, 0], "y": xy[:, 1], "method": method, "seed": seed})
@@ -106,7 +115,10 @@ def statement_map(
         row_of = pd.Series(np.arange(len(ids)), index=ids)
         known_rows = row_of[known_ids].to_numpy()
         new_rows = np.flatnonzero(is_new)
-        log.info("statement map: placing %d new statements among %d", len(new_rows), len(known_rows))
+        message = f"statement map: placing {len(new_rows):,} new statements among {len(known_rows):,}"
+        log.info(message)
+        if progress:
+            progress(message)
         vectors = embed_statements(list(texts[np.concatenate([known_rows, new_rows])]), data_dir,
                                    model_path=model_path, embedder=embedder)
         known_xy = cached[["x", "y"]].to_numpy(dtype=float)

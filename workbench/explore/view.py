@@ -708,7 +708,8 @@ def open_explorer(data_dir: str | os.PathLike | None = None, *, who: str | None 
     coords, note = None, ""
     if with_map:
         try:
-            coords = statement_map(data_dir, method=map_method, embedder=embedder, model_path=model_path)
+            coords = statement_map(data_dir, method=map_method, embedder=embedder, model_path=model_path,
+                                   progress=lambda message: print(message + " ...", flush=True))
         except Exception as exc:  # the rest of the explorer works without the map
             log.warning("statement map unavailable: %s", exc)
             note = f"could not compute the statement map ({type(exc).__name__}: {exc})"
