@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -114,12 +115,27 @@ def run(args) -> int:
     process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser)
     print(f"Theme explorer for {args.data_dir}: {url}", flush=True)
     print("Press Ctrl-C to stop JupyterLab.", flush=True)
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        stop(process)
+
+
+def _raise_interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop JupyterLab (and its kernels) if it is still running."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
