@@ -271,7 +271,9 @@ def main(argv=None) -> int:
             assert dict((v, k) for k, v in explorer.theme_list.options)[theme].startswith("renamed")
             rest["undo"].append(timed(explorer, explorer.undo_button.click))
         in_page = None
-        if args.browser:
+        if args.browser and not CHROMIUM.exists():
+            print(f"--browser: no Chromium at {CHROMIUM}; only the headless figures follow")
+        elif args.browser:
             write_data_folder(data_dir, statements, resolved, responses, coords, registry)
             in_page = browser_timings(data_dir, args.repeat)
 

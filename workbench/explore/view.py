@@ -28,7 +28,6 @@ from pathlib import Path
 
 import altair as alt
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 
 from ..report.charts import safe_json, vega_bundle
