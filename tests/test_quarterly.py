@@ -25,7 +25,7 @@ def test_reports_index_and_summary_are_published(published):
     summary = json.loads((out / "2026Q3" / "summary.json").read_text())
     assert summary["headline"].startswith("NPS ")
     assert summary["settings"]["themes"]["seed"] == 42
-    assert set(summary["timings_s"]) >= {"ingest", "themes", "kpis", "notebook insights", "html kpis"}
+    assert set(summary["timings_s"]) >= {"ingest", "themes", "kpis", "notebooks"}
     assert not list(out.glob(".staging-*"))
 
 

@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "workbench.kpis.cli",
     "workbench.themes.cli",
     "workbench.report.cli",
+    "workbench.explore.cli",
 ]
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,12 +122,7 @@ def run_quarterly(
         params = {"quarter": quarter, "compare_quarter": compare, "data_dir": str(data_dir),
                   "reports_dir": str(staging), "segment_filter": segment or ""}
         try:
-            for notebook, name in REPORTS:
-                executed = staging / f"{name}.ipynb"
-                stages.run(f"notebook {name}", render.execute, render.notebook_path(notebook), executed, params,
-                           cwd=staging)
-                stages.run(f"html {name}", render.to_html, executed, staging / f"{name}.html",
-                           title=f"{'CX insights' if name == 'insights' else 'CX KPIs'} {quarter}")
+            stages.run("notebooks", _render_reports, render, staging, params, quarter)
         except Exception:
             failed = publish.keep_failed(staging, out_dir, quarter)
             (failed / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -147,6 +144,33 @@ def run_quarterly(
         )
     finally:
         lock.release()
+
+
+def _render_one(notebook: Path, staging: Path, name: str, params: dict, title: str) -> tuple[str, float]:
+    """Execute one report notebook and render it to HTML (runs in a worker process)."""
+    from .report import render
+
+    started = time.perf_counter()
+    executed = staging / f"{name}.ipynb"
+    render.execute(notebook, executed, params, cwd=staging)
+    render.to_html(executed, staging / f"{name}.html", title=title)
+    return name, time.perf_counter() - started
+
+
+def _render_reports(render, staging: Path, params: dict, quarter: str) -> dict[str, float]:
+    """Both report notebooks at once, one process each (each runs its own kernel)."""
+    jobs = [(render.notebook_path(nb), staging, name, params,
+             f"{'CX insights' if name == 'insights' else 'CX KPIs'} {quarter}") for nb, name in REPORTS]
+    if os.cpu_count() and os.cpu_count() > 1 and len(jobs) > 1:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=ctx) as pool:
+            futures = [pool.submit(_render_one, *job) for job in jobs]
+            results = [f.result() for f in futures]
+    else:
+        results = [_render_one(*job) for job in jobs]
+    for name, seconds in results:
+        log.info("notebook %s: %.1f s", name, seconds)
+    return dict(results)
 
 
 def _headline(kpis: pd.DataFrame, quarter: str) -> str:
