@@ -7,8 +7,11 @@ Two steps, each a public function:
   explainable rules: every positive answer names the cue that fired (``"wish"``,
   ``"would_be_great"``, ``"cannot"``, ...). A cue is vetoed when a negative pattern overlaps it
   ("I can't praise the team enough", "nothing is missing", "we should have started sooner").
-  Text is lower-cased and light typos are corrected first (``normalise``). Optionally a
-  :class:`RequirementClassifier` on embeddings makes the decision instead.
+  Text is lower-cased and light typos are corrected first (``normalise``). The rules alone
+  miss much unseen phrasing, so :func:`detect_requirements` can also take a
+  :class:`RequirementClassifier` (``RequirementClassifier.pretrained()`` ships with the
+  package): the hybrid judges each sentence with both, and a statement is a requirement when
+  one of its sentences is.
 - :func:`build_requirements` clusters the requirement statements on their embeddings
   (agglomerative clustering, cosine distance threshold, deterministic) and gives each cluster a
   stable id, a short statement, mentions, distinct accounts, ARR at stake, detractor share, its
@@ -23,6 +26,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -238,6 +242,9 @@ NEGATIVES: list[str] = [
     r"\bplease (?:keep (?:up|it up|doing|going|the good|being|on)|don't|do not|ignore|disregard|note|see|escalate|advise|call|contact|confirm|help)\b",
     # "can you guys" in a thank-you, "support for us has been"
     r"\bsupport for (?:us|our team|me) (?:has|was|is)\b",
+    # praise by dependence: "we'd be lost without the automations", "can't imagine working without it"
+    r"\b(?:would|'d|could)(?: \w+){0,2} (?:be )?(?:hard|impossible|difficult|tough|lost|stuck|chaos|a nightmare|a mess|"
+    r"struggling|nowhere|sunk|in trouble)\b[^.!?]{0,60}\bwithout\b|\b(?:can't|cannot|couldn't) (?:imagine|picture|see)\b[^.!?]{0,40}\bwithout\b",
 ]
 
 _CUE_RES = [(name, re.compile(p)) for name, p in CUES]
@@ -283,73 +290,247 @@ def requirement_cues(texts: Iterable[object]) -> pd.Series:
     return pd.Series([match_requirement(t) for t in texts], index=index, dtype="object")
 
 
+# --------------------------------------------------------------------------------------------
+# Hybrid: a classifier on sentence embeddings and word n-grams, with the rules
+# --------------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+#: words a sentence needs before the classifier alone may call it a request (a rule cue does
+#: not need one): asks, wishes, needs, absences, plans, and the same in German, Spanish, French
+_ASK_WORDS = re.compile(
+    r"\b(?:wish|would|wouldn't|'d|could|should|ought|hope|hoping|ideally|if only|how about|what about|"
+    r"need|needs|needed|require[sd]?|requirement|must|has to|have to|essential|please|add|adding|request\w*|"
+    r"ask\w*|suggest\w*|want\w*|like|love|appreciate|prefer|missing|lacks?|lacking|without|no|not|can't|"
+    r"cannot|unable|isn't|doesn't|don't|won't|plan|plans|planned|roadmap|when|any|eta|coming|option|"
+    r"ability|able|support|allow|let|enable|possible|give|make|bring|put|keep|looking for|waiting|begging|crying out|"
+    r"fehlt|w[üu]nsch\w*|br[äa]uch\w*|gerne?|bitte|m[öo]glich\w*|w[äa]re|k[öo]nnt\w*|manque|serait|aimer\w*|"
+    r"pourri\w*|besoin|souhait\w*|faudrait|necesit\w*|gustar\w*|encantar\w*|ser[íi]a|ojal[áa]|falta\w*|favor|"
+    r"podr\w*|deber\w*)\b|\?")
+#: words of an incident report ("export failed with no error"); the classifier alone does not
+#: flag such a sentence (a rule cue still can)
+_INCIDENT = re.compile(
+    r"\b(?:fail(?:s|ed|ing)?|crash(?:es|ed|ing)?|broke|breaks|broken|stopped|stops|times? out|timed out|"
+    r"truncat\w+|duplicat\w+|not working|doesn't work|does not work|don't work|isn't working|won't load|"
+    r"error|errors|bug|bugs|glitch\w*|freez\w+|hangs?|spinner|blank|outage|down)\b")
+
+#: the fitted classifier that ships with the package (all-MiniLM-L6-v2 embeddings)
+PRETRAINED_PATH = Path(__file__).with_name("data") / "requirement_classifier.npz"
+PRETRAINED_MODEL = "all-MiniLM-L6-v2"
+
+
+def split_sentences(text: object) -> list[str]:
+    """The sentences of ``text`` (split after ``.``, ``!`` or ``?`` and at line breaks); the
+    whole text when it has no sentence end."""
+    text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    parts = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+    return parts or ([text.strip()] if text.strip() else [])
+
+
 class RequirementClassifier:
-    """A requirement classifier on sentence embeddings (scikit-learn style), an optional
-    alternative to the rules' decision.
+    """Tells requests from other statements, one sentence at a time: a class-balanced logistic
+    regression on the sentence's embedding and the TF-IDF of its word 1-3-grams (scikit-learn
+    style; ``estimator`` replaces the logistic regression).
 
-    Trained on short single statements it generalises to new phrasing of such statements
-    better than fixed patterns, but it over-flags long multi-sentence comments and support
-    tickets, where the ask is a small part of the text (see bench/RESULTS-requirements.md). Fit
-    it on labelled statements that look like the evidence it will judge; the rules stay the
-    default.
+    Used with the rules by :func:`detect_requirements` (``classifier=``): a sentence is a
+    request when no negative pattern matches it and either a rule cue fired and the
+    classifier's probability is at least ``cue_threshold`` (the classifier can overrule a cue
+    only when it is sure), or the probability is at least ``threshold`` and the sentence has
+    an ask word and is not an incident report. :meth:`predict` is the classifier on its own.
 
-    ``fit(embeddings, labels)`` trains a class-balanced logistic regression (or ``estimator``,
-    any scikit-learn classifier with ``predict_proba``) on labelled statements, e.g. the
-    project's hand-labelled sentences embedded with the same model as the evidence;
-    ``predict`` flags statements whose probability is at least ``threshold``.
+    ``fit(embeddings, labels, texts)`` trains on labelled sentences embedded with the same
+    model as the evidence; :meth:`pretrained` loads the classifier fitted on the project's
+    hand-labelled sentences for all-MiniLM-L6-v2 (``bench/requirements_quality.py --refit``
+    rebuilds it). :meth:`save` / :meth:`load` store a fitted logistic regression as ``.npz``.
     """
 
-    def __init__(self, C: float = 10.0, threshold: float = 0.5, estimator=None):
+    def __init__(self, C: float = 10.0, threshold: float = 0.8, cue_threshold: float = 0.2,
+                 ngrams: bool = True, estimator=None):
         self.C = C
         self.threshold = threshold
+        self.cue_threshold = cue_threshold
+        self.ngrams = ngrams
         self.estimator = estimator
 
-    def fit(self, embeddings: np.ndarray, labels: Iterable[bool]) -> "RequirementClassifier":
+    # features -----------------------------------------------------------------------------
+
+    def _features(self, embeddings, texts):
+        import scipy.sparse as sp
+
+        embeddings = np.asarray(embeddings, dtype=np.float64)
+        if embeddings.ndim != 2:
+            raise ValueError("embeddings must be a 2-D array, one row per text")
+        if hasattr(self, "n_embedding_") and embeddings.shape[1] != self.n_embedding_:
+            raise ValueError(f"this classifier was fitted on {self.n_embedding_}-dimensional embeddings "
+                             f"({getattr(self, 'embedding_model_', 'unknown model')}), got {embeddings.shape[1]}")
+        if not self.ngrams:
+            return embeddings
+        if texts is None:
+            raise ValueError("a classifier with ngrams=True needs the texts as well as their embeddings")
+        texts = [normalise(t) for t in texts]
+        if len(texts) != len(embeddings):
+            raise ValueError("texts and embeddings must have the same length")
+        return sp.hstack([sp.csr_matrix(embeddings), self.vectorizer_.transform(texts)]).tocsr()
+
+    def fit(self, embeddings: np.ndarray, labels: Iterable[bool], texts: Iterable[object] | None = None,
+            embedding_model: str | None = None) -> "RequirementClassifier":
         from sklearn.base import clone
+        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
+        embeddings = np.asarray(embeddings, dtype=np.float64)
+        texts = None if texts is None else list(texts)
+        if self.ngrams:
+            if texts is None:
+                raise ValueError("a classifier with ngrams=True needs the texts as well as their embeddings")
+            self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 3), min_df=2, sublinear_tf=True).fit(
+                [normalise(t) for t in texts])
         base = self.estimator if self.estimator is not None else LogisticRegression(
-            C=self.C, max_iter=2000, class_weight="balanced")
-        self.estimator_ = clone(base).fit(np.asarray(embeddings, dtype=np.float64),
-                                          np.asarray(list(labels), dtype=bool))
+            C=self.C, max_iter=3000, class_weight="balanced")
+        self.n_embedding_ = embeddings.shape[1]
+        self.embedding_model_ = embedding_model
+        self.estimator_ = clone(base).fit(self._features(embeddings, texts), np.asarray(list(labels), dtype=bool))
         return self
 
-    def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
-        """Probability that each statement is a requirement."""
+    def predict_proba(self, embeddings: np.ndarray, texts: Iterable[object] | None = None) -> np.ndarray:
+        """Probability that each sentence is a request."""
         if not hasattr(self, "estimator_"):
-            raise RuntimeError("RequirementClassifier is not fitted; call fit(embeddings, labels) first")
+            raise RuntimeError("RequirementClassifier is not fitted; call fit(embeddings, labels, texts) first")
         embeddings = np.asarray(embeddings, dtype=np.float64)
         if len(embeddings) == 0:
             return np.zeros(0)
+        texts = None if texts is None else list(texts)
         column = list(self.estimator_.classes_).index(True)
-        return self.estimator_.predict_proba(embeddings)[:, column]
+        return self.estimator_.predict_proba(self._features(embeddings, texts))[:, column]
 
-    def predict(self, embeddings: np.ndarray) -> np.ndarray:
-        return self.predict_proba(embeddings) >= self.threshold
+    def predict(self, embeddings: np.ndarray, texts: Iterable[object] | None = None) -> np.ndarray:
+        """The classifier on its own: probability at least ``threshold``."""
+        return self.predict_proba(embeddings, texts) >= self.threshold
+
+    # storage -------------------------------------------------------------------------------
+
+    def save(self, path) -> None:
+        """Store a fitted logistic regression (coefficients, n-gram vocabulary and weights, settings)."""
+        import json
+
+        estimator = getattr(self, "estimator_", None)
+        if estimator is None or not hasattr(estimator, "coef_"):
+            raise ValueError("only a fitted linear classifier (the default logistic regression) can be saved")
+        vocabulary = self.vectorizer_.get_feature_names_out() if self.ngrams else np.array([], dtype=str)
+        settings = {"C": self.C, "threshold": self.threshold, "cue_threshold": self.cue_threshold,
+                    "ngrams": self.ngrams, "n_embedding": self.n_embedding_, "embedding_model": self.embedding_model_,
+                    "classes": [bool(c) for c in estimator.classes_]}
+        np.savez_compressed(path, coef=estimator.coef_.astype(np.float64), intercept=estimator.intercept_.astype(np.float64),
+                            vocabulary=np.asarray(vocabulary, dtype=str),
+                            idf=self.vectorizer_.idf_ if self.ngrams else np.zeros(0), settings=np.array(json.dumps(settings)))
+
+    @classmethod
+    def load(cls, path) -> "RequirementClassifier":
+        import json
+
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        with np.load(path, allow_pickle=False) as data:
+            settings = json.loads(str(data["settings"]))
+            out = cls(C=settings["C"], threshold=settings["threshold"], cue_threshold=settings["cue_threshold"],
+                      ngrams=settings["ngrams"])
+            if out.ngrams:
+                vocabulary = {str(term): i for i, term in enumerate(data["vocabulary"])}
+                out.vectorizer_ = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, vocabulary=vocabulary)
+                out.vectorizer_.idf_ = data["idf"]
+            estimator = LogisticRegression(C=out.C)
+            estimator.classes_ = np.array(settings["classes"], dtype=bool)
+            estimator.coef_ = data["coef"]
+            estimator.intercept_ = data["intercept"]
+            estimator.n_features_in_ = data["coef"].shape[1]
+        out.n_embedding_ = settings["n_embedding"]
+        out.embedding_model_ = settings["embedding_model"]
+        out.estimator_ = estimator
+        return out
+
+    @classmethod
+    def pretrained(cls) -> "RequirementClassifier":
+        """The classifier that ships with the package, for L2-normalised all-MiniLM-L6-v2 embeddings."""
+        return cls.load(PRETRAINED_PATH)
+
+
+def _hybrid(texts: list, classifier: RequirementClassifier, embeddings, encode) -> pd.DataFrame:
+    """One row per text: ``flag``, ``cue`` (rule cue or "classifier p=…") and ``sentence`` (the
+    sentence that carries the request)."""
+    rows = []      # (text index, sentence, whole text?, cue, needs a probability?, ask word)
+    for i, text in enumerate(texts):
+        sentences = split_sentences(text)
+        for sentence in sentences:
+            s = normalise(sentence)
+            cue = match_requirement(sentence)
+            vetoed = any(r.search(s) for r in _NEG_RES)
+            classifier_may = bool(_ASK_WORDS.search(s)) and not _INCIDENT.search(s)
+            rows.append((i, sentence, len(sentences) == 1, cue, not vetoed and (cue is not None or classifier_may), classifier_may))
+    parts = pd.DataFrame(rows, columns=["text", "sentence", "whole", "cue", "scored", "classifier_may"])
+    proba = np.zeros(len(parts))
+    scored = np.flatnonzero(parts["scored"].to_numpy(dtype=bool)) if len(parts) else np.zeros(0, dtype=int)
+    if len(scored):
+        own = parts.loc[scored, "whole"].to_numpy(dtype=bool).copy()
+        if embeddings is not None:
+            embeddings = np.asarray(embeddings)
+            if embeddings.ndim != 2 or len(embeddings) != len(texts):
+                raise ValueError("embeddings must have one row per text")
+        else:
+            own[:] = False
+        to_encode = parts.loc[scored[~own], "sentence"].tolist()
+        if to_encode and encode is None:
+            raise ValueError("the hybrid needs encode= (texts -> L2-normalised embeddings) for "
+                             + ("sentences of multi-sentence statements" if embeddings is not None else "the statements"))
+        encoded = np.asarray(encode(to_encode), dtype=np.float64) if to_encode else None
+        dim = embeddings.shape[1] if embeddings is not None else encoded.shape[1]
+        vectors = np.zeros((len(scored), dim))
+        if own.any():
+            vectors[own] = embeddings[parts.loc[scored[own], "text"].to_numpy()]
+        if to_encode:
+            vectors[~own] = encoded
+        proba[scored] = classifier.predict_proba(vectors, parts.loc[scored, "sentence"].tolist())
+    parts["p"] = proba
+    out = pd.DataFrame({"flag": np.zeros(len(texts), dtype=bool), "cue": None, "sentence": None})
+    if parts.empty:
+        return out
+    by_cue = parts["scored"] & parts["cue"].notna() & (parts["p"] >= classifier.cue_threshold)
+    by_classifier = parts["scored"] & parts["classifier_may"] & (parts["p"] >= classifier.threshold)
+    parts["flag"] = by_cue | by_classifier
+    parts["why"] = np.where(by_cue, parts["cue"], [f"classifier p={p:.2f}" for p in parts["p"]])
+    for i, group in parts[parts["flag"]].groupby("text", sort=False):
+        first = group.iloc[0]
+        out.loc[i, ["flag", "cue", "sentence"]] = [True, first["why"], first["sentence"]]
+    out["flag"] = out["flag"].astype(bool)
+    return out
 
 
 def detect_requirements(texts: Iterable[object], return_cues: bool = False, *,
-                        embeddings: np.ndarray | None = None, classifier: RequirementClassifier | None = None):
+                        classifier: RequirementClassifier | None = None, embeddings: np.ndarray | None = None,
+                        encode=None):
     """Vectorised :func:`is_requirement`: a boolean array in input order.
 
     With ``return_cues=True`` returns ``(flags, cues)`` where ``cues`` is a Series of cue names
-    (None where no cue fired), so every flag can be explained.
+    (None where the text is not a requirement), so every flag can be explained.
 
-    With a fitted ``classifier`` and the statements' ``embeddings`` (one row per text), the
-    classifier decides; the cue is still the rule that fired where one did, else
-    ``"classifier p=0.87"``.
+    Without ``classifier`` the rules decide. With a fitted ``classifier`` (e.g.
+    ``RequirementClassifier.pretrained()``) the rules and the classifier decide together, one
+    sentence at a time; a text is a requirement when one of its sentences is (see
+    :class:`RequirementClassifier`). Sentences are embedded only where a rule cue or an ask
+    word gives them a chance: a single-sentence text takes its row of ``embeddings`` (one
+    L2-normalised row per text, same model as the classifier's) when given; other sentences
+    are embedded with ``encode`` (a function from a list of strings to an array of
+    L2-normalised rows). The cue is the rule that fired, else ``"classifier p=0.87"``.
     """
-    cues = requirement_cues(texts)
+    index = texts.index if isinstance(texts, pd.Series) else None
+    texts = list(texts)
     if classifier is None:
+        cues = pd.Series([match_requirement(t) for t in texts], index=index, dtype="object")
         flags = cues.notna().to_numpy(dtype=bool)
         return (flags, cues) if return_cues else flags
-    if embeddings is None or len(embeddings) != len(cues):
-        raise ValueError("a classifier needs the embeddings of the texts, one row per text")
-    proba = classifier.predict_proba(embeddings)
-    flags = proba >= classifier.threshold
-    explained = [(c if c is not None else f"classifier p={p:.2f}") if f else None
-                 for c, p, f in zip(cues, proba, flags)]
-    cues = pd.Series(explained, index=cues.index, dtype="object")
+    decided = _hybrid(texts, classifier, embeddings, encode)
+    flags = decided["flag"].to_numpy(dtype=bool)
+    cues = pd.Series(decided["cue"].to_numpy(), index=index, dtype="object")
     return (flags, cues) if return_cues else flags
 
 
@@ -363,7 +544,6 @@ _LEAD_FILLER = re.compile(
     r"for us|for me|personally|to be honest|tbh|one thing|and then|overall|main thing|biggest issue|"
     r"one more thing|plus|however|that said|on the other hand|separately|in short|hi|hello|hey|dear|"
     r"good (?:morning|afternoon|evening))[,:;!-]?\s+)+", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _LEAD_REQUEST = re.compile(
     r"^(?:"
     r"(?:i|we) (?:really |still |just |honestly |also |all )*wish(?: that)?(?: (?:we|i|you) could| there (?:was|were|is) (?:a |an )?)?|"
@@ -474,6 +654,7 @@ def build_requirements(
     distance_threshold: float = 0.4,
     is_requirement: np.ndarray | pd.Series | None = None,
     classifier: RequirementClassifier | None = None,
+    encode=None,
     as_of: str | None = None,
     max_quotes: int = 5,
     theme_column: str = "theme_id",
@@ -482,8 +663,10 @@ def build_requirements(
 
     ``evidence`` follows the evidence contract; ``embeddings`` has one L2-normalised row per
     evidence row, in the same order. Requirement statements are those :func:`detect_requirements`
-    flags (or a fitted ``classifier`` decides on ``embeddings``, or ``is_requirement``, a boolean
-    mask aligned with ``evidence``, says), plus every statement
+    flags: with the rules alone, or with the rules and a fitted ``classifier`` sentence by sentence
+    (``encode`` embeds the sentences of multi-sentence statements that need it; single-sentence
+    statements use their row of ``embeddings``), or those ``is_requirement`` (a boolean mask
+    aligned with ``evidence``) says, plus every statement
     of a theme the registry marks as a requirement; company speech is left out. They are
     clustered with average-linkage agglomerative clustering on cosine distance
     (``distance_threshold``), which is deterministic.
@@ -508,9 +691,14 @@ def build_requirements(
         raise ValueError(f"embeddings must have one row per evidence row ({len(evidence)}), "
                          f"got shape {embeddings.shape}")
     frame = evidence.reset_index(drop=True).copy()
-    if is_requirement is None:
-        flags, cues = detect_requirements(frame["text"], return_cues=True, embeddings=embeddings,
-                                          classifier=classifier)
+    frame["_sentence"] = None
+    if is_requirement is None and classifier is not None:
+        decided = _hybrid(frame["text"].tolist(), classifier, embeddings, encode)
+        flags = decided["flag"].to_numpy(dtype=bool)
+        frame["_cue"] = decided["cue"].to_numpy()
+        frame["_sentence"] = decided["sentence"].to_numpy()
+    elif is_requirement is None:
+        flags, cues = detect_requirements(frame["text"], return_cues=True)
         frame["_cue"] = cues.to_numpy()
     else:
         flags = np.asarray(is_requirement, dtype=bool)
@@ -588,7 +776,7 @@ def build_requirements(
         quarters = members["quarter"].dropna().astype(str) if "quarter" in members.columns else pd.Series([], dtype=str)
         rows.append({
             "requirement_id": requirement_id(anchor_order["evidence_id"].iloc[0]),
-            "statement": crisp_statement(request_sentence(ranked["text"].iloc[0])),
+            "statement": crisp_statement(ranked["_sentence"].iloc[0] or request_sentence(ranked["text"].iloc[0])),
             "theme_id": theme,
             "theme_label": labels.get(theme) if theme is not None else None,
             "mentions": int(len(members)),
