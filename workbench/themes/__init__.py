@@ -1,0 +1,1 @@
+"""Themes and requirements: embeddings, the theme model, the registry, requirements, NPS impact."""
