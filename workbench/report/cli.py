@@ -31,6 +31,7 @@ def run(args) -> int:
     logger = logging.getLogger("workbench.quarterly")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # one line per event, not one more from the root logger
     settings = {"seed": args.seed} if args.seed is not None else {}
     try:
         result = run_quarterly(args.data, args.out, quarter=args.quarter, compare=args.compare,
