@@ -123,8 +123,10 @@ class ThemeModel(BaseEstimator):
             min_dist=0.0, metric="cosine", random_state=self.random_state, low_memory=True,
         )
         hdbscan_model = self.hdbscan_model or CountThenWard(min_cluster_size=self.settings_["min_cluster_size"])
+        # min_df stays 1: BERTopic fits the vectoriser on one joined document per theme, so a higher
+        # min_df would drop exactly the words that belong to a single theme
         vectorizer = self.vectorizer_model or CountVectorizer(
-            stop_words="english", ngram_range=tuple(self.ngram_range), min_df=2 if n >= 50 else 1,
+            stop_words="english", ngram_range=tuple(self.ngram_range), min_df=1,
             token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
         )
         return umap_model, hdbscan_model, vectorizer

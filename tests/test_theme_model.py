@@ -1,0 +1,137 @@
+"""Embedding cache and the theme model: fakes for the logic, one small real-model check."""
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import normalized_mutual_info_score
+
+from workbench.embed import embed_texts, text_key
+from workbench.themes.model import CountThenWard, ThemeModel, readable_label, sizes_for
+
+TOPICS = {
+    "billing": ["invoice", "charged", "billing", "refund", "price", "payment"],
+    "mobile": ["mobile", "app", "iphone", "android", "offline", "crash"],
+    "slack": ["slack", "alerts", "notifications", "channel", "message", "webhook"],
+    "export": ["export", "excel", "csv", "download", "columns", "spreadsheet"],
+}
+
+
+class CountingEmbedder:
+    identity = "counting-test-model"
+
+    def __init__(self):
+        self.seen = []
+
+    def encode(self, texts):
+        self.seen.append(list(texts))
+        rng = np.random.default_rng(0)
+        out = []
+        for t in texts:
+            v = np.frombuffer(text_key(t).encode()[:32], dtype=np.uint8).astype(np.float32)
+            out.append(v + rng.normal(0, 0.01, v.shape))
+        return np.asarray(out)
+
+
+def blobs(n_per=60, seed=0):
+    """Statements of four topics with embeddings in four well-separated blobs."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(len(TOPICS), 24)) * 4
+    texts, labels, vecs = [], [], []
+    for k, (topic, words) in enumerate(TOPICS.items()):
+        for i in range(n_per):
+            picked = rng.choice(words, size=4, replace=False)
+            texts.append(f"the {picked[0]} and {picked[1]} {picked[2]} issue with {picked[3]} number {i}")
+            labels.append(topic)
+            vecs.append(centers[k] + rng.normal(size=24))
+    return texts, np.asarray(labels), np.asarray(vecs, dtype=np.float32)
+
+
+def test_cache_embeds_only_new_texts(tmp_path):
+    fake = CountingEmbedder()
+    first = embed_texts(["a", "b", "a"], cache_dir=tmp_path, embedder=fake)
+    assert fake.seen == [["a", "b"]]  # each distinct text once
+    again = embed_texts(["b", "a"], cache_dir=tmp_path, embedder=fake)
+    assert len(fake.seen) == 1  # nothing new: nothing embedded
+    np.testing.assert_allclose(again, first[[1, 0]])
+    embed_texts(["a", "c"], cache_dir=tmp_path, embedder=fake)
+    assert fake.seen[-1] == ["c"]
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0)
+    # another model's vectors live apart
+    other = CountingEmbedder()
+    other.identity = "another-model"
+    embed_texts(["a"], cache_dir=tmp_path, embedder=other)
+    assert other.seen == [["a"]]
+
+
+def test_settings_are_stored_untouched_and_clone():
+    model = ThemeModel(min_cluster_size=7, random_state=3)
+    params = model.get_params()
+    assert params["min_cluster_size"] == 7 and params["n_neighbors"] is None
+    assert clone(model).get_params() == params
+
+
+def test_fit_recovers_blobs_labels_every_statement_and_is_deterministic():
+    texts, labels, vecs = blobs()
+    a = ThemeModel(min_cluster_size=15, random_state=1).fit(texts, vecs)
+    b = ThemeModel(min_cluster_size=15, random_state=1).fit(texts, vecs)
+    assert (a.labels_ == b.labels_).all()
+    assert a.coverage_ == 1.0 and (a.labels_ >= 0).all()
+    assert normalized_mutual_info_score(labels, a.labels_) > 0.9
+    assert len(a.themes_) == a.centroids_.shape[0] == a.labels_.max() + 1
+    assert np.allclose(np.linalg.norm(a.centroids_, axis=1), 1.0)
+    # labels are readable words of the theme, no stop words
+    for _, row in a.themes_.iterrows():
+        words = set(row["label"].replace(",", " ").split())
+        assert not words & {"the", "and", "with"}
+        topic = pd.Series(labels[a.labels_ == row["theme"]]).mode()[0]
+        assert words & set(TOPICS[topic]), (row["label"], topic)
+    # transform puts the training statements back where they were
+    assert (a.transform(embeddings=vecs) == a.labels_).mean() > 0.95
+
+
+def test_count_then_ward_uses_the_density_estimate():
+    _, _, vecs = blobs(n_per=40)
+    c = CountThenWard(min_cluster_size=10).fit(vecs)
+    assert c.n_estimated_ == 4 and len(set(c.labels_)) == 4
+
+
+def test_sizes_scale_with_data_and_label_words():
+    assert sizes_for(10_000)["min_cluster_size"] == 40
+    assert sizes_for(500)["min_cluster_size"] < sizes_for(10_000)["min_cluster_size"]
+    assert readable_label(["card charged", "charged", "refund", "card"]) == "card charged, refund"
+
+
+def test_themes_fit_cli(tmp_path, monkeypatch):
+    from workbench import embed
+    from workbench.cli import main
+
+    texts, labels, vecs = blobs(n_per=30)
+    table = dict(zip(texts, vecs))
+
+    class TableEmbedder:
+        identity = "table"
+
+        def encode(self, batch):
+            return np.asarray([table[t] for t in batch])
+
+    monkeypatch.setattr(embed, "get_embedder", lambda model=None: TableEmbedder())
+    csv = tmp_path / "in.csv"
+    pd.DataFrame({"ref": [f"r{i}" for i in range(len(texts))], "body": texts}).to_csv(csv, index=False)
+    assert main(["themes", "fit", str(csv), "--text-col", "body", "--id-col", "ref", "--out", str(tmp_path / "o")]) == 0
+    assignments = pd.read_csv(tmp_path / "o" / "assignments.csv")
+    themes = pd.read_csv(tmp_path / "o" / "themes.csv")
+    assert list(assignments.columns) == ["id", "theme_id", "theme_label"] and len(assignments) == len(texts)
+    assert set(assignments["theme_id"]) == set(themes["theme_id"])
+    assert normalized_mutual_info_score(labels, assignments["theme_id"]) > 0.9
+    assert main(["themes", "fit", str(csv), "--text-col", "nope", "--out", str(tmp_path / "o")]) == 2
+
+
+@pytest.mark.slow
+def test_real_model_on_banking77_sample(shared_data, tmp_path):
+    frame = pd.read_csv(shared_data / "banking77" / "train.csv")
+    top = frame["category"].value_counts().index[:8]
+    frame = frame[frame["category"].isin(top)].groupby("category").head(40)
+    vectors = embed_texts(frame["text"].tolist(), cache_dir=tmp_path)
+    model = ThemeModel().fit(frame["text"].tolist(), vectors)
+    assert normalized_mutual_info_score(frame["category"], model.labels_) > 0.6
+    assert model.coverage_ == 1.0
