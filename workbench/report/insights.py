@@ -118,7 +118,7 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
             "impact": float(impact.loc[tid, "impact"]) if tid in getattr(impact, "index", []) else np.nan,
             "detractor_share": float((scored["category"] == "detractor").mean()) if len(scored) else np.nan,
             "promoter_share": float((scored["category"] == "promoter").mean()) if len(scored) else np.nan,
-            "scored": len(scored), "status": status, "trend": trend.tolist(),
+            "scored": len(scored), "status": status, "trend": trend.tolist(), "peak": int(trend.max()) if len(trend) else 0,
             "quote_ids": theme.get("quote_ids", []), "sources": theme.get("sources", {}),
         })
     out = pd.DataFrame(rows)
@@ -190,17 +190,33 @@ def executive_summary(data: InsightData, summary: pd.DataFrame) -> HTML:
     for _, r in req.iterrows():
         items.append(f"<li>Requirement: <b>{esc(r['statement'])}</b> ({r['mentions']} mentions, "
                      f"{r['accounts']} accounts, ${r['arr_at_stake']:,.0f} ARR at stake)</li>")
-    emerging = summary[summary["status"] == "emerging"]
-    fading = summary[summary["status"] == "fading"]
+    emerging = notable(summary[summary["status"] == "emerging"], "mentions")
+    fading = notable(summary[summary["status"] == "fading"], "peak")
     if len(emerging):
-        items.append("<li>Emerging: " + ", ".join(f"<b>{esc(l)}</b>" for l in emerging["label"]) + "</li>")
+        items.append("<li>Emerging (new this quarter): " + ", ".join(
+            f"<b>{esc(l)}</b> ({m} mentions)" for l, m in zip(emerging["label"], emerging["mentions"])) + "</li>")
     if len(fading):
-        items.append("<li>Fading (no mentions this quarter): " + ", ".join(esc(l) for l in fading["label"]) + "</li>")
+        items.append("<li>Fading (customers stopped raising them): " + ", ".join(
+            f"{esc(l)} (peak {p} mentions in a quarter)" for l, p in zip(fading["label"], fading["peak"])) + "</li>")
     return HTML(html + "<ul>" + "".join(items) + "</ul>")
 
 
-def theme_table(summary: pd.DataFrame) -> HTML:
+#: the theme table and charts show this many themes; the rest are counted and left to the explorer
+TABLE_THEMES = 30
+#: emerging and fading themes are called out only above this many mentions (this quarter, or at peak)
+NOTABLE_MENTIONS = 10
+
+
+def notable(frame: pd.DataFrame, column: str, limit: int = 5) -> pd.DataFrame:
+    """The emerging or fading themes worth a PM's attention: big enough, biggest first."""
+    frame = frame[frame[column] >= NOTABLE_MENTIONS]
+    return frame.sort_values(column, ascending=False).head(limit)
+
+
+def theme_table(summary: pd.DataFrame, limit: int = TABLE_THEMES) -> HTML:
     frame = summary[summary["mentions"] + summary["previous"] > 0].copy()
+    hidden = max(len(frame) - limit, 0)
+    frame = frame.head(limit)
     frame["link"] = [f'<a href="#{esc(t)}">{esc(l)}</a>' for t, l in zip(frame["theme_id"], frame["label"])]
     frame["spark"] = [sparkline(t) for t in frame["trend"]]
     frame["tag"] = [f'<span class="wb-tag">{esc(s)}</span>' if s in ("emerging", "fading") else "" for s in frame["status"]]
@@ -212,7 +228,7 @@ def theme_table(summary: pd.DataFrame) -> HTML:
         formats={"share": _pct, "impact": _impact, "detractor_share": _pct, "change": lambda v: f"{v:+d}"},
         numeric=["mentions", "change", "share", "accounts", "impact", "detractor_share"],
         raw=["link", "spark", "tag"],
-    )
+    ) + (paragraph(f"{hidden} smaller themes are not listed here; the theme explorer shows them all.") if hidden else HTML(""))
 
 
 def _provenance(ev: pd.Series) -> str:
@@ -261,16 +277,18 @@ def theme_trend_chart(data: InsightData, theme_ids: list[str]) -> alt.Chart:
     ).properties(width=640, height=260, title="Mentions per quarter, top themes")
 
 
-def impact_chart(summary: pd.DataFrame) -> alt.Chart:
+def impact_chart(summary: pd.DataFrame, limit: int = 25) -> alt.Chart:
     frame = summary.dropna(subset=["impact"])
-    frame = frame[frame["mentions"] > 0][["label", "impact", "mentions", "detractor_share"]]
+    frame = frame[frame["mentions"] >= NOTABLE_MENTIONS][["label", "impact", "mentions", "detractor_share"]]
+    frame = frame.reindex(frame["impact"].abs().sort_values(ascending=False).index).head(limit)
     return alt.Chart(frame).mark_bar().encode(
         y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("impact:Q", title="NPS points the theme costs (right) or adds (left)"),
         color=alt.condition("datum.impact > 0", alt.value("#e45756"), alt.value("#54a24b")),
         tooltip=["label:N", alt.Tooltip("impact:Q", format="+.1f"), "mentions:Q",
                  alt.Tooltip("detractor_share:Q", format=".0%")],
-    ).properties(width=560, height=alt.Step(16), title="Impact on NPS this quarter")
+    ).properties(width=560, height=alt.Step(16),
+                 title=f"Impact on NPS this quarter: the {len(frame)} themes that move it most")
 
 
 def requirements_table(data: InsightData, n: int = 15) -> HTML:

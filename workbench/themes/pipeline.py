@@ -43,10 +43,15 @@ class ThemeRun:
     seconds: dict = field(default_factory=dict)
 
 
-def themed_statements(evidence: pd.DataFrame) -> pd.DataFrame:
-    """The customer's own voice: quotes, insights, observations, comments and customer utterances."""
+#: statements with fewer words than this ("ok", "fine thanks") carry no theme and are not themed
+MIN_WORDS = 3
+
+
+def themed_statements(evidence: pd.DataFrame, min_words: int = MIN_WORDS) -> pd.DataFrame:
+    """The customer's own voice: quotes, insights, observations, comments and customer utterances
+    of at least ``min_words`` words."""
     mask = evidence["kind"].isin(THEMED_KINDS) & (evidence["speaker_role"].fillna("customer") != "company")
-    mask &= evidence["text"].fillna("").str.strip().str.len() > 0
+    mask &= evidence["text"].fillna("").str.count(r"[^\W\d_]+") >= min_words
     return evidence[mask].sort_values("evidence_id").reset_index(drop=True)
 
 
