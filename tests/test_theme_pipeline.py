@@ -2,6 +2,8 @@
 that analysts' edits in the registry survive the next run."""
 import json
 
+import numpy as np
+
 import pandas as pd
 import pytest
 
@@ -93,3 +95,28 @@ def test_analyst_edits_survive_the_next_run(themed):
 ])
 def test_journey_stage(text, stage):
     assert journey_stage(text) == stage
+
+
+def test_identical_inputs_reuse_the_fit_and_changed_inputs_refit(tmp_path):
+    from workbench.themes.pipeline import fit_cached
+
+    class CountingModel(KMeansThemes):
+        fits = 0
+
+        def fit(self, texts, embeddings=None):
+            CountingModel.fits += 1
+            return super().fit(texts, embeddings)
+
+    statements = pd.DataFrame({"evidence_id": [f"ev{i}" for i in range(40)],
+                               "text": [f"invoice charged twice {i}" if i % 2 else f"mobile app crash {i}" for i in range(40)]})
+    vectors = HashingEmbedder().encode(statements["text"])
+    first = fit_cached(CountingModel(2), statements, vectors, tmp_path, "m")
+    again = fit_cached(CountingModel(2), statements, vectors, tmp_path, "m")
+    assert CountingModel.fits == 1
+    assert (again.labels_ == first.labels_).all() and again.themes_["label"].tolist() == first.themes_["label"].tolist()
+    assert np.allclose(again.centroids_, first.centroids_)
+    changed = statements.assign(text=statements["text"].str.replace("twice", "again"))
+    fit_cached(CountingModel(2), changed, vectors, tmp_path, "m")
+    fit_cached(CountingModel(3), statements, vectors, tmp_path, "m")  # other settings
+    fit_cached(CountingModel(2), statements, vectors, tmp_path, "other-model")
+    assert CountingModel.fits == 4

@@ -9,8 +9,10 @@ same assignments: the seed and model are recorded in ``run.settings``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +99,9 @@ def update_themes(
 
     t1 = time.perf_counter()
     model = model if model is not None else new_theme_model(seed)
-    model.fit(statements["text"].tolist(), embeddings=vectors)
+    embedder_identity = (getattr(embedder, "identity", type(embedder).__name__) if embedder is not None
+                         else model_path or "default")
+    model = fit_cached(model, statements, vectors, store.workdir(data_dir) / "fits", embedder_identity)
     timings["fit"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -151,6 +155,61 @@ def update_themes(
                    list(match.emerging), list(match.fading), len(requirements), timings)
     log.info("themes: %d statements, %d themes, %d requirements", run.statements, run.themes, run.requirements)
     return run
+
+
+@dataclass
+class FittedThemes:
+    """A theme fit restored from the fit cache: the attributes the pipeline reads."""
+
+    labels_: np.ndarray
+    themes_: pd.DataFrame
+    centroids_: np.ndarray
+    params: dict
+
+    def get_params(self, deep: bool = False) -> dict:
+        return self.params
+
+
+def fit_key(model, statements: pd.DataFrame, model_identity: str) -> str:
+    """Identifies a fit: the exact statements (id and text), the model's settings and the embedder."""
+    h = hashlib.sha1()
+    h.update(f"{type(model).__module__}.{type(model).__name__}|{model_identity}|".encode())
+    h.update(json.dumps(_params(model), sort_keys=True, default=str).encode())
+    for evidence_id, text in zip(statements["evidence_id"], statements["text"]):
+        h.update(f"{evidence_id}\x1f{text}\x1e".encode())
+    return h.hexdigest()[:20]
+
+
+def fit_cached(model, statements: pd.DataFrame, vectors: np.ndarray, folder: Path, model_identity: str):
+    """Fit, or reuse the fit of the very same inputs and settings (the fit is deterministic, so a
+    re-run on unchanged data, e.g. a scheduled regeneration, gives the same themes faster).
+
+    Models whose settings include objects (injected parts) are always fitted.
+    """
+    cacheable = all(isinstance(v, (int, float, str, bool, tuple, type(None))) for v in _all_params(model).values())
+    key = fit_key(model, statements, model_identity) if cacheable else None
+    path = folder / f"{key}.npz" if key else None
+    if path is not None and path.exists():
+        with np.load(path, allow_pickle=False) as data:
+            themes = pd.DataFrame(json.loads(str(data["themes"])))
+            log.info("themes: reusing the fit of identical inputs (%s)", path.name)
+            return FittedThemes(data["labels"], themes, data["centroids"], _params(model))
+    model.fit(statements["text"].tolist(), embeddings=vectors)
+    if path is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        themes = model.themes_.assign(keywords=model.themes_["keywords"].map(list))
+        np.savez(tmp, labels=np.asarray(model.labels_), centroids=np.asarray(model.centroids_),
+                 themes=json.dumps(themes.to_dict(orient="records"), default=str))
+        os.replace(tmp, path)
+    return model
+
+
+def _all_params(model) -> dict:
+    try:
+        return model.get_params(deep=False)
+    except AttributeError:
+        return {"object": object()}
 
 
 def _params(model) -> dict:
