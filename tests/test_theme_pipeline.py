@@ -120,3 +120,25 @@ def test_identical_inputs_reuse_the_fit_and_changed_inputs_refit(tmp_path):
     fit_cached(CountingModel(3), statements, vectors, tmp_path, "m")  # other settings
     fit_cached(CountingModel(2), statements, vectors, tmp_path, "other-model")
     assert CountingModel.fits == 4
+
+
+def test_earlier_statements_keep_their_theme_when_a_quarter_is_added(tmp_path):
+    data = tmp_path / "sample"
+    generate(data, seed=7)
+    ingest(data)
+    full = store.load_table(data, "evidence")
+    store.add_tables(data, {"evidence": full[full["quarter"] < "2026Q3"]})
+    update_themes(data, quarter="2026Q2", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=0))
+    before = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    store.add_tables(data, {"evidence": full})
+    # a different fit (other seed): without sticky ids most statements would move
+    update_themes(data, quarter="2026Q3", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=5))
+    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert (after.reindex(before.index) == before).mean() == 1.0
+    new = after.index.difference(before.index)
+    assert len(new) > 500 and after.loc[new].notna().all()
+    # --refit re-partitions on purpose
+    update_themes(data, quarter="2026Q3", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=7),
+                  refit=True)
+    refit = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert (refit.reindex(before.index) == before).mean() < 1.0

@@ -30,6 +30,8 @@ def register(subparsers) -> None:
     p.add_argument("--quarter", help="with DATA_DIR: the quarter to flag emerging and fading themes for (default: the latest)")
     p.add_argument("--model", metavar="PATH", help="a local sentence-transformers model folder (default all-MiniLM-L6-v2)")
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    p.add_argument("--refit", action="store_true",
+                   help="with DATA_DIR: re-partition every statement (by default earlier statements keep their theme)")
     p.set_defaults(func=run)
 
 
@@ -42,7 +44,7 @@ def run(args) -> int:
     data_dir = Path(args.target)
     if not store.store_path(data_dir).exists():
         raise UsageError(f"{data_dir}: no ingested data (run `workbench ingest {data_dir}` first)")
-    run = update_themes(data_dir, quarter=args.quarter, seed=args.seed, model_path=args.model)
+    run = update_themes(data_dir, quarter=args.quarter, seed=args.seed, model_path=args.model, refit=args.refit)
     print(f"Themed {run.statements:,} statements into {run.themes} themes ({run.requirements} requirements) "
           f"for {run.quarter}; registry: {data_dir / 'theme_registry.yml'}")
     if run.emerging:

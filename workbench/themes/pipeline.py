@@ -4,7 +4,8 @@
 
 Reads the evidence table from the store, writes back ``theme_assignments``, ``themes``,
 ``theme_quarters``, ``requirements``, ``requirement_evidence`` and ``theme_impact``, and updates
-``DATA_DIR/theme_registry.yml`` (analysts' edits are kept). Same inputs and settings give the
+``DATA_DIR/theme_registry.yml`` (analysts' edits are kept). Statements themed by an earlier run keep
+their theme (``keep_previous_themes``) unless ``refit=True``. Same inputs and settings give the
 same assignments: the seed and model are recorded in ``run.settings``.
 """
 from __future__ import annotations
@@ -85,6 +86,7 @@ def update_themes(
     embedder=None,
     model=None,
     clock=None,
+    refit: bool = False,
 ) -> ThemeRun:
     data_dir = Path(data_dir)
     timings: dict[str, float] = {}
@@ -107,6 +109,8 @@ def update_themes(
     t2 = time.perf_counter()
     registry_path = default_path(data_dir)
     registry = ThemeRegistry.load(registry_path, clock=clock) if clock else ThemeRegistry.load(registry_path)
+    previous = (store.load_table(data_dir, "theme_assignments")
+                if not refit and "theme_assignments" in store.table_names(data_dir) else None)
     clusters = pd.DataFrame({
         "evidence_id": statements["evidence_id"], "cluster": np.asarray(model.labels_, dtype=int),
         "quarter": statements["quarter"],
@@ -114,6 +118,8 @@ def update_themes(
     match = registry.match(model.themes_, model.centroids_, clusters, quarter, cluster_column="cluster")
     registry.save(registry_path)
     assignments = match.assignments[["evidence_id", "cluster", "theme_id"]].copy()
+    if previous is not None:
+        assignments = keep_previous_themes(assignments, previous, registry)
     themes = _themes_table(registry, statements, assignments, vectors, model)
     per_quarter = _theme_quarters(statements, assignments)
     timings["registry"] = time.perf_counter() - t2
@@ -210,6 +216,22 @@ def _all_params(model) -> dict:
         return model.get_params(deep=False)
     except AttributeError:
         return {"object": object()}
+
+
+def keep_previous_themes(assignments: pd.DataFrame, previous: pd.DataFrame, registry: ThemeRegistry) -> pd.DataFrame:
+    """Statements themed before keep their theme (after the registry's merges and splits); only new
+    statements, and those whose theme is gone, take the new fit's theme.
+
+    A fresh fit re-partitions all of history; without this a report's earlier quarters would
+    shift every time a quarter is added. ``update_themes(..., refit=True)`` re-partitions on purpose.
+    """
+    prior = registry.resolve_assignments(previous[["evidence_id", "theme_id"]].dropna(subset=["theme_id"]))
+    alive = {t for t, theme in registry.themes.items() if theme["status"] != "merged"}
+    prior = prior[prior["theme_id"].isin(alive)].set_index("evidence_id")["theme_id"]
+    out = assignments.copy()
+    kept = out["evidence_id"].map(prior)
+    out["theme_id"] = kept.where(kept.notna(), out["theme_id"])
+    return out
 
 
 def _params(model) -> dict:
