@@ -110,6 +110,8 @@ def main() -> int:
         # 3. stability: without the last quarter first, then with it
         fresh = Path(tmp) / "stability"
         shutil.copytree(data, fresh, ignore=shutil.ignore_patterns(".workbench", "theme_registry.yml"))
+        # same texts, same vectors: reuse the embedding cache (embedding is not what is measured here)
+        shutil.copytree(data / ".workbench" / "embeddings", fresh / ".workbench" / "embeddings")
         ingest(fresh)
         full = store.load_table(fresh, "evidence")
         store.add_tables(fresh, {"evidence": full[full["quarter"] < "2026Q3"]})
