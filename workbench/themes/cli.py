@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", help="with 'fit': the folder to write themes.csv and assignments.csv to")
     p.add_argument("--quarter", help="with DATA_DIR: the quarter to flag emerging and fading themes for (default: the latest)")
     p.add_argument("--model", metavar="PATH", help="a local sentence-transformers model folder (default all-MiniLM-L6-v2)")
-    p.add_argument("--seed", type=int, default=42, help="random seed: same data and seed, same themes (default 42)")
+    p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--refit", action="store_true",
                    help="with DATA_DIR: re-partition every statement (by default earlier statements keep their theme)")
     p.set_defaults(func=run)
@@ -75,26 +75,25 @@ def fit_csv(args) -> int:
     if not keep.all():
         print(f"{(~keep).sum()} rows with empty text left out", file=sys.stderr)
     out = Path(args.out)
-    try:
-        vectors = embed_texts(texts[keep].tolist(), cache_dir=out / ".embeddings", model=args.model)
-    except FileNotFoundError as exc:
-        raise UsageError(str(exc)) from None
+    cache = out / ".embeddings"
+    vectors = embed_texts(texts[keep].tolist(), cache_dir=cache, model=args.model)
     model = ThemeModel(random_state=args.seed).fit(texts[keep].tolist(), vectors)
-    write_fit(model, ids[keep].to_numpy(), out)
-    print(f"{len(model.themes_)} themes for {keep.sum():,} texts (coverage {model.coverage_:.1%}); wrote "
+    out.mkdir(parents=True, exist_ok=True)
+    labels = dict(zip(model.themes_["theme"], model.themes_["label"]))
+    themes = model.themes_.copy()
+    themes["theme_id"] = themes["theme"]
+    kept_texts = texts[keep].to_numpy()
+    quotes = []
+    for theme, centroid in zip(themes["theme"], model.centroids_):
+        rows = (model.labels_ == theme).nonzero()[0]
+        order = rows[(vectors[rows] @ centroid).argsort()[::-1][:5]]
+        quotes.append(" | ".join(kept_texts[order]))
+    themes["keywords"] = themes["keywords"].map(", ".join)
+    themes["representative_quotes"] = quotes
+    themes[["theme_id", "label", "keywords", "size", "representative_quotes"]].to_csv(out / "themes.csv", index=False)
+    assignments = pd.DataFrame({"id": ids[keep].to_numpy(), "theme_id": model.labels_,
+                                "theme_label": [labels.get(t, "") for t in model.labels_]})
+    assignments.to_csv(out / "assignments.csv", index=False)
+    print(f"{len(themes)} themes for {keep.sum():,} texts (coverage {model.coverage_:.1%}); wrote "
           f"{out / 'themes.csv'} and {out / 'assignments.csv'}")
     return 0
-
-
-def write_fit(model, ids, out: Path) -> None:
-    """themes.csv (theme_id, label, keywords, size, representative_quotes) and assignments.csv
-    (id, theme_id, theme_label; -1 and an empty label for a statement without a theme)."""
-    out.mkdir(parents=True, exist_ok=True)
-    themes = model.themes_
-    pd.DataFrame({
-        "theme_id": themes["theme"], "label": themes["label"], "keywords": themes["keywords"].map(", ".join),
-        "size": themes["size"], "representative_quotes": themes["quotes"].map(" | ".join),
-    }).to_csv(out / "themes.csv", index=False)
-    labels = dict(zip(themes["theme"], themes["label"]))
-    pd.DataFrame({"id": ids, "theme_id": model.labels_,
-                  "theme_label": [labels.get(t, "") for t in model.labels_]}).to_csv(out / "assignments.csv", index=False)
