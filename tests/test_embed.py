@@ -104,7 +104,7 @@ def test_int8_linear_matches_float32_and_is_independent_of_the_batch():
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
     linear = torch.nn.Linear(96, 80)
-    fast = embed._Int8Linear(linear)
+    fast = embed._int8_module(embed._Int8Matmul([linear]), 0, 80)
     x = torch.randn(6, 5, 96)
     x[:, :, 3] += 8.0  # an outlier channel, as transformer activations have
     with torch.no_grad():
@@ -114,6 +114,25 @@ def test_int8_linear_matches_float32_and_is_independent_of_the_batch():
     with torch.no_grad():
         alone = fast(x[2:3])
     assert torch.equal(alone, approx[2:3])  # a text's vector does not depend on the texts batched with it
+
+
+def test_layers_sharing_an_input_share_one_product():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(1)
+    block = torch.nn.Module()
+    block.query, block.key, block.value = (torch.nn.Linear(64, 64) for _ in range(3))
+    block.other = torch.nn.Linear(64, 96)
+    exact = {name: getattr(block, name) for name in ("query", "key", "value", "other")}
+    originals = embed._quantise_linear_layers(block)
+    assert set(originals) == {".query", ".key", ".value", ".other"}
+    assert block.query.matmul is block.key.matmul is block.value.matmul is not block.other.matmul
+    x = torch.randn(7, 64)
+    with torch.no_grad():
+        for name, layer in exact.items():
+            cosine = torch.nn.functional.cosine_similarity(layer(x), getattr(block, name)(x))
+            assert cosine.min() > 0.999, name
+    embed._restore_linear_layers(originals)
+    assert block.query is exact["query"]
 
 
 @pytest.mark.slow

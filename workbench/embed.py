@@ -38,8 +38,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
-BATCH_SIZE = 128  # at most this many texts per forward pass
-BATCH_TOKENS = 512  # and at most this many (padded) tokens
+BATCH_SIZE = 256  # at most this many texts per forward pass
+BATCH_TOKENS = 2048  # and at most this many (padded) tokens
 PROGRESS_FROM = 2000  # show a progress bar when at least this many texts need embedding
 SHARD_SIZE = 2048  # texts per cache shard, written as soon as they are embedded
 
@@ -116,6 +116,10 @@ class SentenceEmbedder:
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(self.num_threads or max(1, os.cpu_count() or 1))
+            if self.precision == "int8":
+                import numba
+
+                numba.set_num_threads(min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS))
             if not Path(self.model_path).is_dir():
                 raise FileNotFoundError(f"{self.model_path}: not a sentence-transformers model folder")
             model = SentenceTransformer(str(self.model_path), device="cpu")
@@ -180,16 +184,34 @@ def _dimension(model) -> int:
 
 
 def _quantise_linear_layers(module) -> dict[str, object]:
-    """Swap each ``nn.Linear`` under ``module`` for an int8 one; returns the originals by name."""
+    """Swap each ``nn.Linear`` under ``module`` for an int8 one; returns the originals by name.
+
+    The query, key and value projections of an attention block read the same input: they share
+    one quantisation of it and one matrix product.
+    """
     import torch
 
     originals = {}
     for parent_name, parent in list(module.named_modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, torch.nn.Linear) and min(child.in_features, child.out_features) >= 64:
-                full = f"{parent_name}.{name}" if parent_name else name
-                originals[full] = (parent, name, child)
-                setattr(parent, name, _Int8Linear(child))
+        children = dict(parent.named_children())
+        linear = {name: child for name, child in children.items()
+                  if isinstance(child, torch.nn.Linear) and min(child.in_features, child.out_features) >= 64}
+        fused = [n for n in ("query", "key", "value") if n in linear]
+        if len(fused) == 3 and len({linear[n].in_features for n in fused}) == 1:
+            shared = _Int8Matmul([linear[n] for n in fused])
+            start = 0
+            for name in fused:
+                stop = start + linear[name].out_features
+                originals[f"{parent_name}.{name}"] = (parent, name, linear[name])
+                setattr(parent, name, _int8_module(shared, start, stop))
+                start = stop
+            fused_names = set(fused)
+        else:
+            fused_names = set()
+        for name, child in linear.items():
+            if name not in fused_names:
+                originals[f"{parent_name}.{name}"] = (parent, name, child)
+                setattr(parent, name, _int8_module(_Int8Matmul([child]), 0, child.out_features))
     return originals
 
 
@@ -202,9 +224,13 @@ def _restore_linear_layers(originals: dict[str, object]) -> None:
 _INT8_SCHEME = "1"
 
 
+#: ``numba.prange`` once the kernels are compiled (rows split over the cores); plain range before
+prange = range
+
+
 def _quantise_rows(x, lo, hi, q, scale, zero):
-    """Per row ``i``: ``x[i] ~= scale[i] * (q[i] + zero[i])`` with ``q`` in [-128, 126]."""
-    for i in range(x.shape[0]):
+    """Per row ``i`` (spanning ``lo[i]..hi[i]``): ``x[i] ~= scale[i] * (q[i] + zero[i])``, ``q`` in [-128, 126]."""
+    for i in prange(x.shape[0]):
         s = max((hi[i] - lo[i]) / np.float32(254.0), np.float32(1e-8))
         inv = np.float32(1.0) / s
         z = np.float32(np.rint(lo[i] * inv + np.float32(128.0)))
@@ -216,7 +242,7 @@ def _quantise_rows(x, lo, hi, q, scale, zero):
 
 def _dequantise_rows(acc, scale, zero, w_scale, w_sum, bias, out):
     """``out = scale * (acc * w_scale + zero * w_sum) + bias``: the int32 product back to float."""
-    for i in range(acc.shape[0]):
+    for i in prange(acc.shape[0]):
         s = scale[i]
         z = zero[i]
         for j in range(acc.shape[1]):
@@ -227,62 +253,81 @@ _KERNELS = None
 
 
 def _int8_kernels():
-    """The two element-wise kernels, compiled by numba on first use (and cached on disk)."""
-    global _KERNELS
+    """The two element-wise kernels, compiled by numba on first use (and cached on disk), each
+    splitting its rows over as many threads as torch uses."""
+    global _KERNELS, prange
     if _KERNELS is None:
         import numba
 
-        _KERNELS = tuple(numba.njit(fastmath=True, cache=True)(f) for f in (_quantise_rows, _dequantise_rows))
+        prange = numba.prange
+        jit = numba.njit(fastmath=True, parallel=True, cache=True)
+        _KERNELS = (jit(_quantise_rows), jit(_dequantise_rows))
     return _KERNELS
 
 
-def _make_int8_linear_class():
-    import torch
+class _Int8Matmul:
+    """``x W^T + b`` for one or more linear layers side by side, in int8.
 
-    class Int8Linear(torch.nn.Module):
-        """``y = x W^T + b`` with int8 weights (per output channel) and int8 activations (per token)."""
+    Weights: int8 per output channel. Activations: int8 per row (token), asymmetric, so each
+    text's vector does not depend on the texts batched with it. The last input tensor and its
+    product are kept, so layers handed the same tensor (query, key, value) compute it once.
+    """
 
-        def __init__(self, linear: torch.nn.Linear):
-            super().__init__()
-            weight = linear.weight.detach().float()
-            w_scale = weight.abs().amax(dim=1).clamp(min=1e-8) / 127.0
-            w_int = torch.round(weight / w_scale[:, None]).clamp(-127, 127).to(torch.int8)
-            self.register_buffer("w_int_t", w_int.t().contiguous())
-            self.register_buffer("w_scale", w_scale.contiguous())
-            self.register_buffer("w_sum", (w_int.float().sum(dim=1) * w_scale).contiguous())
-            bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(weight.shape[0])
-            self.register_buffer("bias", bias.contiguous())
-            self.in_features = linear.in_features
-            self.out_features = linear.out_features
+    def __init__(self, linears):
+        import torch
 
-        def forward(self, x):
-            quantise_rows, dequantise_rows = _int8_kernels()
-            shape = x.shape
-            flat = x.reshape(-1, shape[-1]).float().contiguous()
-            rows = flat.shape[0]
-            lo = flat.amin(dim=1)
-            hi = flat.amax(dim=1)
-            q = torch.empty(flat.shape, dtype=torch.int8)
-            scale = torch.empty(rows)
-            zero = torch.empty(rows)
-            quantise_rows(flat.numpy(), lo.numpy(), hi.numpy(), q.numpy(), scale.numpy(), zero.numpy())
-            acc = torch._int_mm(q, self.w_int_t)
-            out = torch.empty((rows, self.out_features))
-            dequantise_rows(acc.numpy(), scale.numpy(), zero.numpy(), self.w_scale.numpy(),
-                            self.w_sum.numpy(), self.bias.numpy(), out.numpy())
-            return out.reshape(*shape[:-1], self.out_features)
+        weight = torch.cat([lin.weight.detach().float() for lin in linears])
+        bias = torch.cat([lin.bias.detach().float() if lin.bias is not None else torch.zeros(lin.out_features)
+                          for lin in linears])
+        w_scale = weight.abs().amax(dim=1).clamp(min=1e-8) / 127.0
+        w_int = torch.round(weight / w_scale[:, None]).clamp(-127, 127).to(torch.int8)
+        self.w_int_t = w_int.t().contiguous()
+        self.w_scale = w_scale.contiguous().numpy()
+        self.w_sum = (w_int.float().sum(dim=1) * w_scale).contiguous().numpy()
+        self.bias = bias.contiguous().numpy()
+        self.out_features = weight.shape[0]
+        self._last = None
 
-    return Int8Linear
+    def __call__(self, x):
+        import torch
 
-
-def _Int8Linear(linear):
-    global _INT8_LINEAR
-    if _INT8_LINEAR is None:
-        _INT8_LINEAR = _make_int8_linear_class()
-    return _INT8_LINEAR(linear)
+        if self._last is not None and self._last[0] is x:  # the same tensor object: query, key, value
+            return self._last[1]
+        quantise_rows, dequantise_rows = _int8_kernels()
+        flat = x.reshape(-1, x.shape[-1]).float().contiguous()
+        rows = flat.shape[0]
+        q = torch.empty(flat.shape, dtype=torch.int8)
+        scale, zero = np.empty(rows, dtype=np.float32), np.empty(rows, dtype=np.float32)
+        quantise_rows(flat.numpy(), flat.amin(dim=1).numpy(), flat.amax(dim=1).numpy(), q.numpy(), scale, zero)
+        acc = torch._int_mm(q, self.w_int_t)
+        out = torch.empty((rows, self.out_features))
+        dequantise_rows(acc.numpy(), scale, zero, self.w_scale, self.w_sum, self.bias, out.numpy())
+        out = out.reshape(*x.shape[:-1], self.out_features)
+        self._last = (x, out)
+        return out
 
 
-_INT8_LINEAR = None
+_INT8_MODULE = None
+
+
+def _int8_module(matmul: _Int8Matmul, start: int, stop: int):
+    """A torch module computing columns ``start:stop`` of ``matmul``."""
+    global _INT8_MODULE
+    if _INT8_MODULE is None:
+        import torch
+
+        class Int8Linear(torch.nn.Module):
+            def __init__(self, matmul, start, stop):
+                super().__init__()
+                self.matmul, self.start, self.stop = matmul, start, stop
+                self.out_features = stop - start
+
+            def forward(self, x):
+                out = self.matmul(x)
+                return out if (self.start, self.stop) == (0, self.matmul.out_features) else out[..., self.start:self.stop]
+
+        _INT8_MODULE = Int8Linear
+    return _INT8_MODULE(matmul, start, stop)
 
 
 class EmbeddingCache:
