@@ -6,7 +6,8 @@ from sklearn.base import clone
 from sklearn.metrics import normalized_mutual_info_score
 
 from workbench.embed import embed_texts, text_key
-from workbench.themes.model import CountThenWard, ThemeModel, readable_label, sizes_for
+from workbench.themes.model import (CountThenWard, NeighbourUMAP, ThemeModel, exact_neighbours, readable_label,
+                                    sizes_for)
 
 TOPICS = {
     "billing": ["invoice", "charged", "billing", "refund", "price", "payment"],
@@ -93,6 +94,43 @@ def test_count_then_ward_uses_the_density_estimate():
     _, _, vecs = blobs(n_per=40)
     c = CountThenWard(min_cluster_size=10).fit(vecs)
     assert c.n_estimated_ == 4 and len(set(c.labels_)) == 4
+
+
+def test_count_then_ward_on_a_sample_still_places_every_statement():
+    _, labels, vecs = blobs(n_per=80)
+    full = CountThenWard(min_cluster_size=10).fit(vecs)
+    sampled = CountThenWard(min_cluster_size=10, ward_max_points=60).fit(vecs)
+    assert len(sampled.labels_) == len(vecs) and set(sampled.labels_) == {0, 1, 2, 3}
+    assert normalized_mutual_info_score(labels, sampled.labels_) > 0.95
+    assert normalized_mutual_info_score(full.labels_, sampled.labels_) > 0.95
+    again = CountThenWard(min_cluster_size=10, ward_max_points=60).fit(vecs)
+    assert (again.labels_ == sampled.labels_).all()
+
+
+def test_exact_neighbours_match_brute_force_and_put_each_row_first():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 16)).astype(np.float32)
+    X[7] = X[5]  # a duplicate: each must still list itself first
+    # a tiny chunk forces many blocks
+    idx, dist = exact_neighbours(X, 6, chunk_bytes=4 * 300 * 7)
+    unit = X / np.linalg.norm(X, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, 2.0)
+    expected = np.argsort(-sims, axis=1, kind="stable")[:, :6]
+    assert (idx[:, 0] == np.arange(300)).all() and (dist[:, 0] == 0).all()
+    assert (np.sort(idx[:, 1:], axis=1) == np.sort(expected[:, 1:], axis=1)).all()
+    assert idx[5, 1] == 7 and idx[7, 1] == 5 and dist[5, 1] < 1e-5
+    assert (np.diff(dist, axis=1) >= -1e-6).all()  # nearest first
+
+
+def test_neighbour_umap_is_deterministic_and_maps_only_its_own_data():
+    _, labels, vecs = blobs(n_per=40)
+    a = NeighbourUMAP(n_neighbors=10, random_state=0).fit_transform(vecs)
+    reducer = NeighbourUMAP(n_neighbors=10, random_state=0).fit(vecs)
+    assert a.shape == (len(vecs), 5) and np.array_equal(a, reducer.transform(vecs))
+    with pytest.raises(ValueError, match="only maps the statements it was fitted on"):
+        reducer.transform(vecs[:10] + 1)
+    assert normalized_mutual_info_score(labels, CountThenWard(min_cluster_size=10).fit_predict(a)) > 0.9
 
 
 def test_sizes_scale_with_data_and_label_words():
