@@ -246,9 +246,16 @@ class ThemeModel(BaseEstimator):
         labels = self._renumber(topics)
         labels = self._reassign_outliers(labels, embeddings)
         if (labels >= 0).any():
-            topic_model.update_topics(texts, topics=[int(t) for t in labels], vectorizer_model=vectorizer,
-                                      ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-                                      top_n_words=self.top_n_words)
+            # BERTopic warns on every call that hand-given assignments must come last; here they do
+            bertopic_log = logging.getLogger("BERTopic")
+            level = bertopic_log.level
+            bertopic_log.setLevel(logging.ERROR)
+            try:
+                topic_model.update_topics(texts, topics=[int(t) for t in labels], vectorizer_model=vectorizer,
+                                          ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+                                          top_n_words=self.top_n_words)
+            finally:
+                bertopic_log.setLevel(level)
         self.topic_model_ = topic_model
         self.labels_ = labels
         self.centroids_ = self._centroids(labels, embeddings)
