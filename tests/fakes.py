@@ -18,6 +18,7 @@ class HashingEmbedder:
     def __init__(self, dim: int = 64, seed: int = 0):
         self.dim = dim
         self.calls = 0
+        self.identity = f"hashing-{dim}d-seed{seed}"   # names the embedding space (a real model's path)
         self._vectorizer = HashingVectorizer(n_features=2**14, ngram_range=(1, 2), stop_words="english",
                                              alternate_sign=False, norm="l2")
         self._projection = np.random.default_rng(seed).standard_normal((2**14, dim)).astype(np.float32)

@@ -192,6 +192,41 @@ def test_dimension_change_is_a_clear_error(two_quarters):
                        evidence.assign(theme=0), "2026Q2")
 
 
+def test_a_new_embedding_model_keeps_ids_once_centroids_are_reexpressed(two_quarters, tmp_path):
+    centers, evidence, emb = two_quarters
+    registry = ThemeRegistry(clock=fixed_clock())
+    registry.fitted_with["embedding"] = "model-a"
+    first = ids_by_evidence(fit_and_match(registry, evidence, emb, "2026Q2", k=6, seed=1))
+    # another model: the same statements in another space (a rotation plus 8 more dimensions)
+    rotation = np.linalg.qr(np.random.default_rng(5).normal(size=(DIM + 8, DIM + 8)))[0]
+    other = unit(np.hstack([emb, np.zeros((len(emb), 8))]) @ rotation)
+    orphan = registry._allocate_id()
+    registry.themes[orphan] = {**registry.themes[first.iloc[0]], "label": "no statements left"}
+    held = evidence[["evidence_id"]].assign(theme_id=first.reindex(evidence["evidence_id"]).to_numpy())
+    moved = registry.reexpress_centroids(held, other, "model-b")
+    assert moved["themes"] == 6 and moved["without_statements"] == [orphan]
+    assert registry.themes[orphan]["centroid"] is None
+    assert registry.fitted_with["embedding"] == "model-b"
+    assert registry.history()[-1]["action"] == "reembed" and registry.history(orphan)[-1]["action"] == "reembed"
+    # a fit in the new space (numbered differently) finds the same ids
+    again = ids_by_evidence(fit_and_match(registry, evidence, other, "2026Q2", k=6, seed=9))
+    assert (again.reindex(first.index) == first).mean() == 1.0
+    path = registry.save(default_path(tmp_path))
+    assert ThemeRegistry.load(path).fitted_with == {"embedding": "model-b"}
+    with pytest.raises(RegistryError, match="vectors"):
+        registry.reexpress_centroids(held, other[:5], "model-c")
+
+
+def test_without_reexpression_a_same_sized_new_space_loses_the_ids(two_quarters):
+    """Why re-expression is needed: centroids of another model's space match nothing."""
+    _, evidence, emb = two_quarters
+    registry = ThemeRegistry()
+    first = ids_by_evidence(fit_and_match(registry, evidence, emb, "2026Q2", k=6, seed=1))
+    rotation = np.linalg.qr(np.random.default_rng(5).normal(size=(DIM, DIM)))[0]
+    again = ids_by_evidence(fit_and_match(registry, evidence, unit(emb @ rotation), "2026Q2", k=6, seed=9))
+    assert (again.reindex(first.index) == first).mean() < 0.5
+
+
 # --- analysts' edits ---------------------------------------------------------------------
 
 

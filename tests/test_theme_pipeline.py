@@ -142,3 +142,82 @@ def test_earlier_statements_keep_their_theme_when_a_quarter_is_added(tmp_path):
                   refit=True)
     refit = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
     assert (refit.reindex(before.index) == before).mean() < 1.0
+
+
+class RotatedEmbedder(HashingEmbedder):
+    """Another model: the same geometry as ``HashingEmbedder`` in a rotated space (so the same
+    partition), which the registry's old centroids know nothing of."""
+
+    def __init__(self):
+        super().__init__()
+        self.identity = "rotated"
+        self._rotation = np.linalg.qr(np.random.default_rng(3).standard_normal((self.dim, self.dim)))[0]
+
+    def encode(self, texts):
+        return super().encode(texts) @ self._rotation
+
+
+def test_a_new_embedding_model_carries_theme_ids_over(tmp_path):
+    data = tmp_path / "sample"
+    generate(data, seed=7)
+    ingest(data)
+    update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
+    before = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert ThemeRegistry.load(default_path(data)).fitted_with["embedding"] == "hashing-64d-seed0"
+    run = update_themes(data, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True)
+    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    registry = ThemeRegistry.load(default_path(data))
+    assert registry.fitted_with["embedding"] == "rotated"
+    assert any("embedding model changed" in note for note in run.notes)
+    assert "reembed" in [entry["action"] for entry in registry.history()]
+    # the same partition in the new space keeps every id, re-partitioned on purpose or not
+    assert (after.reindex(before.index) == before).mean() == 1.0
+    assert update_themes(data, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True).notes == []
+    # without re-expression the old space's centroids match nothing and every theme is new
+    other = tmp_path / "other"
+    generate(other, seed=7)
+    ingest(other)
+    update_themes(other, embedder=HashingEmbedder(), model=KMeansThemes(10))
+    stale = ThemeRegistry.load(default_path(other))
+    stale.fitted_with["embedding"] = "rotated"          # pretend nothing changed
+    stale.save(default_path(other))
+    update_themes(other, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True)
+    unmoved = store.load_table(other, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert (unmoved.reindex(before.index) == before).mean() < 0.5
+
+
+def test_a_changed_theme_model_is_noted_until_a_refit(tmp_path):
+    data = tmp_path / "sample"
+    generate(data, seed=7)
+    ingest(data)
+    first = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
+    assert first.notes == []
+    assert '"n_themes": 10' in ThemeRegistry.load(default_path(data)).fitted_with["partitioned_by"]
+    for _ in range(2):   # said on every run while earlier statements keep the old partition
+        changed = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(12))
+        assert len(changed.notes) == 1 and "--refit" in changed.notes[0] and '"n_themes": 10' in changed.notes[0]
+    refit = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(12), refit=True)
+    assert refit.notes == []
+    assert '"n_themes": 12' in ThemeRegistry.load(default_path(data)).fitted_with["partitioned_by"]
+    assert update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(12)).notes == []
+
+
+def test_a_new_algorithm_version_is_not_served_from_the_fit_cache(tmp_path, monkeypatch):
+    from workbench.themes.pipeline import fit_cached
+
+    class Versioned(KMeansThemes):
+        VERSION = 1
+        fits = 0
+
+        def fit(self, texts, embeddings=None):
+            Versioned.fits += 1
+            return super().fit(texts, embeddings)
+
+    statements = pd.DataFrame({"evidence_id": [f"ev{i}" for i in range(20)],
+                               "text": [f"export to excel fails {i}" for i in range(20)]})
+    vectors = HashingEmbedder().encode(statements["text"])
+    fit_cached(Versioned(2), statements, vectors, tmp_path, "m")
+    fit_cached(Versioned(2), statements, vectors, tmp_path, "m")
+    monkeypatch.setattr(Versioned, "VERSION", 2)
+    fit_cached(Versioned(2), statements, vectors, tmp_path, "m")
+    assert Versioned.fits == 2

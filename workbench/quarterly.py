@@ -114,6 +114,8 @@ def run_quarterly(
             raise QuarterlyError(f"no data for {quarter}; the data covers {quarters[0]}..{quarters[-1]}")
         compare = compare or previous_quarter(quarter)
         themes = stages.run("themes", update_themes, data_dir, **(themes_settings or {}))
+        for note in getattr(themes, "notes", []):
+            stages._log(f"themes: note: {note}")
         kpis = stages.run("kpis", lambda: compute_kpis(load_kpi_tables(data_dir)))
         store.add_tables(data_dir, {"kpis": kpis})
 
@@ -132,6 +134,7 @@ def run_quarterly(
             "generated": dt.datetime.now().isoformat(timespec="seconds"),
             "headline": _headline(kpis, quarter),
             "settings": {"themes": getattr(themes, "settings", {}), "segment_filter": segment or ""},
+            "notes": list(getattr(themes, "notes", [])),
             "timings_s": {k: round(v, 2) for k, v in stages.timings.items()},
         }
         (staging / publish.SUMMARY).write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")

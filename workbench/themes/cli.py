@@ -52,6 +52,8 @@ def run(args) -> int:
     if run.fading:
         print("Fading: " + ", ".join(run.fading))
     print("Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items()))
+    for note in run.notes:
+        print(f"Note: {note}")
     return 0
 
 

@@ -171,6 +171,10 @@ def readable_label(keywords: list[str], n: int = 3) -> str:
 class ThemeModel(BaseEstimator):
     """Themes from statements and their embeddings. See the module docstring."""
 
+    #: the algorithm's version: raise it whenever a change makes the same data and settings give
+    #: other themes, so cached fits are not reused and data folders are told to refit
+    VERSION = 2
+
     def __init__(
         self,
         n_neighbors: int | None = None,

