@@ -123,14 +123,43 @@ def test_exact_neighbours_match_brute_force_and_put_each_row_first():
     assert (np.diff(dist, axis=1) >= -1e-6).all()  # nearest first
 
 
-def test_neighbour_umap_is_deterministic_and_maps_only_its_own_data():
+def test_neighbour_umap_is_deterministic_and_places_new_statements():
     _, labels, vecs = blobs(n_per=40)
     a = NeighbourUMAP(n_neighbors=10, random_state=0).fit_transform(vecs)
     reducer = NeighbourUMAP(n_neighbors=10, random_state=0).fit(vecs)
     assert a.shape == (len(vecs), 5) and np.array_equal(a, reducer.transform(vecs))
-    with pytest.raises(ValueError, match="only maps the statements it was fitted on"):
-        reducer.transform(vecs[:10] + 1)
     assert normalized_mutual_info_score(labels, CountThenWard(min_cluster_size=10).fit_predict(a)) > 0.9
+    # a new statement lands among its own topic's statements
+    new = reducer.transform(vecs[::40] + 0.05)
+    nearest = np.argmin(((new[:, None, :] - a[None, :, :]) ** 2).sum(-1), axis=1)
+    assert (labels[nearest] == labels[::40]).all()
+
+
+def test_large_data_is_laid_out_from_a_sample_and_the_rest_placed():
+    _, labels, vecs = blobs(n_per=100)
+    reducer = NeighbourUMAP(n_neighbors=10, max_layout_points=150, random_state=0).fit(vecs)
+    layout = reducer.embedding_
+    assert len(reducer.sample_) == 150 and len(np.unique(reducer.sample_)) == 150 and layout.shape == (400, 5)
+    # the sampled statements keep UMAP's positions; the others are placed among their topic
+    assert np.array_equal(layout[reducer.sample_], reducer.umap_.embedding_)
+    placed = np.setdiff1d(np.arange(400), reducer.sample_)
+    centres = {t: layout[reducer.sample_][labels[reducer.sample_] == t].mean(axis=0) for t in np.unique(labels)}
+    names = list(centres)
+    closest = [names[int(np.argmin([np.linalg.norm(layout[i] - centres[t]) for t in names]))] for i in placed]
+    assert (np.asarray(closest) == labels[placed]).mean() > 0.95
+    assert normalized_mutual_info_score(labels, CountThenWard(min_cluster_size=10).fit_predict(layout)) > 0.9
+    again = NeighbourUMAP(n_neighbors=10, max_layout_points=150, random_state=0).fit_transform(vecs)
+    assert np.array_equal(again, layout)
+
+
+def test_exact_neighbours_against_a_reference():
+    rng = np.random.default_rng(4)
+    X, R = rng.normal(size=(50, 8)).astype(np.float32), rng.normal(size=(70, 8)).astype(np.float32)
+    idx, dist = exact_neighbours(X, 5, chunk_bytes=4 * 70 * 3, reference=R)
+    ux, ur = X / np.linalg.norm(X, axis=1, keepdims=True), R / np.linalg.norm(R, axis=1, keepdims=True)
+    sims = ux @ ur.T
+    assert (idx == np.argsort(-sims, axis=1, kind="stable")[:, :5]).all()
+    np.testing.assert_allclose(dist, 1 - np.sort(sims, axis=1)[:, ::-1][:, :5], atol=1e-5)
 
 
 def test_sizes_scale_with_data_and_label_words():
