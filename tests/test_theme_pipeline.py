@@ -85,6 +85,35 @@ def test_analyst_edits_survive_the_next_run(themed):
     assert {"rename", "pin_quote", "merge"} <= {h["action"] for h in history}
 
 
+def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
+    from workbench.explore.state import ExplorerState
+
+    data = tmp_path / "sample"
+    generate(data, seed=7)
+    ingest(data)
+    update_themes(data, **fakes())
+    before = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    source, target = before.value_counts().index[1:3]
+    registry = ThemeRegistry.load(default_path(data))
+    registry.merge(source, into=target, who="test")
+    registry.split(target, before[before == target].index[:3].tolist(), "Split off", who="test")
+    registry.save(default_path(data))
+    update_themes(data, **fakes())                      # the edits are applied and stored
+    merged = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert not merged.eq(source).any() and (merged[before[before == source].index] == target).all()
+    registry = ThemeRegistry.load(default_path(data))
+    registry.undo(who="test")                           # the split
+    registry.undo(who="test")                           # the merge
+    registry.save(default_path(data))
+    # the explorer shows it at once, from the fitted ids under the current registry
+    state = ExplorerState.from_data_dir(data)
+    shown = state.quotes(source, limit=10_000)[0]
+    assert set(shown["evidence_id"]) == set(before[before == source].index)
+    update_themes(data, **fakes())                      # and the next run stores it
+    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    assert (after.reindex(before.index) == before).all()
+
+
 @pytest.mark.parametrize("text, stage", [
     ("invoice charged twice, billing is confusing", "billing"),
     ("the setup and onboarding training took weeks", "onboarding"),

@@ -186,7 +186,11 @@ class ExplorerState:
                 raise store.StoreError(
                     f"{data_dir}: no table '{needed}' (run `workbench quarterly --data {data_dir}` first)")
         statements = themed_statements(store.load_table(data_dir, "evidence"))
-        assignments = store.load_table(data_dir, "theme_assignments", columns=["evidence_id", "theme_id"])
+        assignments = store.load_table(data_dir, "theme_assignments")
+        if "fitted_theme_id" in assignments.columns:
+            # the theme each statement was fitted to: the registry's edits (and their undoing) apply on top
+            assignments = assignments.drop(columns="theme_id").rename(columns={"fitted_theme_id": "theme_id"})
+        assignments = assignments[["evidence_id", "theme_id"]]
         themes = store.load_table(data_dir, "themes", columns=["theme_id", "label"])
         responses = store.load_table(data_dir, "nps_responses") if "nps_responses" in names else None
         if statement_map is None and "statement_map" in names:

@@ -143,7 +143,7 @@ def update_themes(
     })
     match = registry.match(model.themes_, model.centroids_, clusters, quarter, cluster_column="cluster")
     registry.save(registry_path)
-    assignments = match.assignments[["evidence_id", "cluster", "theme_id"]].copy()
+    assignments = match.assignments[["evidence_id", "cluster", "fitted_theme_id", "theme_id"]].copy()
     if previous is not None:
         assignments = keep_previous_themes(assignments, previous, registry)
     themes = _themes_table(registry, statements, assignments, vectors, model)
@@ -283,13 +283,24 @@ def keep_previous_themes(assignments: pd.DataFrame, previous: pd.DataFrame, regi
 
     A fresh fit re-partitions all of history; without this a report's earlier quarters would
     shift every time a quarter is added. ``update_themes(..., refit=True)`` re-partitions on purpose.
+    What is kept is the theme each statement was fitted to (``fitted_theme_id``), resolved through
+    the registry's current edits, so undoing a merge or split moves its statements back.
     """
-    prior = registry.resolve_assignments(previous[["evidence_id", "theme_id"]].dropna(subset=["theme_id"]))
+    raw = "fitted_theme_id" if "fitted_theme_id" in previous.columns else "theme_id"  # older stores
+    prior = previous[["evidence_id", raw]].dropna(subset=[raw]).drop_duplicates("evidence_id")
+    prior = prior.rename(columns={raw: "theme_id"})
+    prior = prior[prior["theme_id"].isin(registry.themes)].reset_index(drop=True)   # an undone split's theme is gone
+    resolved = registry.resolve_assignments(prior)
     alive = {t for t, theme in registry.themes.items() if theme["status"] != "merged"}
-    prior = prior[prior["theme_id"].isin(alive)].set_index("evidence_id")["theme_id"]
+    keep = resolved["theme_id"].isin(alive).to_numpy()
+    fitted = prior.loc[keep].set_index("evidence_id")["theme_id"]
+    final = resolved.loc[keep].set_index("evidence_id")["theme_id"]
     out = assignments.copy()
-    kept = out["evidence_id"].map(prior)
+    kept = out["evidence_id"].map(final)
     out["theme_id"] = kept.where(kept.notna(), out["theme_id"])
+    if "fitted_theme_id" in out.columns:
+        kept_fit = out["evidence_id"].map(fitted)
+        out["fitted_theme_id"] = kept_fit.where(kept_fit.notna(), out["fitted_theme_id"])
     return out
 
 

@@ -128,8 +128,9 @@ class MatchResult:
     ``mapping`` maps each fitted cluster to the registry theme it was matched to or created as
     (before merges are resolved); ``similarity`` is the cosine to the matched registry centroid
     (NaN for new themes). ``assignments`` has one row per input statement: ``evidence_id``,
-    ``cluster`` and ``theme_id``, the final id with merges and split-off evidence applied (None
-    for outliers, cluster -1).
+    ``cluster``, ``fitted_theme_id`` (the registry theme its cluster was matched to, before any
+    edit) and ``theme_id``, the final id with merges and split-off evidence applied (None for
+    outliers, cluster -1). Keep ``fitted_theme_id`` to re-resolve after an edit is undone.
     """
 
     quarter: str
@@ -430,6 +431,7 @@ class ThemeRegistry:
         })
         if has_quarter:
             out["quarter"] = members["quarter"].to_numpy()
+        out.insert(2, "fitted_theme_id", out["theme_id"])
         out = self.resolve_assignments(out)
         in_quarter = out if not has_quarter else out[out["quarter"].astype(str) == quarter]
         seen_now = set(in_quarter["theme_id"].dropna())
