@@ -392,6 +392,26 @@ def test_merge_moves_the_quotes_and_undo_reverts_it(explorer, themed):
     assert "Undid merge" in explorer.message.value
 
 
+def test_an_analyst_sets_a_themes_journey_stage_and_can_hand_it_back(explorer, themed):
+    explorer.select(EXPORTS)
+    before = explorer.state.theme_info(EXPORTS)["journey_stage"]
+    explorer.stage_choice.value = "renewal"
+    explorer.stage_button.click()
+    saved = registry_file(themed)
+    assert saved["themes"][EXPORTS]["journey_stage"] == "renewal"
+    assert saved["history"][-1]["action"] == "set_journey_stage" and saved["history"][-1]["who"] == "maya"
+    assert explorer.state.theme_info(EXPORTS)["journey_stage"] == "renewal"
+    assert "journey: renewal" in explorer.theme_header.value and "renewal stage" in explorer.message.value
+    explorer.select(BILLING)
+    assert explorer.stage_choice.value == ""              # automatic for a theme nobody placed
+    explorer.select(EXPORTS)
+    assert explorer.stage_choice.value == "renewal"       # the analyst's choice, shown again
+    explorer.stage_choice.value = ""                      # automatic again
+    explorer.stage_button.click()
+    assert registry_file(themed)["themes"][EXPORTS]["journey_stage"] is None
+    assert explorer.state.theme_info(EXPORTS)["journey_stage"] == before
+
+
 def test_undo_of_a_split_and_of_a_rename(explorer, themed):
     explorer.select(BILLING)
     tick(explorer, "b5")

@@ -306,6 +306,24 @@ def test_undo_reverts_the_last_edit_first_and_is_recorded():
     assert [e["at"] for e in registry.history("T0001")][:2] == ["2026-11-22T10:01:00+00:00", "2026-11-22T10:02:00+00:00"]
 
 
+def test_journey_stage_is_an_undoable_edit(two_quarters, tmp_path):
+    _, evidence, emb = two_quarters
+    registry = ThemeRegistry(clock=fixed_clock())
+    theme = fit_and_match(registry, evidence, emb, "2026Q2", k=6, seed=1).mapping[0]
+    assert registry.themes[theme]["journey_stage"] is None
+    registry.set_journey_stage(theme, "Billing", who="ana")
+    assert registry.themes[theme]["journey_stage"] == "billing"
+    with pytest.raises(RegistryError, match="journey stage must be one of"):
+        registry.set_journey_stage(theme, "checkout")
+    fit_and_match(registry, evidence, emb, "2026Q2", k=6, seed=2)     # a refit keeps it
+    assert registry.themes_frame().set_index("theme_id").loc[theme, "journey_stage"] == "billing"
+    loaded = ThemeRegistry.load(registry.save(default_path(tmp_path)))
+    assert loaded.themes[theme]["journey_stage"] == "billing"
+    assert loaded.undo()["action"] == "set_journey_stage" and loaded.themes[theme]["journey_stage"] is None
+    registry.set_journey_stage(theme, "")
+    assert registry.themes[theme]["journey_stage"] is None
+
+
 def test_requirement_status_defaults_open_and_shipped_gets_a_date():
     registry = ThemeRegistry(clock=lambda: "2026-11-22T08:30:00+00:00")
     assert registry.requirement_status("R-1")["status"] == "open"

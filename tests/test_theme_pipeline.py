@@ -114,6 +114,27 @@ def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
     assert (after.reindex(before.index) == before).all()
 
 
+def test_an_analysts_journey_stage_wins_over_the_inferred_one(themed):
+    data, _ = themed
+    themes = store.load_table(data, "themes").set_index("theme_id")
+    theme = themes.index[0]
+    other = next(s for s in ("onboarding", "billing") if s != themes.loc[theme, "journey_stage_auto"])
+    registry = ThemeRegistry.load(default_path(data))
+    registry.set_journey_stage(theme, other, who="test")
+    registry.save(default_path(data))
+    update_themes(data, **fakes())
+    after = store.load_table(data, "themes").set_index("theme_id")
+    assert after.loc[theme, "journey_stage"] == other and after.loc[theme, "journey_stage_source"] == "analyst"
+    assert after.loc[theme, "journey_stage_auto"] == themes.loc[theme, "journey_stage_auto"]
+    assert (after.drop(index=theme)["journey_stage_source"] == "model").all()
+    registry = ThemeRegistry.load(default_path(data))
+    registry.undo(who="test")
+    registry.save(default_path(data))
+    update_themes(data, **fakes())
+    again = store.load_table(data, "themes").set_index("theme_id")
+    assert again.loc[theme, "journey_stage"] == themes.loc[theme, "journey_stage_auto"]
+
+
 @pytest.mark.parametrize("text, stage", [
     ("invoice charged twice, billing is confusing", "billing"),
     ("the setup and onboarding training took weeks", "onboarding"),

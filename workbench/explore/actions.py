@@ -89,6 +89,9 @@ class AnalystActions:
     def mark_requirement(self, theme_id: str, is_requirement: bool = True, *, who: str | None = None) -> None:
         self._edit(lambda r: r.mark_requirement(theme_id, is_requirement, who=self._who(who)))
 
+    def set_journey_stage(self, theme_id: str, stage: str | None, *, who: str | None = None) -> None:
+        self._edit(lambda r: r.set_journey_stage(theme_id, stage, who=self._who(who)))
+
     def undo(self, *, who: str | None = None) -> dict:
         """Revert the most recent edit not yet undone; returns its history entry."""
         return self._edit(lambda r: r.undo(who=self._who(who)))

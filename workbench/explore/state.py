@@ -207,16 +207,21 @@ class ExplorerState:
             registry = None  # no registry file yet: the stored table is all there is
         if registry is not None:
             frame = registry.themes_frame()
-            extra = [c for c in ("journey_stage",) if c in stored.columns]
-            if extra:
-                frame = frame.merge(stored[["theme_id", *extra]], on="theme_id", how="left")
+            # the stage an analyst chose, else the one the last run inferred
+            chosen = frame["journey_stage"].astype(object)
+            frame["journey_stage_source"] = np.where(chosen.notna(), "analyst", "model")
+            inferred = next((c for c in ("journey_stage_auto", "journey_stage") if c in stored.columns), None)
+            if inferred:
+                auto = frame["theme_id"].map(stored.drop_duplicates("theme_id").set_index("theme_id")[inferred])
+                frame["journey_stage"] = chosen.where(chosen.notna(), auto)
             resolved = registry.resolve_assignments(self._base_assignments)["theme_id"]
         else:
             frame = stored
             resolved = self._base_assignments["theme_id"]
         frame = frame.reset_index(drop=True).copy()
         defaults = {"status": "active", "merged_into": None, "keywords": None, "pinned_quotes": None,
-                    "requirement": False, "journey_stage": None, "label_source": "model"}
+                    "requirement": False, "journey_stage": None, "label_source": "model",
+                    "journey_stage_source": "model"}
         for column, default in defaults.items():
             if column not in frame:
                 frame[column] = default
@@ -465,7 +470,7 @@ class ExplorerState:
         """Label, status, keywords, pins, requirement flag and journey stage of a theme."""
         row = self.themes.iloc[int(self._theme_index[theme_id])]
         return {k: row[k] for k in ("theme_id", "label", "status", "keywords", "pinned_quotes", "requirement",
-                                    "journey_stage", "merged_into")}
+                                    "journey_stage", "journey_stage_source", "merged_into")}
 
     def trend(self, theme_id: str) -> pd.DataFrame:
         """Per selected quarter: the theme's mentions and its share of all statements in the filter."""

@@ -31,6 +31,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..report.charts import safe_json, vega_bundle
+from ..themes.journey import STAGES
 from ..themes.registry import RegistryError
 from .actions import AnalystActions, default_analyst
 from .state import NPS_CATEGORIES, ExplorerState
@@ -286,11 +287,14 @@ class Explorer:
         self.pin_button = w.Button(description="Pin ticked", icon="thumb-tack")
         self.unpin_button = w.Button(description="Unpin ticked")
         self.requirement_button = w.Button(description="Mark as requirement", icon="flag")
+        self.stage_choice = w.Dropdown(options=[("automatic (from its words)", ""), *[(s, s) for s in STAGES]],
+                                       value="", description="Journey stage", layout=w.Layout(width="340px"), **wide)
+        self.stage_button = w.Button(description="Set stage", icon="map-signs")
         self.undo_button = w.Button(description="Undo last edit", icon="undo")
         self.message = w.HTML()
         self.history = w.HTML()
         buttons = [self.rename_button, self.merge_button, self.split_button, self.pin_button, self.unpin_button,
-                   self.requirement_button, self.undo_button]
+                   self.requirement_button, self.stage_button, self.undo_button]
         for button in buttons:
             button.disabled = self.actions is None
             button.layout.width = "auto"
@@ -314,6 +318,7 @@ class Explorer:
             w.HBox([self.rename_label, self.rename_button]),
             w.HBox([self.merge_target, self.merge_button]),
             w.HBox([self.split_label, self.split_button]),
+            w.HBox([self.stage_choice, self.stage_button]),
             w.HBox([self.pin_button, self.unpin_button, self.requirement_button, self.undo_button]),
             self.message, self.history,
         ])
@@ -349,6 +354,7 @@ class Explorer:
         self.pin_button.on_click(lambda _: self.pin())
         self.unpin_button.on_click(lambda _: self.unpin())
         self.requirement_button.on_click(lambda _: self.toggle_requirement())
+        self.stage_button.on_click(lambda _: self.set_stage())
         self.undo_button.on_click(lambda _: self.undo())
 
     @property
@@ -500,6 +506,8 @@ class Explorer:
                 row_widget.hide()
         if theme_id != self._shown_theme or not self.rename_label.value.strip():
             self.rename_label.value = info["label"]  # prefilled for a new selection, kept while typing
+        if theme_id != self._shown_theme:
+            self.stage_choice.value = info["journey_stage"] if info.get("journey_stage_source") == "analyst" else ""
         self._shown_theme = theme_id
         self.requirement_button.description = "Unmark requirement" if info["requirement"] else "Mark as requirement"
         others = [(f"{r.label} ({r.theme_id})", r.theme_id) for r in self.table.itertuples() if r.theme_id != theme_id]
@@ -679,6 +687,15 @@ class Explorer:
         flag = not self.state.theme_info(theme_id)["requirement"]
         if self._act("mark the requirement", lambda: self.actions.mark_requirement(theme_id, flag, who=self._who)):
             self._say(f"{theme_id} {'marked as' if flag else 'no longer'} a requirement.")
+
+    def set_stage(self) -> None:
+        theme_id = self._need_theme()
+        if not theme_id:
+            return
+        stage = self.stage_choice.value or None
+        if self._act("set the journey stage", lambda: self.actions.set_journey_stage(theme_id, stage, who=self._who)):
+            self._say(f"{theme_id} is at the {stage} stage." if stage
+                      else f"{theme_id}'s stage is inferred from its words again.")
 
     def undo(self) -> None:
         if self._act("undo", lambda: self.actions.undo(who=self._who)):

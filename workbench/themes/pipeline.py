@@ -351,10 +351,13 @@ def _themes_table(registry: ThemeRegistry, statements: pd.DataFrame, assignments
         reps.append(chosen[:MAX_QUOTES])
     frame["quote_ids"] = reps
     texts = statements.set_index("evidence_id")["text"]
-    frame["journey_stage"] = journey_stages(
+    frame["journey_stage_auto"] = journey_stages(
         {t: " ".join(kw) + " " + " ".join(texts.get(e, "") for e in q)
          for t, kw, q in zip(frame["theme_id"], frame["keywords"], frame["quote_ids"])}
     ).reindex(frame["theme_id"]).to_numpy()
+    chosen = frame["journey_stage"].astype(object)   # an analyst's choice, else None
+    frame["journey_stage_source"] = np.where(chosen.notna(), "analyst", "model")
+    frame["journey_stage"] = chosen.where(chosen.notna(), frame["journey_stage_auto"])
     return frame
 
 

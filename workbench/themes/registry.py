@@ -42,7 +42,7 @@ STATUSES = ("active", "emerging", "fading", "merged")
 REQUIREMENT_STATUSES = ("open", "planned", "shipped")
 #: edits an analyst makes; these are the ones :meth:`ThemeRegistry.undo` reverts
 EDIT_ACTIONS = ("rename", "merge", "split", "pin_quote", "unpin_quote", "mark_requirement",
-                "set_requirement_status")
+                "set_requirement_status", "set_journey_stage")
 
 #: decimals kept for centroid coordinates (in memory and on disk, so a save is reproducible)
 CENTROID_DECIMALS = 5
@@ -113,6 +113,7 @@ def _new_theme(label: str, quarter: str | None, *, label_source: str = "model") 
         "weight": 0,
         "pinned_quotes": [],
         "requirement": False,
+        "journey_stage": None,   # an analyst's choice; None: the stage is inferred from the theme's words
         "centroid": None,
     }
 
@@ -267,9 +268,10 @@ class ThemeRegistry:
                 "merged_into": t["merged_into"], "first_seen": t["first_seen"], "last_seen": t["last_seen"],
                 "size": t["size"], "keywords": list(t["keywords"]), "pinned_quotes": list(t["pinned_quotes"]),
                 "requirement": bool(t["requirement"]), "label_source": t["label_source"],
+                "journey_stage": t.get("journey_stage"),
             })
         columns = ["theme_id", "label", "status", "merged_into", "first_seen", "last_seen", "size",
-                   "keywords", "pinned_quotes", "requirement", "label_source"]
+                   "keywords", "pinned_quotes", "requirement", "label_source", "journey_stage"]
         return pd.DataFrame(rows, columns=columns)
 
     def centroids(self) -> tuple[list[str], np.ndarray]:
@@ -542,6 +544,20 @@ class ThemeRegistry:
         self._set(undo, theme_id, "requirement", bool(is_requirement))
         self._record("mark_requirement", {"theme_id": theme_id, "requirement": bool(is_requirement)},
                      at=at, who=who, undo=undo)
+
+    def set_journey_stage(self, theme_id: str, stage: str | None, *, at: str | None = None,
+                          who: str | None = None) -> None:
+        """Put a theme at a stage of the customer journey (one of ``journey.STAGES``); ``None`` or
+        ``""`` hands it back to the stage inferred from its keywords and quotes."""
+        from .journey import STAGES
+
+        stage = (stage or "").strip().lower() or None
+        if stage is not None and stage not in STAGES:
+            raise RegistryError(f"journey stage must be one of {', '.join(STAGES)} (or empty for automatic), "
+                                f"not {stage!r}")
+        undo = _Undo()
+        self._set(undo, theme_id, "journey_stage", stage)
+        self._record("set_journey_stage", {"theme_id": theme_id, "stage": stage}, at=at, who=who, undo=undo)
 
     def set_requirement_status(self, requirement_id: str, status: str, date: str | None = None, *,
                                note: str | None = None, at: str | None = None, who: str | None = None) -> None:
