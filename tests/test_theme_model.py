@@ -152,6 +152,18 @@ def test_large_data_is_laid_out_from_a_sample_and_the_rest_placed():
     assert np.array_equal(again, layout)
 
 
+def test_identical_statements_share_a_point_and_many_copies_stay_reproducible():
+    _, labels, vecs = blobs(n_per=40)
+    copies = np.repeat(vecs[:1], 40, axis=0)            # 40 identical statements: more than n_neighbors
+    data = np.vstack([vecs, copies, vecs[50:52]])       # and two more that repeat earlier ones
+    fits = [NeighbourUMAP(n_neighbors=10, random_state=0).fit(data) for _ in range(3)]
+    layout = fits[0].embedding_
+    assert all(np.array_equal(f.embedding_, layout) for f in fits[1:])
+    assert (layout[len(vecs):len(vecs) + 40] == layout[0]).all()
+    assert np.array_equal(layout[-2:], layout[50:52])
+    assert len(fits[0].distinct_) == len(vecs)
+
+
 def test_exact_neighbours_against_a_reference():
     rng = np.random.default_rng(4)
     X, R = rng.normal(size=(50, 8)).astype(np.float32), rng.normal(size=(70, 8)).astype(np.float32)
