@@ -73,8 +73,7 @@ class NeighbourUMAP(BaseEstimator):
     (about 35 of 40 seconds); the exact graph (``exact_neighbours``) takes under two. The layout is
     UMAP's, with ``random_state`` fixed.
 
-    Identical statements share one point of the layout. Above ``max_layout_points`` distinct
-    statements the layout is made from an evenly spread sample of
+    Above ``max_layout_points`` statements the layout is made from an evenly spread sample of
     that many, and every other statement is placed at the similarity-weighted mean position of
     its ``n_neighbors`` nearest sampled statements (``place``). On more statements a 15-neighbour
     graph describes ever smaller neighbourhoods (on 100,000 reworded support messages the full
@@ -98,28 +97,19 @@ class NeighbourUMAP(BaseEstimator):
         from umap import UMAP
 
         X = _normalise(X)
-        # identical statements share one point: a group of copies larger than n_neighbors would
-        # otherwise be a component of its own, whose degenerate spectral start is not reproducible
-        rows = np.ascontiguousarray(X).view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
-        _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")          # distinct rows in order of first appearance
-        distinct = first[order]
-        position = np.empty_like(order)
-        position[order] = np.arange(len(order))
-        self.distinct_ = distinct
-        n = len(distinct)
+        n = len(X)
         if n > self.max_layout_points:
             rng = np.random.default_rng(self.random_state)
-            self.sample_ = distinct[np.sort(rng.choice(n, size=self.max_layout_points, replace=False))]
+            self.sample_ = np.sort(rng.choice(n, size=self.max_layout_points, replace=False))
         else:
-            self.sample_ = distinct
+            self.sample_ = np.arange(n)
         anchors = X[self.sample_]
         indices, distances = exact_neighbours(anchors, self.n_neighbors)
-        # UMAP's own rule (500 epochs up to 10,000 points, then 200), on the number of statements,
-        # so that merging copies never lengthens the layout
-        epochs = self.n_epochs or (200 if len(X) > 10_000 else 500)
+        # the start is PCA's, not UMAP's spectral one: groups of copies larger than n_neighbors form
+        # graph components of their own, and the spectral start of such a component changed from
+        # run to run (same vectors, other themes); PCA's is reproducible and scores alike (BENCHMARKS.md)
         self.umap_ = UMAP(n_neighbors=self.n_neighbors, n_components=self.n_components, min_dist=self.min_dist,
-                          metric="cosine", n_epochs=epochs, random_state=self.random_state,
+                          metric="cosine", n_epochs=self.n_epochs, random_state=self.random_state, init="pca",
                           precomputed_knn=(indices, distances, None))
         with warnings.catch_warnings():
             # UMAP notes that a fixed random_state means one thread and that no search index is kept
@@ -127,11 +117,10 @@ class NeighbourUMAP(BaseEstimator):
             layout = self.umap_.fit_transform(anchors)
         self._anchors, self._anchor_layout = anchors, np.asarray(layout, dtype=np.float32)
         if len(self.sample_) == n:
-            placed = self._anchor_layout
+            self.embedding_ = self._anchor_layout
         else:
-            placed = self.place(X[distinct])
-            placed[np.searchsorted(distinct, self.sample_)] = self._anchor_layout
-        self.embedding_ = placed[position[np.asarray(inverse).ravel()]]
+            self.embedding_ = self.place(X)
+            self.embedding_[self.sample_] = self._anchor_layout
         self._fitted = X
         return self
 
@@ -221,7 +210,7 @@ class ThemeModel(BaseEstimator):
 
     #: the algorithm's version: raise it whenever a change makes the same data and settings give
     #: other themes, so cached fits are not reused and data folders are told to refit
-    VERSION = 3
+    VERSION = 4
 
     def __init__(
         self,
