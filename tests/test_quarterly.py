@@ -106,3 +106,21 @@ def test_last_complete_quarter():
     assert last_complete_quarter(quarters, dt.date(2027, 1, 1)) == "2026Q4"
     with pytest.raises(QuarterlyError):
         last_complete_quarter(["2026Q4"], dt.date(2026, 11, 22))
+
+
+def test_themes_are_updated_for_the_reported_quarter(tmp_path, mini_dir, monkeypatch):
+    """A run for an earlier quarter (or one early in a new quarter) gives themes' statuses and
+    requirements' ARR for the reported quarter, not for the newest statements in the export."""
+    import workbench.themes.pipeline as pipeline
+
+    seen = {}
+    real = pipeline.update_themes
+
+    def spy(data_dir, **kwargs):
+        seen.update(kwargs)
+        return real(data_dir, **kwargs)
+
+    monkeypatch.setattr(pipeline, "update_themes", spy)
+    monkeypatch.setattr(render, "notebook_path", lambda name: _tiny_notebook(tmp_path / "nb.ipynb", "print(quarter)"))
+    run_quarterly(mini_dir, tmp_path / "reports", quarter="2025Q3", themes_settings=fakes(3))
+    assert seen["quarter"] == "2025Q3"

@@ -271,3 +271,15 @@ def test_a_new_algorithm_version_is_not_served_from_the_fit_cache(tmp_path, monk
     monkeypatch.setattr(Versioned, "VERSION", 2)
     fit_cached(Versioned(2), statements, vectors, tmp_path, "m")
     assert Versioned.fits == 2
+
+
+def test_every_plain_setting_names_the_fit():
+    """A changed n-gram range must not reuse the cached fit (or its labels) of the old one."""
+    from workbench.themes.model import ThemeModel
+    from workbench.themes.pipeline import fit_key, theme_model_identity
+
+    statements = pd.DataFrame({"evidence_id": ["E1", "E2"], "text": ["slow export", "missing audit log"]})
+    default, trigrams = ThemeModel(), ThemeModel(ngram_range=(1, 3))
+    assert fit_key(default, statements, "m") != fit_key(trigrams, statements, "m")
+    assert fit_key(default, statements, "m") == fit_key(ThemeModel(), statements, "m")
+    assert "[1, 3]" in theme_model_identity(trigrams) and "[1, 2]" in theme_model_identity(default)

@@ -113,7 +113,9 @@ def run_quarterly(
         if quarter not in set(quarters):
             raise QuarterlyError(f"no data for {quarter}; the data covers {quarters[0]}..{quarters[-1]}")
         compare = compare or previous_quarter(quarter)
-        themes = stages.run("themes", update_themes, data_dir, **(themes_settings or {}))
+        # the themes' statuses (emerging, fading) and requirements' ARR are for the reported quarter,
+        # not for the newest statements in the export (a run early in a quarter sees a few of them)
+        themes = stages.run("themes", update_themes, data_dir, **{"quarter": quarter, **(themes_settings or {})})
         for note in getattr(themes, "notes", []):
             stages._log(f"themes: note: {note}")
         kpis = stages.run("kpis", lambda: compute_kpis(load_kpi_tables(data_dir)))

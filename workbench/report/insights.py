@@ -16,6 +16,7 @@ import pandas as pd
 from .. import store
 from ..themes.impact import nps_category
 from ..themes.journey import STAGES
+from ..themes.registry import lifecycle
 from .html import HTML, card, esc, heading, paragraph, quote, table
 
 TOP_THEMES = 8
@@ -39,7 +40,8 @@ class InsightData:
 
     @property
     def quarters(self) -> list[str]:
-        return sorted(self.theme_quarters["quarter"].dropna().unique().tolist())
+        """The quarters up to the reported one (a report on a past quarter does not show later ones)."""
+        return sorted(q for q in self.theme_quarters["quarter"].dropna().unique().tolist() if q <= self.quarter)
 
 
 def _json(value, default):
@@ -104,12 +106,9 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
         n_before = int((before["theme_id"] == tid).sum())
         scored = now[(now["theme_id"] == tid) & now["category"].notna()]
         trend = m[m["theme_id"] == tid].groupby("quarter").size().reindex(data.quarters, fill_value=0)
-        first = m.loc[m["theme_id"] == tid, "quarter"].min()
-        status = theme["status"]
-        if n_now and first == data.quarter:
-            status = "emerging"
-        elif n_now == 0 and len(trend) and trend.sum() > 0:
-            status = "fading"
+        # the status in the reported quarter and segment, from the mentions shown (the registry's is
+        # for the quarter the themes were last updated for, over all segments)
+        status = lifecycle({q: int(n) for q, n in trend.items() if n}, data.quarter)
         rows.append({
             "theme_id": tid, "label": theme["label"], "journey_stage": theme.get("journey_stage", ""),
             "keywords": theme.get("keywords", []), "mentions": n_now, "previous": n_before,

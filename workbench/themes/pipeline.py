@@ -305,10 +305,14 @@ def keep_previous_themes(assignments: pd.DataFrame, previous: pd.DataFrame, regi
 
 
 def _params(model) -> dict:
+    """The model's plain settings (tuples as lists, so JSON keeps them): what names a fit."""
     try:
-        return {k: v for k, v in model.get_params(deep=False).items() if isinstance(v, (int, float, str, bool, type(None)))}
+        params = model.get_params(deep=False)
     except AttributeError:
         return {}
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()
+            if isinstance(v, (int, float, str, bool, type(None)))
+            or (isinstance(v, tuple) and all(isinstance(x, (int, float, str, bool)) for x in v))}
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,47 @@
+"""The insight report's figures for the reported quarter and segment (hand-built tables)."""
+import pandas as pd
+
+from workbench.report.insights import InsightData, theme_summary
+
+
+def _data(quarter: str, segment_filter: str = "", evidence_filter=None) -> InsightData:
+    # T1 steady in Q3 and Q4, a trickle in 2027Q1 (the export runs into the next quarter);
+    # T2 new in Q4; T3 only in Q3
+    counts = {("T1", "2026Q3"): 20, ("T1", "2026Q4"): 22, ("T1", "2027Q1"): 1,
+              ("T2", "2026Q4"): 12, ("T3", "2026Q3"): 15}
+    rows = []
+    for (theme, quarter_), n in counts.items():
+        for i in range(n):
+            rows.append({"evidence_id": f"{theme}-{quarter_}-{i}", "theme_id": theme, "quarter": quarter_,
+                         "score": 3.0 if i % 2 else 9.0, "source": "nps", "account_id": f"A{i % 4}",
+                         "industry": "Retail", "plan": "Enterprise" if i % 3 == 0 else "Starter", "region": "EU"})
+    frame = pd.DataFrame(rows)
+    evidence = frame.drop(columns=["theme_id"])
+    if evidence_filter is not None:
+        evidence = evidence[evidence_filter(evidence)]
+    # the registry's statuses were computed for 2027Q1, where T1 and T2 barely appear
+    themes = pd.DataFrame({"theme_id": ["T1", "T2", "T3"], "label": ["exports", "audit log", "old editor"],
+                           "status": ["fading", "fading", "fading"]})
+    per_quarter = frame.groupby(["theme_id", "quarter"]).size().rename("n").reset_index()
+    empty = pd.DataFrame()
+    return InsightData(quarter, "", segment_filter, evidence, pd.DataFrame(columns=["quarter"]), themes,
+                       frame[["evidence_id", "theme_id"]], per_quarter, empty, pd.DataFrame(), empty, empty, empty)
+
+
+def test_status_and_trend_are_for_the_reported_quarter():
+    data = _data("2026Q4")
+    data.compare_quarter = "2026Q3"
+    summary = theme_summary(data).set_index("theme_id")
+    assert summary.loc["T1", "status"] == "active"       # 22 mentions in Q4: not fading, whatever 2027Q1 says
+    assert summary.loc["T2", "status"] == "emerging"
+    assert summary.loc["T3", "status"] == "fading"
+    assert summary.loc["T1", "trend"] == [20, 22]         # no later quarter in a Q4 report
+    assert summary.loc["T1", "mentions"] == 22 and summary.loc["T1", "previous"] == 20
+
+
+def test_status_follows_the_segment_shown():
+    enterprise = _data("2026Q4", "plan=Enterprise", lambda e: e["plan"] == "Enterprise")
+    enterprise.compare_quarter = "2026Q3"
+    summary = theme_summary(enterprise).set_index("theme_id")
+    assert summary.loc["T1", "mentions"] == 8              # every third of the 22
+    assert summary.loc["T1", "status"] == "active"
