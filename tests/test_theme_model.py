@@ -208,7 +208,54 @@ def test_themes_fit_cli(tmp_path, monkeypatch):
     assert list(assignments.columns) == ["id", "theme_id", "theme_label"] and len(assignments) == len(texts)
     assert set(assignments["theme_id"]) == set(themes["theme_id"])
     assert normalized_mutual_info_score(labels, assignments["theme_id"]) > 0.9
+    quotes = pd.read_csv(tmp_path / "o" / "quotes.csv")
+    assert set(quotes["theme_id"]) == set(themes["theme_id"]) and quotes.groupby("theme_id").size().max() <= 5
+    by_id = dict(zip(assignments["id"], assignments["theme_id"]))
+    assert all(by_id[i] == t for i, t in zip(quotes["id"], quotes["theme_id"]))   # a quote's id is of its theme
+    assert all(texts[r - 2] == text for r, text in zip(quotes["row"], quotes["text"]))  # row 1 is the header
     assert main(["themes", "fit", str(csv), "--text-col", "nope", "--out", str(tmp_path / "o")]) == 2
+
+
+def test_themes_fit_cli_quarantines_bad_rows_and_reconciles(tmp_path, monkeypatch, capsys):
+    from workbench import embed
+    from workbench.cli import main
+
+    texts, labels, vecs = blobs(n_per=20)
+    table = dict(zip(texts, vecs))
+
+    class TableEmbedder:
+        identity = "table"
+
+        def encode(self, batch):
+            return np.asarray([table[t] for t in batch])
+
+    monkeypatch.setattr(embed, "get_embedder", lambda model=None: TableEmbedder())
+    lines = ["ref,body"] + [f"r{i},{t}" for i, t in enumerate(texts)]
+    lines += ["r-empty,  ", "r3,a second r3", "r-extra,one,two", ",no id"]
+    csv = tmp_path / "in.csv"
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["themes", "fit", str(csv), "--text-col", "body", "--id-col", "ref", "--out", str(out)]) == 0
+    quarantined = pd.read_csv(out / "quarantined.csv")
+    first = len(texts) + 2
+    assert quarantined["row"].tolist() == [first, first + 1, first + 2, first + 3]
+    assert quarantined["reason"].tolist() == [
+        "empty 'body'", "duplicate id 'r3' (first on row 5)", "has 3 fields, the header has 2", "empty 'ref'"]
+    assert len(pd.read_csv(out / "assignments.csv")) == len(texts)
+    captured = capsys.readouterr()
+    assert f"{len(texts) + 4} rows read = {len(texts)} themed + 4 left out" in captured.out
+    assert f"row {first}: left out: empty 'body'" in captured.err
+
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"ref,body\nr1,fine\nr2,caf\xe9 \x81 broken\n")
+    assert main(["themes", "fit", str(latin), "--text-col", "body", "--out", str(out)]) == 2
+    assert "latin.csv: undecodable bytes" in capsys.readouterr().err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("ref,body\nr1,\n", encoding="utf-8")
+    assert main(["themes", "fit", str(empty), "--text-col", "body", "--out", str(out)]) == 2
+    assert "no texts to theme: 1 rows read, none usable" in capsys.readouterr().err
+    assert main(["themes", "fit", str(csv), "--text-col", "body", "--out", str(out), "--model", str(tmp_path / "nope")]) == 2
+    assert "no such model folder" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -57,45 +57,96 @@ def run(args) -> int:
     return 0
 
 
+def read_texts(path: Path, text_col: str, id_col: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The texts of a CSV to theme, and the rows left out with the reason.
+
+    Returns ``(accepted, quarantined)``: ``accepted`` has ``row`` (the spreadsheet row number),
+    ``id`` and ``text``; ``quarantined`` has ``row``, ``id`` and ``reason``. Every data row is in
+    exactly one of them. Raises ``UsageError`` naming the file (and line) when the file itself
+    cannot be read: missing, not text, malformed CSV, or without the named columns.
+    """
+    from ..ingest.reading import FileProblem, read_csv_records, read_text
+
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    try:
+        records = read_csv_records(read_text(path).text)
+    except FileProblem as exc:
+        raise UsageError(f"{path}: {exc.reason}") from None
+    for column in filter(None, (text_col, id_col)):
+        if column not in records.header:
+            raise UsageError(f"{path}: no column '{column}'; columns: {', '.join(records.header)}")
+    text_at = records.header.index(text_col)
+    id_at = records.header.index(id_col) if id_col else None
+    accepted, quarantined, first_row_of = [], [], {}
+    for row, fields in zip(records.row_numbers, records.rows):
+        ident = fields[id_at].strip() if id_at is not None and id_at < len(fields) else str(row)
+        if len(fields) != len(records.header):
+            reason = f"has {len(fields)} fields, the header has {len(records.header)}"
+        elif not fields[text_at].strip():
+            reason = f"empty '{text_col}'"
+        elif id_at is not None and not ident:
+            reason = f"empty '{id_col}'"
+        elif ident in first_row_of:
+            reason = f"duplicate id '{ident}' (first on row {first_row_of[ident]})"
+        else:
+            first_row_of[ident] = row
+            accepted.append({"row": row, "id": ident, "text": fields[text_at].strip()})
+            continue
+        quarantined.append({"row": row, "id": ident, "reason": reason})
+    return (pd.DataFrame(accepted, columns=["row", "id", "text"]),
+            pd.DataFrame(quarantined, columns=["row", "id", "reason"]))
+
+
 def fit_csv(args) -> int:
+    import json
+
     from ..embed import embed_texts
     from .model import ThemeModel
 
     if not args.csv or not args.text_col or not args.out:
         raise UsageError("usage: workbench themes fit CSV --text-col COL --out DIR [--id-col COL]")
+    if args.model and not Path(args.model).is_dir():
+        raise UsageError(f"{args.model}: no such model folder (--model takes a local sentence-transformers folder)")
     path = Path(args.csv)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    if args.text_col not in frame.columns:
-        raise UsageError(f"{path}: no column '{args.text_col}'; columns: {', '.join(frame.columns)}")
-    if args.id_col and args.id_col not in frame.columns:
-        raise UsageError(f"{path}: no column '{args.id_col}'; columns: {', '.join(frame.columns)}")
-    ids = frame[args.id_col] if args.id_col else pd.Series(range(1, len(frame) + 1), name="id").astype(str)
-    texts = frame[args.text_col].str.strip()
-    keep = texts != ""
-    if not keep.all():
-        print(f"{(~keep).sum()} rows with empty text left out", file=sys.stderr)
+    accepted, quarantined = read_texts(path, args.text_col, args.id_col)
     out = Path(args.out)
-    cache = out / ".embeddings"
-    vectors = embed_texts(texts[keep].tolist(), cache_dir=cache, model=args.model)
-    model = ThemeModel(random_state=args.seed).fit(texts[keep].tolist(), vectors)
     out.mkdir(parents=True, exist_ok=True)
+    quarantined.to_csv(out / "quarantined.csv", index=False)
+    for bad in quarantined.head(5).itertuples():
+        print(f"{path}: row {bad.row}: left out: {bad.reason}", file=sys.stderr)
+    if len(quarantined) > 5:
+        print(f"{path}: ... {len(quarantined) - 5} more rows left out (all in {out / 'quarantined.csv'})", file=sys.stderr)
+    if accepted.empty:
+        raise UsageError(f"{path}: no texts to theme: {len(quarantined)} rows read, none usable "
+                         f"(reasons in {out / 'quarantined.csv'})")
+    texts = accepted["text"].tolist()
+    vectors = embed_texts(texts, cache_dir=out / ".embeddings", model=args.model)
+    model = ThemeModel(random_state=args.seed).fit(texts, vectors)
     labels = dict(zip(model.themes_["theme"], model.themes_["label"]))
     themes = model.themes_.copy()
     themes["theme_id"] = themes["theme"]
-    kept_texts = texts[keep].to_numpy()
     quotes = []
     for theme, centroid in zip(themes["theme"], model.centroids_):
         rows = (model.labels_ == theme).nonzero()[0]
-        order = rows[(vectors[rows] @ centroid).argsort()[::-1][:5]]
-        quotes.append(" | ".join(kept_texts[order]))
+        order = rows[(vectors[rows] @ centroid).argsort(kind="stable")[::-1][:5]]
+        for rank, i in enumerate(order, start=1):
+            quotes.append({"theme_id": theme, "theme_label": labels[theme], "rank": rank,
+                           "id": accepted["id"].iat[i], "row": accepted["row"].iat[i], "text": texts[i]})
+    quotes = pd.DataFrame(quotes, columns=["theme_id", "theme_label", "rank", "id", "row", "text"])
+    by_theme = quotes.groupby("theme_id")
     themes["keywords"] = themes["keywords"].map(", ".join)
-    themes["representative_quotes"] = quotes
-    themes[["theme_id", "label", "keywords", "size", "representative_quotes"]].to_csv(out / "themes.csv", index=False)
-    assignments = pd.DataFrame({"id": ids[keep].to_numpy(), "theme_id": model.labels_,
+    themes["quote_ids"] = themes["theme"].map(lambda t: json.dumps(by_theme.get_group(t)["id"].tolist()))
+    themes["representative_quotes"] = themes["theme"].map(lambda t: json.dumps(by_theme.get_group(t)["text"].tolist()))
+    themes[["theme_id", "label", "keywords", "size", "quote_ids", "representative_quotes"]].to_csv(
+        out / "themes.csv", index=False)
+    quotes.to_csv(out / "quotes.csv", index=False)
+    assignments = pd.DataFrame({"id": accepted["id"], "theme_id": model.labels_,
                                 "theme_label": [labels.get(t, "") for t in model.labels_]})
     assignments.to_csv(out / "assignments.csv", index=False)
-    print(f"{len(themes)} themes for {keep.sum():,} texts (coverage {model.coverage_:.1%}); wrote "
-          f"{out / 'themes.csv'} and {out / 'assignments.csv'}")
+    read = len(accepted) + len(quarantined)
+    print(f"{read:,} rows read = {len(accepted):,} themed + {len(quarantined):,} left out "
+          f"({out / 'quarantined.csv'})")
+    print(f"{len(themes)} themes (coverage {model.coverage_:.1%}); wrote {out / 'themes.csv'}, "
+          f"{out / 'quotes.csv'} and {out / 'assignments.csv'}")
     return 0
