@@ -9,6 +9,8 @@ import pytest
 
 from workbench.themes.registry import ThemeRegistry
 from workbench.themes.requirements import (
+    carry_ids,
+    restrict_requirements,
     REQUIREMENT_COLUMNS, RequirementClassifier, build_requirements, crisp_statement, detect_requirements, is_requirement,
     match_requirement, request_sentence, requirement_id, split_sentences,
 )
@@ -506,3 +508,71 @@ def test_build_requirements_with_the_hybrid_takes_the_flagged_sentence():
     row = out.iloc[0]
     assert row["evidence_ids"] == ["ev_1"] and row["cues"] == ["classifier p=0.97"]
     assert row["statement"] == "Our planners keep asking around for a Gantt view"
+
+
+def _pairs(out):
+    return out[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(columns={"evidence_ids": "evidence_id"})
+
+
+def test_ids_and_statuses_survive_a_join_and_a_backfill(world):
+    """Requirements are re-clustered every run: ids follow the statements, not the earliest one,
+    so a status an analyst set is not lost when requirements join or older statements arrive."""
+    evidence, emb, assignments, arr, nps = world
+    first = build_requirements(evidence, assignments, emb, None, arr, nps, distance_threshold=0.01)
+    assert len(first) == 5                                  # tight threshold: x1, x2, x3, y1, y2 apart
+    x3_id = first.loc[first["evidence_ids"].map(lambda e: e == ["ev_x3"]), "requirement_id"].iloc[0]
+    registry = ThemeRegistry(clock=lambda: "2026-11-22T09:00:00+00:00")
+    registry.set_requirement_status(x3_id, "shipped", "2026-10-01")
+    # a looser threshold joins x1, x2, x3: the shipped one's id wins over the earliest statement's
+    joined = build_requirements(evidence, assignments, emb, None, arr, nps, registry=registry, previous=_pairs(first))
+    pdf = by_statement(joined, "PDF")
+    assert pdf["requirement_id"] == x3_id != requirement_id("ev_x1")
+    assert (pdf["status"], pdf["status_date"]) == ("shipped", "2026-10-01")
+    absorbed = {a["requirement_id"] for a in joined.attrs["absorbed"]}
+    assert absorbed == set(first["requirement_id"]) - set(joined["requirement_id"])
+    assert all(a["now"] in set(joined["requirement_id"]) for a in joined.attrs["absorbed"])
+    # a backfilled statement older than any before joins the PDF requirement: same id
+    old = pd.DataFrame([{"evidence_id": "ev_x0", "account_id": "A2", "date": pd.Timestamp("2025-11-01"),
+                         "quarter": "2025Q4", "speaker_role": "customer", "source_file": "t.vtt",
+                         "locator": "cue 1 (00:00:10)", "text": "We need PDF export for dashboards."}])
+    backfilled = build_requirements(pd.concat([evidence, old], ignore_index=True), assignments,
+                                    np.vstack([emb, _vec((0, 1), (5, 0.1))]), None, arr, nps,
+                                    registry=registry, previous=_pairs(joined))
+    assert by_statement(backfilled, "PDF")["requirement_id"] == x3_id
+    assert by_statement(backfilled, "SSO")["requirement_id"] == by_statement(joined, "SSO")["requirement_id"]
+    # without the previous run the id is the earliest statement's again
+    assert by_statement(build_requirements(evidence, assignments, emb, registry=registry), "PDF")["requirement_id"] \
+        == requirement_id("ev_x1")
+
+
+def test_carry_ids_is_one_to_one_and_order_free():
+    previous = pd.DataFrame({"requirement_id": ["Ra", "Ra", "Rb", "Rb", "Rb"],
+                             "evidence_id": ["e1", "e2", "e3", "e4", "e5"]})
+    # requirement 0 holds e1 and e3 (one of each), requirement 1 holds e4 and e5 (two of Rb)
+    ids, absorbed = carry_ids(["Rnew0", "Rnew1"], [["e1", "e3"], ["e4", "e5"]], previous)
+    assert ids == ["Ra", "Rb"] and absorbed == []
+    ids2, _ = carry_ids(["Rnew1", "Rnew0"], [["e4", "e5"], ["e1", "e3"]], previous)
+    assert ids2 == ["Rb", "Ra"]
+    # both earlier ones joined into one requirement: the one sharing more keeps its id
+    ids, absorbed = carry_ids(["Rnew"], [["e1", "e3", "e4", "e5"]], previous)
+    assert ids == ["Rb"] and absorbed == [{"requirement_id": "Ra", "now": "Rb"}]
+    # ... unless the other has a status an analyst set
+    ids, absorbed = carry_ids(["Rnew"], [["e1", "e3", "e4", "e5"]], previous, preferred={"Ra"})
+    assert ids == ["Ra"] and absorbed == [{"requirement_id": "Rb", "now": "Ra"}]
+    # a new requirement never takes an earlier id that went elsewhere
+    ids, _ = carry_ids(["Ra", "Rx"], [["e9"], ["e1"]], previous)
+    assert ids[1] == "Ra" and ids[0] not in {"Ra", "Rb"}
+
+
+def test_restrict_requirements_recounts_a_segment(world):
+    evidence, emb, assignments, arr, nps = world
+    out = build_requirements(evidence, assignments, emb, None, arr, nps)
+    pairs = _pairs(out)
+    a1 = evidence[evidence["account_id"] == "A1"]
+    part = restrict_requirements(out.drop(columns=["evidence_ids"]), pairs, a1, nps, arr)
+    assert len(part) == 1                                   # SSO is A3's only
+    pdf = part.iloc[0]
+    assert pdf["mentions"] == 2 and pdf["account_ids"] == ["A1"] and pdf["arr_at_stake"] == 120
+    assert pdf["nps_responses"] == 1 and pdf["detractor_share"] == 0.0   # x1 scored 9
+    assert {q["evidence_id"] for q in pdf["quotes"]} == {"ev_x1", "ev_x3"}
+    assert (pdf["first_quarter"], pdf["last_quarter"]) == ("2026Q1", "2026Q2")

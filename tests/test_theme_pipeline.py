@@ -283,3 +283,56 @@ def test_every_plain_setting_names_the_fit():
     assert fit_key(default, statements, "m") != fit_key(trigrams, statements, "m")
     assert fit_key(default, statements, "m") == fit_key(ThemeModel(), statements, "m")
     assert "[1, 3]" in theme_model_identity(trigrams) and "[1, 2]" in theme_model_identity(default)
+
+
+def test_requirement_status_from_the_cli_reaches_the_next_run(themed, tmp_path, capsys):
+    import shutil
+
+    from workbench.cli import main
+
+    data = tmp_path / "copy"
+    shutil.copytree(themed[0], data)
+    requirements = store.load_table(data, "requirements")
+    assert len(requirements)
+    rid = requirements["requirement_id"].iloc[0]
+    assert main(["themes", "requirement", str(data), rid, "--status", "shipped", "--date", "2026-10-01",
+                 "--who", "pm"]) == 0
+    assert main(["themes", "requirement", str(data), "R-nope", "--status", "shipped"]) == 2
+    assert "no requirement R-nope" in capsys.readouterr().err
+    assert main(["themes", "requirement", str(data), rid, "--status", "done"]) == 2
+    assert "must be one of open, planned, shipped" in capsys.readouterr().err
+    update_themes(data, **fakes())
+    after = store.load_table(data, "requirements").set_index("requirement_id")
+    assert (after.loc[rid, "status"], after.loc[rid, "status_date"]) == ("shipped", "2026-10-01")
+    history = ThemeRegistry.load(default_path(data)).history()
+    assert [h["action"] for h in history if h.get("who") == "pm"] == ["set_requirement_status"]
+
+
+def test_a_segment_report_counts_only_the_segment(themed):
+    from workbench.kpis import compute_kpis, load_kpi_tables
+    from workbench.report import insights
+    from workbench.themes.impact import nps
+
+    data, run = themed
+    store.add_tables(data, {"kpis": compute_kpis(load_kpi_tables(data))})
+    quarter = run.quarter
+    everyone = insights.load(data, quarter)
+    enterprise = insights.load(data, quarter, segment_filter="plan=Enterprise")
+    ent_nps = enterprise.nps[enterprise.nps["quarter"] == quarter]
+    assert set(enterprise.nps["plan"]) == {"Enterprise"} and len(ent_nps) < len(everyone.nps[everyone.nps["quarter"] == quarter])
+    # the NPS card: the segment's own score
+    card = insights._kpi(enterprise, "nps")
+    assert card is not None and card["value"] == pytest.approx(nps(ent_nps["score"]))
+    # impact: within the segment's responses
+    impact = enterprise.impact[enterprise.impact["quarter"] == quarter]
+    assert (impact["n_responses"] == len(ent_nps)).all() and len(impact)
+    # requirements: only the segment's statements, accounts and ARR
+    ent_evidence = set(enterprise.evidence["evidence_id"])
+    pairs = store.load_table(data, "requirement_evidence")
+    for _, req in enterprise.requirements.iterrows():
+        mine = pairs[(pairs["requirement_id"] == req["requirement_id"]) & pairs["evidence_id"].isin(ent_evidence)]
+        assert req["mentions"] == len(mine) > 0
+        assert set(req["account_ids"]) <= set(enterprise.evidence["account_id"].dropna())
+    assert enterprise.requirements["mentions"].sum() < everyone.requirements["mentions"].sum()
+    with pytest.raises(ValueError, match="segment filter 'tier=Gold'"):
+        insights.load(data, quarter, segment_filter="tier=Gold")

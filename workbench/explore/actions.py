@@ -89,6 +89,11 @@ class AnalystActions:
     def mark_requirement(self, theme_id: str, is_requirement: bool = True, *, who: str | None = None) -> None:
         self._edit(lambda r: r.mark_requirement(theme_id, is_requirement, who=self._who(who)))
 
+    def set_requirement_status(self, requirement_id: str, status: str, date: str | None = None, *,
+                               note: str | None = None, who: str | None = None) -> None:
+        """A requirement is ``open``, ``planned`` (date: target) or ``shipped`` (date: when)."""
+        self._edit(lambda r: r.set_requirement_status(requirement_id, status, date, note=note, who=self._who(who)))
+
     def set_journey_stage(self, theme_id: str, stage: str | None, *, who: str | None = None) -> None:
         self._edit(lambda r: r.set_journey_stage(theme_id, stage, who=self._who(who)))
 

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from .. import store
-from ..themes.impact import nps_category
+from ..contract import SEGMENTS
+from ..themes.impact import nps_category, theme_impact
 from ..themes.journey import STAGES
 from ..themes.registry import lifecycle
 from .html import HTML, card, esc, heading, paragraph, quote, table
@@ -61,10 +62,18 @@ def _filter(frame: pd.DataFrame, segment_filter: str) -> pd.DataFrame:
 
 
 def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_filter: str = "") -> InsightData:
+    """The tables behind the insight report. With ``segment_filter`` (e.g. ``plan=Enterprise``)
+    every figure is the segment's own: statements, NPS, theme impact and requirements' mentions,
+    accounts, ARR and detractor share are recounted over the segment's rows."""
+    names = store.table_names(data_dir)
     t = {name: store.load_table(data_dir, name) for name in (
         "evidence", "nps_responses", "themes", "theme_assignments", "theme_quarters", "requirements",
         "theme_impact", "sessions", "action_items")}
-    kpis = store.load_table(data_dir, "kpis") if "kpis" in store.table_names(data_dir) else pd.DataFrame()
+    kpis = store.load_table(data_dir, "kpis") if "kpis" in names else pd.DataFrame()
+    if segment_filter:
+        column, _, value = segment_filter.partition("=")
+        if column.strip() not in SEGMENTS or not value.strip():
+            raise ValueError(f"segment filter '{segment_filter}' must look like industry=Retail, plan=... or region=...")
     themes = t["themes"].copy()
     for column, default in (("keywords", []), ("quote_ids", []), ("sources", {}), ("pinned_quotes", [])):
         if column in themes:
@@ -75,10 +84,25 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
         if column in requirements:
             requirements[column] = [_json(v, []) for v in requirements[column]]
     evidence = _filter(t["evidence"], segment_filter)
+    nps = _filter(t["nps_responses"], segment_filter)
+    impact = t["theme_impact"]
+    if segment_filter:
+        from ..kpis import compute_kpis, load_kpi_tables
+        from ..themes.requirements import restrict_requirements
+        from .kpi_report import filter_segment
+
+        impact = theme_impact(nps, t["theme_assignments"].dropna(subset=["theme_id"]), by="quarter",
+                              themes=themes[["theme_id", "label"]])
+        req_evidence = (store.load_table(data_dir, "requirement_evidence") if "requirement_evidence" in names
+                        else pd.DataFrame(columns=["requirement_id", "evidence_id"]))
+        tables = {n: store.load_table(data_dir, n) for n in ("arr", "accounts") if n in names}
+        requirements = restrict_requirements(requirements, req_evidence, evidence, nps, tables.get("arr"),
+                                             tables.get("accounts"), as_of=quarter)
+        kpis = compute_kpis(filter_segment(load_kpi_tables(data_dir), segment_filter), kpis=["nps"])
     if compare_quarter == "":
         compare_quarter = str(pd.Period(quarter, "Q") - 1)
-    return InsightData(quarter, compare_quarter, segment_filter, evidence, _filter(t["nps_responses"], segment_filter),
-                       themes, t["theme_assignments"], t["theme_quarters"], requirements, t["theme_impact"],
+    return InsightData(quarter, compare_quarter, segment_filter, evidence, nps,
+                       themes, t["theme_assignments"], t["theme_quarters"], requirements, impact,
                        _filter(t["sessions"], segment_filter), t["action_items"], kpis)
 
 
@@ -295,12 +319,15 @@ def requirements_table(data: InsightData, n: int = 15) -> HTML:
     if req.empty:
         return paragraph("No requirements detected.")
     in_q = req[(req["first_quarter"] <= data.quarter) & (req["last_quarter"] >= data.quarter)] if "first_quarter" in req else req
-    req = (in_q if len(in_q) else req).head(n)
+    req = (in_q if len(in_q) else req).head(n).copy()
+    dates = req["status_date"] if "status_date" in req else pd.Series(None, index=req.index)
+    req["status_shown"] = [f"{s} {d}" if isinstance(d, str) and d and s != "open" else s
+                           for s, d in zip(req["status"], dates)]
     return table(
         req,
-        {"statement": "requirement", "theme_label": "theme", "mentions": "mentions", "accounts": "accounts",
-         "arr_at_stake": "ARR at stake", "detractor_share": "detractors", "first_quarter": "first seen",
-         "last_quarter": "last seen", "status": "status"},
+        {"statement": "requirement", "requirement_id": "id", "theme_label": "theme", "mentions": "mentions",
+         "accounts": "accounts", "arr_at_stake": "ARR at stake", "detractor_share": "detractors",
+         "first_quarter": "first seen", "last_quarter": "last seen", "status_shown": "status"},
         formats={"arr_at_stake": lambda v: f"${v:,.0f}", "detractor_share": _pct},
         numeric=["mentions", "accounts", "arr_at_stake", "detractor_share"],
     )

@@ -2,6 +2,7 @@
 
     workbench themes DATA_DIR                     # update the registry and the stored assignments
     workbench themes fit CSV --text-col COL --out DIR [--id-col COL]
+    workbench themes requirement DATA_DIR REQ_ID --status planned|shipped|open [--date D] [--note N]
 """
 from __future__ import annotations
 
@@ -20,10 +21,17 @@ def register(subparsers) -> None:
         description="`workbench themes DATA_DIR` themes the customer statements of an ingested data folder: "
                     "it updates DATA_DIR/theme_registry.yml (keeping analysts' edits) and the stored theme "
                     "assignments, requirements and NPS impact. `workbench themes fit CSV --text-col COL --out DIR` "
-                    "themes any CSV of texts and writes themes.csv and assignments.csv.",
+                    "themes any CSV of texts and writes themes.csv and assignments.csv. "
+                    "`workbench themes requirement DATA_DIR REQ_ID --status shipped --date 2026-10-01` records "
+                    "a requirement's status (kept in the registry, with history; the next run and the reports show it).",
     )
-    p.add_argument("target", metavar="DATA_DIR | fit", help="an ingested data folder, or 'fit'")
-    p.add_argument("csv", nargs="?", metavar="CSV", help="with 'fit': the CSV of texts")
+    p.add_argument("target", metavar="DATA_DIR | fit | requirement", help="an ingested data folder, 'fit' or 'requirement'")
+    p.add_argument("csv", nargs="?", metavar="CSV | DATA_DIR", help="with 'fit': the CSV of texts; with 'requirement': the data folder")
+    p.add_argument("requirement_id", nargs="?", metavar="REQ_ID", help="with 'requirement': the requirement's id")
+    p.add_argument("--status", help="with 'requirement': open, planned or shipped")
+    p.add_argument("--date", help="with 'requirement': the target date (planned) or the ship date (shipped; default today)")
+    p.add_argument("--note", help="with 'requirement': a note kept with the status")
+    p.add_argument("--who", help="with 'requirement': who records it (default: the user name)")
     p.add_argument("--text-col", help="with 'fit': the column holding the texts")
     p.add_argument("--id-col", help="with 'fit': a column of ids (default: the row number)")
     p.add_argument("--out", help="with 'fit': the folder to write themes.csv and assignments.csv to")
@@ -38,6 +46,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     if args.target == "fit":
         return fit_csv(args)
+    if args.target == "requirement":
+        return set_status(args)
     from .. import store
     from .pipeline import update_themes
 
@@ -54,6 +64,30 @@ def run(args) -> int:
     print("Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items()))
     for note in run.notes:
         print(f"Note: {note}")
+    return 0
+
+
+def set_status(args) -> int:
+    from .. import store
+    from ..explore.actions import AnalystActions
+    from .registry import RegistryError
+
+    if not args.csv or not args.requirement_id or not args.status:
+        raise UsageError("usage: workbench themes requirement DATA_DIR REQ_ID --status open|planned|shipped "
+                         "[--date YYYY-MM-DD] [--note TEXT]")
+    data_dir = Path(args.csv)
+    known = (store.load_table(data_dir, "requirements")["requirement_id"].tolist()
+             if store.store_path(data_dir).exists() and "requirements" in store.table_names(data_dir) else [])
+    if args.requirement_id not in known:
+        raise UsageError(f"{data_dir}: no requirement {args.requirement_id} in the last run "
+                         f"(`workbench themes {data_dir}` lists them in the stored requirements table)")
+    try:
+        AnalystActions(data_dir).set_requirement_status(args.requirement_id, args.status, args.date,
+                                                        note=args.note, who=args.who)
+    except (RegistryError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{args.requirement_id}: {args.status}{' ' + args.date if args.date else ''} "
+          f"(recorded in {data_dir / 'theme_registry.yml'})")
     return 0
 
 

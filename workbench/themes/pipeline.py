@@ -161,7 +161,16 @@ def update_themes(
         themes=themes[["theme_id", "label"]], as_of=quarter,
         classifier=RequirementClassifier.pretrained() if hybrid else None,
         encode=(lambda texts: embed_statements(texts, data_dir, model_path, embedder)) if hybrid else None,
+        previous=(store.load_table(data_dir, "requirement_evidence")
+                  if "requirement_evidence" in store.table_names(data_dir) else None),
     )
+    for gone in requirements.attrs.get("absorbed", []):
+        status = registry.requirement_status(gone["requirement_id"])
+        if status["status"] != "open":
+            notes.append(f"requirement {gone['requirement_id']} ({status['status']}"
+                         f"{' ' + str(status['date']) if status['date'] else ''}) is now part of requirement "
+                         f"{gone['now']}, whose status is {registry.requirement_status(gone['now'])['status']}; "
+                         f"set it with `workbench themes requirement {data_dir} {gone['now']} --status ...`")
     req_evidence = requirements[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(
         columns={"evidence_ids": "evidence_id"}
     ) if len(requirements) else pd.DataFrame(columns=["requirement_id", "evidence_id"])

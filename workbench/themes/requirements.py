@@ -658,6 +658,7 @@ def build_requirements(
     as_of: str | None = None,
     max_quotes: int = 5,
     theme_column: str = "theme_id",
+    previous: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Group the requirement statements of ``evidence`` into requirements.
 
@@ -683,6 +684,11 @@ def build_requirements(
     (from ``registry``: a ThemeRegistry or a mapping id -> {status, date}; default open),
     ``cues``, ``quotes`` (up to ``max_quotes`` dicts with evidence_id, source_file, locator,
     text; most central first) and ``evidence_ids``. Sorted by ARR at stake, then mentions.
+
+    ``previous`` (the last run's ``requirement_id``/``evidence_id`` pairs) keeps ids, and so the
+    statuses analysts set, stable: a requirement takes the id of the earlier requirement whose
+    statements it shares most (:func:`carry_ids`). When earlier requirements join, the one with a
+    status set wins, then the one sharing most; ``out.attrs["absorbed"]`` lists the others.
     """
     from sklearn.cluster import AgglomerativeClustering
 
@@ -797,9 +803,97 @@ def build_requirements(
         })
 
     out = pd.DataFrame(rows)
+    absorbed: list[dict] = []
+    if previous is not None and len(previous):
+        set_before = {i for i in previous["requirement_id"].unique()
+                      if _statuses(registry, [i]).get(i, {}).get("status", "open") != "open"}
+        out["requirement_id"], absorbed = carry_ids(out["requirement_id"].tolist(), out["evidence_ids"].tolist(),
+                                                    previous, set_before)
     status = _statuses(registry, out["requirement_id"])
     out["status"] = [status.get(i, {}).get("status") or "open" for i in out["requirement_id"]]
     out["status_date"] = [status.get(i, {}).get("date") for i in out["requirement_id"]]
     out = out.sort_values(["arr_at_stake", "mentions", "requirement_id"], ascending=[False, False, True],
                           kind="mergesort").reset_index(drop=True)
-    return out[REQUIREMENT_COLUMNS]
+    out = out[REQUIREMENT_COLUMNS]
+    out.attrs["absorbed"] = absorbed
+    return out
+
+
+def carry_ids(fresh_ids: list[str], evidence_ids: list[list[str]], previous: pd.DataFrame,
+              preferred: set[str] = frozenset()) -> tuple[list[str], list[dict]]:
+    """Ids for this run's requirements that keep the last run's where the statements say so.
+
+    ``fresh_ids[i]`` is requirement i's own id and ``evidence_ids[i]`` its statements;
+    ``previous`` holds the last run's (``requirement_id``, ``evidence_id``) pairs. Each earlier id
+    goes to at most one requirement: pairs are taken by whether the earlier id is ``preferred``
+    (an analyst set its status), then by statements shared, then by id, so the result does not
+    depend on order. A requirement no earlier one shares statements with keeps its own id (or,
+    if that is taken, the id of its next statement). Returns the ids and the earlier
+    requirements that joined another one: ``{"requirement_id", "now"}``.
+    """
+    owner = previous.dropna().drop_duplicates("evidence_id").set_index("evidence_id")["requirement_id"].to_dict()
+    shared: dict[tuple[int, str], int] = {}
+    for i, members in enumerate(evidence_ids):
+        for evidence_id in members:
+            before = owner.get(evidence_id)
+            if before is not None:
+                shared[(i, before)] = shared.get((i, before), 0) + 1
+    ids: list[str | None] = [None] * len(fresh_ids)
+    taken: set[str] = set()
+    for (i, before), n in sorted(shared.items(), key=lambda kv: (kv[0][1] not in preferred, -kv[1], kv[0][1], kv[0][0])):
+        if ids[i] is None and before not in taken:
+            ids[i] = before
+            taken.add(before)
+    earlier = set(owner.values())
+    for i, own in enumerate(fresh_ids):
+        if ids[i] is None:
+            candidates = [own] + [requirement_id(e) for e in sorted(evidence_ids[i])]
+            ids[i] = next((c for c in candidates if c not in taken and c not in earlier), own)
+            taken.add(ids[i])
+    joined: dict[str, tuple[int, int]] = {}
+    for (i, before), n in shared.items():
+        if before not in taken and (before not in joined or (-n, i) < (-joined[before][1], joined[before][0])):
+            joined[before] = (i, n)
+    absorbed = [{"requirement_id": k, "now": str(ids[i])} for k, (i, _) in sorted(joined.items())]
+    return [str(i) for i in ids], absorbed
+
+
+def restrict_requirements(requirements: pd.DataFrame, requirement_evidence: pd.DataFrame, evidence: pd.DataFrame,
+                          nps: pd.DataFrame | None = None, arr: pd.DataFrame | None = None,
+                          accounts: pd.DataFrame | None = None, as_of: str | None = None) -> pd.DataFrame:
+    """The requirements as seen in part of the evidence (a segment): figures recounted from the
+    statements in ``evidence`` only, as :func:`build_requirements` counts them; requirements
+    with none of their statements there are left out. ``quotes`` keep those in ``evidence``."""
+    if requirements.empty:
+        return requirements.copy()
+    kept = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
+    members = requirement_evidence[requirement_evidence["evidence_id"].isin(kept.index)]
+    arr_now = _latest_arr(arr, accounts, as_of)
+    scores = {}
+    if nps is not None and len(nps):
+        linked = nps.dropna(subset=["evidence_id"])
+        scores = dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+    rows = []
+    for _, req in requirements.iterrows():
+        ids = members.loc[members["requirement_id"] == req["requirement_id"], "evidence_id"].tolist()
+        if not ids:
+            continue
+        part = kept.loc[ids]
+        account_ids = sorted({str(a) for a in part["account_id"].dropna()}) if "account_id" in part else []
+        member_scores = pd.Series([scores[e] for e in ids if e in scores], dtype="float64").dropna()
+        quarters = part["quarter"].dropna().astype(str) if "quarter" in part else pd.Series([], dtype=str)
+        quotes = req.get("quotes")
+        row = req.to_dict()
+        row.update({
+            "mentions": len(ids), "accounts": len(account_ids), "account_ids": account_ids,
+            "arr_at_stake": float(sum(arr_now.get(a, 0.0) for a in account_ids)),
+            "nps_responses": int(len(member_scores)),
+            "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
+            "first_quarter": quarters.min() if len(quarters) else None,
+            "last_quarter": quarters.max() if len(quarters) else None,
+            "quotes": [q for q in quotes if q.get("evidence_id") in kept.index] if isinstance(quotes, list) else quotes,
+        })
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=requirements.columns)
+    return out.sort_values(["arr_at_stake", "mentions", "requirement_id"], ascending=[False, False, True],
+                           kind="mergesort").reset_index(drop=True)
