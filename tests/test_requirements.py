@@ -510,6 +510,24 @@ def test_build_requirements_with_the_hybrid_takes_the_flagged_sentence():
     assert row["statement"] == "Our planners keep asking around for a Gantt view"
 
 
+def test_the_classifier_reads_its_own_models_vectors_when_themes_use_another():
+    """Themes on another model's vectors (here 3-D): the classifier is fed vectors from its own
+    model through ``encode``, never the other model's."""
+    evidence = pd.DataFrame({
+        "evidence_id": ["ev_1", "ev_2"], "account_id": ["A1", "A2"], "quarter": ["2026Q3", "2026Q3"],
+        "speaker_role": ["customer", "customer"],
+        "text": ["Our planners keep asking around for a Gantt view.", "Can you see the invoice?"],
+    })
+    other_model = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    encode = Encoder8({"Our planners keep asking around for a Gantt view.": ASK, "Can you see the invoice?": OTHER})
+    out = build_requirements(evidence, None, other_model, classifier=toy_classifier(), encode=encode,
+                             classifier_space=False)
+    assert out["evidence_ids"].tolist() == [["ev_1"]] and out["cues"].iloc[0] == ["classifier p=0.97"]
+    assert sorted(encode.asked) == sorted(evidence["text"])
+    with pytest.raises(ValueError):   # the other model's vectors do not fit the classifier
+        build_requirements(evidence, None, other_model, classifier=toy_classifier(), encode=encode)
+
+
 def _pairs(out):
     return out[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(columns={"evidence_ids": "evidence_id"})
 

@@ -154,13 +154,16 @@ def update_themes(
     accounts = store.load_table(data_dir, "accounts")
     arr = store.load_table(data_dir, "arr")
     nps = store.load_table(data_dir, "nps_responses")
-    # the shipped requirement classifier was fitted on the default model's vectors: use it only then
-    hybrid = model_path is None and embedder is None
+    # the shipped requirement classifier reads the default model's vectors: with another model for
+    # the themes, the sentences it reads are embedded with the default one too (cached like the rest);
+    # an injected embedder (tests, experiments) gets the rules alone
+    hybrid = embedder is None
     requirements = build_requirements(
         statements, assignments, vectors, accounts, arr, nps, registry=registry,
         themes=themes[["theme_id", "label"]], as_of=quarter,
         classifier=RequirementClassifier.pretrained() if hybrid else None,
-        encode=(lambda texts: embed_statements(texts, data_dir, model_path, embedder)) if hybrid else None,
+        encode=(lambda texts: embed_statements(texts, data_dir)) if hybrid else None,
+        classifier_space=model_path is None,
         previous=(store.load_table(data_dir, "requirement_evidence")
                   if "requirement_evidence" in store.table_names(data_dir) else None),
     )

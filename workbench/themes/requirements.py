@@ -659,6 +659,7 @@ def build_requirements(
     max_quotes: int = 5,
     theme_column: str = "theme_id",
     previous: pd.DataFrame | None = None,
+    classifier_space: bool = True,
 ) -> pd.DataFrame:
     """Group the requirement statements of ``evidence`` into requirements.
 
@@ -666,7 +667,9 @@ def build_requirements(
     evidence row, in the same order. Requirement statements are those :func:`detect_requirements`
     flags: with the rules alone, or with the rules and a fitted ``classifier`` sentence by sentence
     (``encode`` embeds the sentences of multi-sentence statements that need it; single-sentence
-    statements use their row of ``embeddings``), or those ``is_requirement`` (a boolean mask
+    statements use their row of ``embeddings`` unless ``classifier_space`` is false, i.e. the
+    embeddings come from another model than the classifier's: then ``encode`` embeds every
+    sentence the classifier reads), or those ``is_requirement`` (a boolean mask
     aligned with ``evidence``) says, plus every statement
     of a theme the registry marks as a requirement; company speech is left out. They are
     clustered with average-linkage agglomerative clustering on cosine distance
@@ -699,7 +702,7 @@ def build_requirements(
     frame = evidence.reset_index(drop=True).copy()
     frame["_sentence"] = None
     if is_requirement is None and classifier is not None:
-        decided = _hybrid(frame["text"].tolist(), classifier, embeddings, encode)
+        decided = _hybrid(frame["text"].tolist(), classifier, embeddings if classifier_space else None, encode)
         flags = decided["flag"].to_numpy(dtype=bool)
         frame["_cue"] = decided["cue"].to_numpy()
         frame["_sentence"] = decided["sentence"].to_numpy()
