@@ -86,6 +86,29 @@ def test_sentence_embedder_settings_and_identity(tmp_path):
         SentenceEmbedder(str(tmp_path / "missing")).encode(["x"])
 
 
+def test_a_model_retrained_into_the_same_folder_gets_its_own_cache(tmp_path):
+    from workbench.themes.pipeline import embedding_identity
+
+    def model(folder, weights: bytes, pooling: str):
+        folder.mkdir(parents=True)
+        (folder / "config.json").write_text('{"hidden_size": 4}')
+        (folder / "model.safetensors").write_bytes(weights)
+        (folder / "1_Pooling").mkdir()
+        (folder / "1_Pooling" / "config.json").write_text(pooling)
+        return folder
+
+    a = model(tmp_path / "a" / "cx-minilm", b"\x01" * 64, '{"mean": true}')
+    b = model(tmp_path / "b" / "cx-minilm", b"\x02" * 64, '{"mean": true}')     # same sizes, other weights
+    c = model(tmp_path / "c" / "cx-minilm", b"\x01" * 64, '{"mean": true}')     # a copy of a
+    d = model(tmp_path / "d" / "cx-minilm", b"\x01" * 64, '{"cls": true}')      # other pooling only
+    ids = {name: SentenceEmbedder(str(p)).identity for name, p in zip("abcd", (a, b, c, d))}
+    assert ids["a"] != ids["b"] and ids["a"] == ids["c"] and ids["a"] != ids["d"]
+    assert ids["a"].startswith("cx-minilm-int8")
+    assert embedding_identity(str(a)) != embedding_identity(str(b))
+    (a / "model.safetensors").write_bytes(b"\x03" * 64)                         # retrained in place
+    assert SentenceEmbedder(str(a)).identity != ids["a"]
+
+
 def test_row_quantisation_covers_each_row_and_dequantises_within_half_a_step():
     quantise, _ = embed._int8_kernels()
     x = np.array([[-1.0, 0.0, 0.5, 3.0], [2.0, 2.0, 2.0, 2.0], [-0.3, -0.2, -0.1, -0.05]], dtype=np.float32)

@@ -336,3 +336,39 @@ def test_a_segment_report_counts_only_the_segment(themed):
     assert enterprise.requirements["mentions"].sum() < everyone.requirements["mentions"].sum()
     with pytest.raises(ValueError, match="segment filter 'tier=Gold'"):
         insights.load(data, quarter, segment_filter="tier=Gold")
+
+
+def test_a_folder_remembers_its_embedding_model(mini_dir, tmp_path, monkeypatch):
+    """Themed once with --model X, later runs (the quarterly job, the explorer) stay in X's space
+    until told `--model default`; the requirement classifier always reads the shipped model."""
+    import workbench.themes.pipeline as pipeline
+    from workbench.explore.actions import AnalystActions
+
+    data = mini_dir
+    ingest(data)
+    model_dir = tmp_path / "cx-model"
+    model_dir.mkdir()
+    (model_dir / "config.json").write_text("{}")
+    asked = []
+    fake = HashingEmbedder(dim=384)
+
+    def embed(texts, data_dir, model_path=None, embedder=None):
+        asked.append(model_path)
+        return fake.encode(texts)
+
+    monkeypatch.setattr(pipeline, "embed_statements", embed)
+    model = KMeansThemes(3)
+    pipeline.update_themes(data, model_path=str(model_dir), model=model)
+    assert asked[0] == str(model_dir) and set(asked[1:]) <= {None}   # then the classifier's own model
+    assert ThemeRegistry.load(default_path(data)).fitted_with["model_path"] == str(model_dir)
+    asked.clear()
+    pipeline.update_themes(data, model=model)                          # e.g. the quarterly job
+    assert asked[0] == str(model_dir)
+    asked.clear()
+    theme = ThemeRegistry.load(default_path(data)).themes_frame()["theme_id"].iloc[0]
+    evidence_id = store.load_table(data, "theme_assignments").query("theme_id == @theme")["evidence_id"].iloc[0]
+    AnalystActions(data).split(theme, [evidence_id], "split off", texts=["some text"])
+    assert asked == [str(model_dir)]                                   # the explorer's split centroid too
+    asked.clear()
+    pipeline.update_themes(data, model_path="default", model=model)
+    assert asked[0] is None and "model_path" not in ThemeRegistry.load(default_path(data)).fitted_with

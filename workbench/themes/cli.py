@@ -36,7 +36,9 @@ def register(subparsers) -> None:
     p.add_argument("--id-col", help="with 'fit': a column of ids (default: the row number)")
     p.add_argument("--out", help="with 'fit': the folder to write themes.csv and assignments.csv to")
     p.add_argument("--quarter", help="with DATA_DIR: the quarter to flag emerging and fading themes for (default: the latest)")
-    p.add_argument("--model", metavar="PATH", help="a local sentence-transformers model folder (default all-MiniLM-L6-v2)")
+    p.add_argument("--model", metavar="PATH",
+                   help="a local sentence-transformers model folder; with DATA_DIR the default is the model the "
+                        "folder's themes were fitted with (remembered), else all-MiniLM-L6-v2; 'default' picks that")
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--refit", action="store_true",
                    help="with DATA_DIR: re-partition every statement (by default earlier statements keep their theme)")
@@ -54,6 +56,9 @@ def run(args) -> int:
     data_dir = Path(args.target)
     if not store.store_path(data_dir).exists():
         raise UsageError(f"{data_dir}: no ingested data (run `workbench ingest {data_dir}` first)")
+    if args.model and args.model != "default" and not Path(args.model).is_dir():
+        raise UsageError(f"{args.model}: no such model folder (--model takes a local sentence-transformers folder, "
+                         "or 'default')")
     run = update_themes(data_dir, quarter=args.quarter, seed=args.seed, model_path=args.model, refit=args.refit)
     print(f"Themed {run.statements:,} statements into {run.themes} themes ({run.requirements} requirements) "
           f"for {run.quarter}; registry: {data_dir / 'theme_registry.yml'}")

@@ -79,12 +79,35 @@ def embed_statements(texts: list[str], data_dir: Path, model_path: str | None = 
     return embed_texts(texts, cache_dir=store.workdir(data_dir) / "embeddings", model=model_path, embedder=embedder)
 
 
+#: ``--model default``: the shipped model, whatever the folder's themes were fitted with
+DEFAULT_MODEL_CHOICE = "default"
+
+
+def folder_model(data_dir: str | Path, model_path: str | None = None) -> str | None:
+    """The embedding model for a data folder: ``model_path`` when given (``"default"`` means the
+    shipped model), else the one its themes were last fitted with (recorded in the registry's
+    ``fitted_with.model_path`` by :func:`update_themes`), else the shipped model (``None``).
+    So a folder themed with ``--model X`` stays in X's space for the quarterly job and the
+    explorer without being told again."""
+    if model_path:
+        return None if model_path == DEFAULT_MODEL_CHOICE else str(model_path)
+    path = default_path(data_dir)
+    if not path.exists():
+        return None
+    return ThemeRegistry.load(path).fitted_with.get("model_path") or None
+
+
 def embedding_identity(model_path: str | None = None, embedder=None) -> str:
     """Names the embedding space: an injected embedder's ``identity`` (else its class), the model
-    path, or the default model."""
+    path with a hash of its files (a model retrained into the same folder is another space), or
+    the default model."""
     if embedder is not None:
         return str(getattr(embedder, "identity", type(embedder).__name__))
-    return str(model_path) if model_path else DEFAULT_MODEL_NAME
+    if not model_path:
+        return DEFAULT_MODEL_NAME
+    from ..embed import model_digest
+
+    return f"{model_path} @{model_digest(model_path)[:10]}" if Path(model_path).is_dir() else str(model_path)
 
 
 def theme_model_identity(model) -> str:
@@ -120,6 +143,10 @@ def update_themes(
     if statements.empty:
         raise ValueError(f"{data_dir}: no customer statements to theme")
     quarter = quarter or str(statements["quarter"].dropna().max())
+    if embedder is None:
+        model_path = folder_model(data_dir, model_path)
+        if model_path:
+            log.info("themes: embedding with %s (pass --model default for the shipped model)", model_path)
     vectors = embed_statements(statements["text"].tolist(), data_dir, model_path, embedder)
     timings["embed"] = time.perf_counter() - t0
 
@@ -137,6 +164,10 @@ def update_themes(
               if "theme_assignments" in store.table_names(data_dir) else None)
     previous = None if refit else stored
     notes = _note_model_changes(registry, statements, vectors, stored, embedding, partition, refit)
+    if embedder is None and model_path:
+        registry.fitted_with["model_path"] = str(model_path)
+    else:
+        registry.fitted_with.pop("model_path", None)
     clusters = pd.DataFrame({
         "evidence_id": statements["evidence_id"], "cluster": np.asarray(model.labels_, dtype=int),
         "quarter": statements["quarter"],
