@@ -45,3 +45,19 @@ def test_status_follows_the_segment_shown():
     summary = theme_summary(enterprise).set_index("theme_id")
     assert summary.loc["T1", "mentions"] == 8              # every third of the 22
     assert summary.loc["T1", "status"] == "active"
+
+
+def test_quotes_are_from_the_reported_quarter_and_segment_pinned_first():
+    from workbench.report.insights import quote_ids
+
+    data = _data("2026Q4", "plan=Enterprise", lambda e: e["plan"] == "Enterprise")
+    data.compare_quarter = "2026Q3"
+    # closeness: higher for later statement numbers, so the top ones are known
+    data.assignments = data.assignments.assign(
+        closeness=[int(e.rsplit("-", 1)[1]) / 100 for e in data.assignments["evidence_id"]])
+    row = theme_summary(data).set_index("theme_id").loc["T1"].copy()
+    row["theme_id"] = "T1"
+    row["pinned_quotes"] = ["T1-2026Q3-3", "T1-2026Q3-1"]      # an Enterprise one (3) and a Starter one (1)
+    chosen = quote_ids(data, row)
+    # pinned in view first; then Q4 Enterprise statements (every third), closest first
+    assert chosen == ["T1-2026Q3-3", "T1-2026Q4-21", "T1-2026Q4-18", "T1-2026Q4-15", "T1-2026Q4-12"]

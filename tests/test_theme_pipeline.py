@@ -372,3 +372,15 @@ def test_a_folder_remembers_its_embedding_model(mini_dir, tmp_path, monkeypatch)
     asked.clear()
     pipeline.update_themes(data, model_path="default", model=model)
     assert asked[0] is None and "model_path" not in ThemeRegistry.load(default_path(data)).fitted_with
+
+
+def test_each_statement_knows_how_close_it_is_to_its_theme(themed):
+    data, _ = themed
+    assignments = store.load_table(data, "theme_assignments")
+    themed_rows = assignments[assignments["theme_id"].notna()]
+    assert themed_rows["closeness"].between(-1.0, 1.0 + 1e-6).all()
+    # the closest statement of a theme is its stored representative unless an analyst pinned one
+    themes = store.load_table(data, "themes")
+    row = themes[themes["mentions"] > 20].iloc[0]
+    best = themed_rows[themed_rows["theme_id"] == row["theme_id"]].sort_values("closeness").iloc[-1]["evidence_id"]
+    assert best in json.loads(row["quote_ids"])

@@ -142,7 +142,8 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
             "detractor_share": float((scored["category"] == "detractor").mean()) if len(scored) else np.nan,
             "promoter_share": float((scored["category"] == "promoter").mean()) if len(scored) else np.nan,
             "scored": len(scored), "status": status, "trend": trend.tolist(), "peak": int(trend.max()) if len(trend) else 0,
-            "quote_ids": theme.get("quote_ids", []), "sources": theme.get("sources", {}),
+            "quote_ids": theme.get("quote_ids", []), "pinned_quotes": theme.get("pinned_quotes", []),
+            "sources": theme.get("sources", {}),
         })
     out = pd.DataFrame(rows)
     return out.sort_values(["mentions", "theme_id"], ascending=[False, True]).reset_index(drop=True)
@@ -277,8 +278,26 @@ def theme_page(data: InsightData, theme: pd.Series) -> HTML:
         + ", ".join(f"{k} {v}" for k, v in sorted(theme["sources"].items()))
         + "."
     )
-    quotes = [quote(ev.loc[q, "text"], _provenance(ev.loc[q])) for q in theme["quote_ids"] if q in ev.index]
+    chosen = quote_ids(data, theme)
+    quotes = [quote(ev.loc[q, "text"], _provenance(ev.loc[q])) for q in chosen]
     return head + facts + HTML("".join(str(q) for q in quotes))
+
+
+def quote_ids(data: InsightData, theme: pd.Series, n: int = 5) -> list[str]:
+    """The quotes shown for a theme: an analyst's pinned ones first, then the reported quarter's
+    statements (in the segment shown) closest to the theme's centre. Without closeness figures
+    (folders themed by an earlier version) the theme's stored representatives in view are used."""
+    ev_ids = set(data.evidence["evidence_id"])
+    pinned = [q for q in (theme.get("pinned_quotes") or []) if q in ev_ids]
+    if "closeness" in data.assignments.columns:
+        now = set(data.evidence.loc[data.evidence["quarter"] == data.quarter, "evidence_id"])
+        mine = data.assignments[(data.assignments["theme_id"] == theme["theme_id"])
+                                & data.assignments["evidence_id"].isin(now)]
+        ranked = mine.sort_values(["closeness", "evidence_id"], ascending=[False, True], kind="mergesort")
+        others = ranked["evidence_id"].tolist()
+    else:
+        others = [q for q in theme.get("quote_ids", []) if q in ev_ids]
+    return list(dict.fromkeys(pinned + others))[:n]
 
 
 def top_themes(summary: pd.DataFrame, n: int = TOP_THEMES) -> pd.DataFrame:

@@ -177,6 +177,7 @@ def update_themes(
     assignments = match.assignments[["evidence_id", "cluster", "fitted_theme_id", "theme_id"]].copy()
     if previous is not None:
         assignments = keep_previous_themes(assignments, previous, registry)
+    assignments["closeness"] = _closeness(assignments["theme_id"].to_numpy(), vectors)
     themes = _themes_table(registry, statements, assignments, vectors, model)
     per_quarter = _theme_quarters(statements, assignments)
     timings["registry"] = time.perf_counter() - t2
@@ -406,6 +407,21 @@ def _themes_table(registry: ThemeRegistry, statements: pd.DataFrame, assignments
     frame["journey_stage_source"] = np.where(chosen.notna(), "analyst", "model")
     frame["journey_stage"] = chosen.where(chosen.notna(), frame["journey_stage_auto"])
     return frame
+
+
+def _closeness(theme_ids: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Each statement's cosine similarity to its theme's centroid (NaN without a theme): the
+    report picks a quarter's and a segment's representative quotes by it."""
+    out = np.full(len(theme_ids), np.nan)
+    themed = pd.Series(theme_ids).notna().to_numpy()
+    if not themed.any():
+        return out
+    codes, uniques = pd.factorize(pd.Series(theme_ids[themed]))
+    sums = np.zeros((len(uniques), vectors.shape[1]))
+    np.add.at(sums, codes, vectors[themed])
+    sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    out[themed] = np.round(np.einsum("ij,ij->i", vectors[themed], sums[codes]), 6)
+    return out
 
 
 def _theme_quarters(statements: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
