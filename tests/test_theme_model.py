@@ -186,11 +186,11 @@ def test_sizes_scale_with_data_and_label_words():
     assert readable_label(["card charged", "charged", "refund", "card"]) == "card charged, refund"
 
 
-def test_themes_fit_cli(tmp_path, monkeypatch):
+def _table_embedder(monkeypatch, n_per: int):
+    """Blob texts whose embedder returns their blob vectors (through the CLI's get_embedder)."""
     from workbench import embed
-    from workbench.cli import main
 
-    texts, labels, vecs = blobs(n_per=30)
+    texts, labels, vecs = blobs(n_per=n_per)
     table = dict(zip(texts, vecs))
 
     class TableEmbedder:
@@ -200,6 +200,13 @@ def test_themes_fit_cli(tmp_path, monkeypatch):
             return np.asarray([table[t] for t in batch])
 
     monkeypatch.setattr(embed, "get_embedder", lambda model=None: TableEmbedder())
+    return texts, labels
+
+
+def test_themes_fit_cli(tmp_path, monkeypatch):
+    from workbench.cli import main
+
+    texts, labels = _table_embedder(monkeypatch, 30)
     csv = tmp_path / "in.csv"
     pd.DataFrame({"ref": [f"r{i}" for i in range(len(texts))], "body": texts}).to_csv(csv, index=False)
     assert main(["themes", "fit", str(csv), "--text-col", "body", "--id-col", "ref", "--out", str(tmp_path / "o")]) == 0
@@ -217,19 +224,9 @@ def test_themes_fit_cli(tmp_path, monkeypatch):
 
 
 def test_themes_fit_cli_quarantines_bad_rows_and_reconciles(tmp_path, monkeypatch, capsys):
-    from workbench import embed
     from workbench.cli import main
 
-    texts, labels, vecs = blobs(n_per=20)
-    table = dict(zip(texts, vecs))
-
-    class TableEmbedder:
-        identity = "table"
-
-        def encode(self, batch):
-            return np.asarray([table[t] for t in batch])
-
-    monkeypatch.setattr(embed, "get_embedder", lambda model=None: TableEmbedder())
+    texts, _ = _table_embedder(monkeypatch, 20)
     lines = ["ref,body"] + [f"r{i},{t}" for i, t in enumerate(texts)]
     lines += ["r-empty,  ", "r3,a second r3", "r-extra,one,two", ",no id"]
     csv = tmp_path / "in.csv"
