@@ -384,3 +384,29 @@ def test_each_statement_knows_how_close_it_is_to_its_theme(themed):
     row = themes[themes["mentions"] > 20].iloc[0]
     best = themed_rows[themed_rows["theme_id"] == row["theme_id"]].sort_values("closeness").iloc[-1]["evidence_id"]
     assert best in json.loads(row["quote_ids"])
+
+
+class _NgramThemes(KMeansThemes):
+    def __init__(self, n_themes: int = 3, random_state: int = 0, ngram_range: tuple = (1, 2)):
+        super().__init__(n_themes, random_state)
+        self.ngram_range = ngram_range
+
+
+def test_a_registry_named_before_tuple_settings_counted_gets_no_false_note(mini_dir):
+    from workbench.themes.pipeline import embedding_identity, theme_model_identity
+
+    ingest(mini_dir)
+    embedder, model = HashingEmbedder(), _NgramThemes()
+    update_themes(mini_dir, embedder=embedder, model=model)
+    registry = ThemeRegistry.load(default_path(mini_dir))
+    current = registry.fitted_with["partitioned_by"]
+    assert '"ngram_range": [1, 2]' in current
+    # as an earlier version recorded it: the same settings, without the n-gram range
+    registry.fitted_with["partitioned_by"] = (f"{theme_model_identity(model, with_sequences=False)} on "
+                                              f"{embedding_identity(None, embedder)}")
+    registry.save(default_path(mini_dir))
+    assert update_themes(mini_dir, embedder=embedder, model=model).notes == []
+    assert ThemeRegistry.load(default_path(mini_dir)).fitted_with["partitioned_by"] == current
+    # a really different n-gram range is still noted
+    notes = update_themes(mini_dir, embedder=embedder, model=_NgramThemes(ngram_range=(1, 3))).notes
+    assert len(notes) == 1 and "--refit" in notes[0]

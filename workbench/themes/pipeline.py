@@ -110,12 +110,15 @@ def embedding_identity(model_path: str | None = None, embedder=None) -> str:
     return f"{model_path} @{model_digest(model_path)[:10]}" if Path(model_path).is_dir() else str(model_path)
 
 
-def theme_model_identity(model) -> str:
-    """Names a theme model: its class, algorithm ``VERSION`` and plain settings."""
+def theme_model_identity(model, *, with_sequences: bool = True) -> str:
+    """Names a theme model: its class, algorithm ``VERSION`` and plain settings.
+    ``with_sequences=False`` gives the older name, which left out tuple settings (``ngram_range``):
+    a registry that recorded it was made by the same settings if only those differ."""
     cls = type(model)
     version = getattr(model, "VERSION", None)
-    params = json.dumps(_params(model), sort_keys=True, default=str)
-    return f"{cls.__module__}.{cls.__qualname__}{f' v{version}' if version is not None else ''} {params}"
+    params = {k: v for k, v in _params(model).items() if with_sequences or not isinstance(v, list)}
+    return f"{cls.__module__}.{cls.__qualname__}{f' v{version}' if version is not None else ''} " \
+           f"{json.dumps(params, sort_keys=True, default=str)}"
 
 
 def new_theme_model(seed: int):
@@ -154,6 +157,7 @@ def update_themes(
     model = model if model is not None else new_theme_model(seed)
     embedding = embedding_identity(model_path, embedder)
     partition = f"{theme_model_identity(model)} on {embedding}"
+    older_name = f"{theme_model_identity(model, with_sequences=False)} on {embedding}"
     model = fit_cached(model, statements, vectors, store.workdir(data_dir) / "fits", embedding)
     timings["fit"] = time.perf_counter() - t1
 
@@ -163,6 +167,8 @@ def update_themes(
     stored = (store.load_table(data_dir, "theme_assignments")
               if "theme_assignments" in store.table_names(data_dir) else None)
     previous = None if refit else stored
+    if registry.fitted_with.get("partitioned_by") == older_name:
+        registry.fitted_with["partitioned_by"] = partition   # recorded under the older name: same settings
     notes = _note_model_changes(registry, statements, vectors, stored, embedding, partition, refit)
     if embedder is None and model_path:
         registry.fitted_with["model_path"] = str(model_path)
