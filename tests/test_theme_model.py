@@ -7,7 +7,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from workbench.embed import embed_texts, text_key
 from workbench.themes.model import (CountThenWard, NeighbourUMAP, ThemeModel, exact_neighbours, readable_label,
-                                    sizes_for)
+                                    reranked_neighbours, sizes_for)
 
 TOPICS = {
     "billing": ["invoice", "charged", "billing", "refund", "price", "payment"],
@@ -264,3 +264,58 @@ def test_real_model_on_banking77_sample(shared_data, tmp_path):
     model = ThemeModel().fit(frame["text"].tolist(), vectors)
     assert normalized_mutual_info_score(frame["category"], model.labels_) > 0.6
     assert model.coverage_ == 1.0
+
+
+def test_reranked_neighbours_let_wording_order_close_statements_only():
+    # row 0's nearest by embedding is row 1, then row 2; row 2 shares its rare words; row 3 has the
+    # very same words but an unrelated embedding, outside the candidates
+    X = np.array([[1.0, 0.0, 0.0], [0.95, 0.31, 0.0], [0.93, 0.0, 0.37], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    texts = ["why was my card declined", "how do I order a card", "why was my card declined abroad",
+             "why was my card declined", "unrelated words entirely"]
+    by_embedding, dist_embedding = exact_neighbours(X, 3)
+    assert list(by_embedding[0]) == [0, 1, 2]
+    idx, dist = reranked_neighbours(X, texts, 3, lexical_weight=0.3, candidates=3)
+    assert list(idx[0]) == [0, 2, 1] and 3 not in idx[0]
+    assert (idx[:, 0] == np.arange(5)).all() and (dist[:, 0] == 0).all()
+    assert (np.diff(dist, axis=1) >= 0).all() and (dist >= 0).all() and (dist <= 2).all()
+    # no weight on the wording: exactly the embedding's neighbours
+    plain_idx, plain_dist = reranked_neighbours(X, texts, 3, lexical_weight=0.0, candidates=3)
+    assert np.array_equal(plain_idx, by_embedding) and np.allclose(plain_dist, dist_embedding)
+    # texts without a single word leave the embedding order as it is
+    blank_idx, _ = reranked_neighbours(X, ["?", "!", "-", ".", "?"], 3, lexical_weight=0.3, candidates=3)
+    assert np.array_equal(blank_idx, by_embedding)
+    with pytest.raises(ValueError, match="4 texts for 5 embeddings"):
+        reranked_neighbours(X, texts[:4], 3)
+
+
+def test_wording_separates_requests_the_embedding_places_together():
+    """Two requests an embedding cannot tell apart (one cloud of vectors) but whose words differ:
+    with the wording weighed, the layout and the clusterer find both; without it, they cannot."""
+    rng = np.random.default_rng(0)
+    fillers = ["please", "today", "again", "now", "quickly", "still", "urgently", "thanks"]
+    texts, labels = [], []
+    for i in range(240):
+        kind = i % 2
+        words = (["why", "must", "verify", "identity", "reason"] if kind else ["how", "can", "verify", "identity", "steps"])
+        texts.append(" ".join(words + list(rng.choice(fillers, 2, replace=False))))
+        labels.append(kind)
+    vecs = rng.normal(size=(240, 24)).astype(np.float32) * 0.1 + 1.0
+    found = {}
+    for weight in (0.0, 0.3):
+        layout = NeighbourUMAP(n_neighbors=10, lexical_weight=weight, random_state=0).fit_transform(vecs, texts=texts)
+        found[weight] = normalized_mutual_info_score(labels, CountThenWard(min_cluster_size=20).fit_predict(layout))
+    assert found[0.3] > 0.9 and found[0.0] < 0.3, found
+
+
+def test_theme_model_hands_the_texts_to_its_reducer():
+    texts, _, vecs = blobs(n_per=40)
+
+    class Recording(NeighbourUMAP):
+        def fit(self, X, y=None, texts=None):
+            self.seen = getattr(self, "_texts", None) if texts is None else texts
+            return super().fit(X, y=y, texts=texts)
+
+    reducer = Recording(n_neighbors=10, random_state=0)
+    ThemeModel(umap_model=reducer, random_state=0).fit(texts, vecs)
+    assert reducer.seen == texts
+    assert ThemeModel().get_params()["lexical_weight"] == 0.3
