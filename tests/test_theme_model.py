@@ -286,6 +286,8 @@ def test_reranked_neighbours_let_wording_order_close_statements_only():
     assert np.array_equal(blank_idx, by_embedding)
     with pytest.raises(ValueError, match="4 texts for 5 embeddings"):
         reranked_neighbours(X, texts[:4], 3)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        reranked_neighbours(X, texts, 3, lexical_weight=1.5)
 
 
 def test_wording_separates_requests_the_embedding_places_together():
