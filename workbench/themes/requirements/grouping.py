@@ -1,0 +1,319 @@
+"""Requirements: request statements grouped by what they ask, with their figures and stable ids."""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from .classifier import RequirementClassifier, _hybrid, detect_requirements
+from .rules import match_requirement
+from .statements import crisp_statement, request_sentence
+
+REQUIREMENT_COLUMNS = [
+    "requirement_id", "statement", "theme_id", "theme_label", "mentions", "accounts", "account_ids",
+    "arr_at_stake", "nps_responses", "detractor_share", "first_quarter", "last_quarter", "status",
+    "status_date", "cues", "quotes", "evidence_ids",
+]
+
+
+def requirement_id(anchor_evidence_id: str) -> str:
+    """Stable id of a requirement: a hash of its earliest statement's evidence id, so later
+    mentions joining the requirement do not change it."""
+    return "R" + hashlib.sha1(str(anchor_evidence_id).encode("utf-8")).hexdigest()[:10]
+
+
+def _latest_arr(arr: pd.DataFrame | None, accounts: pd.DataFrame | None, as_of: str | None) -> dict[str, float]:
+    """Latest ARR per account (at or before ``as_of``); accounts that ended count 0."""
+    if arr is None or arr.empty:
+        return {}
+    frame = arr[["account_id", "quarter", "arr"]].dropna(subset=["account_id", "quarter"])
+    if as_of is not None:
+        frame = frame[frame["quarter"].astype(str) <= str(as_of)]
+    latest = frame.sort_values(["account_id", "quarter"]).groupby("account_id")["arr"].last()
+    values = {str(k): float(v) for k, v in latest.fillna(0.0).items()}
+    if accounts is not None and "end_date" in accounts.columns:
+        cutoff = pd.Period(as_of, "Q").end_time if as_of else pd.Timestamp.max
+        ended = accounts[pd.to_datetime(accounts["end_date"]).le(cutoff)]["account_id"].astype(str)
+        for account in ended:
+            if account in values:
+                values[account] = 0.0
+    return values
+
+
+def _statuses(registry, ids: Iterable[str]) -> dict[str, dict]:
+    if registry is None:
+        return {}
+    if hasattr(registry, "requirement_status"):
+        return {i: registry.requirement_status(i) for i in ids}
+    if isinstance(registry, Mapping):
+        return {i: dict(registry[i]) for i in ids if i in registry}
+    raise TypeError("registry must be a ThemeRegistry or a mapping of requirement id -> status")
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.divide(x, n, out=np.zeros_like(x), where=n > 0)
+
+
+def build_requirements(
+    evidence: pd.DataFrame,
+    theme_assignments: pd.DataFrame | None,
+    embeddings: np.ndarray,
+    accounts: pd.DataFrame | None = None,
+    arr: pd.DataFrame | None = None,
+    nps: pd.DataFrame | None = None,
+    *,
+    registry=None,
+    themes: pd.DataFrame | None = None,
+    distance_threshold: float = 0.4,
+    is_requirement: np.ndarray | pd.Series | None = None,
+    classifier: RequirementClassifier | None = None,
+    encode=None,
+    as_of: str | None = None,
+    max_quotes: int = 5,
+    theme_column: str = "theme_id",
+    previous: pd.DataFrame | None = None,
+    classifier_space: bool = True,
+) -> pd.DataFrame:
+    """Group the requirement statements of ``evidence`` into requirements.
+
+    ``evidence`` follows the evidence contract; ``embeddings`` has one L2-normalised row per
+    evidence row, in the same order. Requirement statements are those :func:`detect_requirements`
+    flags: with the rules alone, or with the rules and a fitted ``classifier`` sentence by sentence
+    (``encode`` embeds the sentences of multi-sentence statements that need it; single-sentence
+    statements use their row of ``embeddings`` unless ``classifier_space`` is false, i.e. the
+    embeddings come from another model than the classifier's: then ``encode`` embeds every
+    sentence the classifier reads), or those ``is_requirement`` (a boolean mask
+    aligned with ``evidence``) says, plus every statement
+    of a theme the registry marks as a requirement; company speech is left out. They are
+    clustered with average-linkage agglomerative clustering on cosine distance
+    (``distance_threshold``), which is deterministic.
+
+    Each requirement gets: ``requirement_id`` (:func:`requirement_id` of its earliest
+    statement), ``statement`` (:func:`crisp_statement` of the request sentence of its most
+    central statement),
+    ``theme_id`` (majority theme of its statements in ``theme_assignments``, ``evidence_id`` and
+    ``theme_column``; ties to the smallest id) and ``theme_label`` (from ``themes`` or the
+    registry), ``mentions``, ``accounts`` (distinct), ``account_ids``, ``arr_at_stake`` (sum of
+    the latest ARR at or before ``as_of`` of those accounts; ended accounts count 0),
+    ``nps_responses`` and ``detractor_share`` (of the NPS responses whose comment is one of its
+    statements; NaN when none), ``first_quarter``/``last_quarter``, ``status``/``status_date``
+    (from ``registry``: a ThemeRegistry or a mapping id -> {status, date}; default open),
+    ``cues``, ``quotes`` (up to ``max_quotes`` dicts with evidence_id, source_file, locator,
+    text; most central first) and ``evidence_ids``. Sorted by ARR at stake, then mentions.
+
+    ``previous`` (the last run's ``requirement_id``/``evidence_id`` pairs) keeps ids, and so the
+    statuses analysts set, stable: a requirement takes the id of the earlier requirement whose
+    statements it shares most (:func:`carry_ids`). When earlier requirements join, the one with a
+    status set wins, then the one sharing most; ``out.attrs["absorbed"]`` lists the others.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    embeddings = np.asarray(embeddings)
+    if embeddings.ndim != 2 or embeddings.shape[0] != len(evidence):
+        raise ValueError(f"embeddings must have one row per evidence row ({len(evidence)}), "
+                         f"got shape {embeddings.shape}")
+    frame = evidence.reset_index(drop=True).copy()
+    frame["_sentence"] = None
+    if is_requirement is None and classifier is not None:
+        decided = _hybrid(frame["text"].tolist(), classifier, embeddings if classifier_space else None, encode)
+        flags = decided["flag"].to_numpy(dtype=bool)
+        frame["_cue"] = decided["cue"].to_numpy()
+        frame["_sentence"] = decided["sentence"].to_numpy()
+    elif is_requirement is None:
+        flags, cues = detect_requirements(frame["text"], return_cues=True)
+        frame["_cue"] = cues.to_numpy()
+    else:
+        flags = np.asarray(is_requirement, dtype=bool)
+        if flags.shape != (len(frame),):
+            raise ValueError("is_requirement must have one flag per evidence row")
+        frame["_cue"] = [match_requirement(t) if f else None for t, f in zip(frame["text"], flags)]
+        frame["_cue"] = frame["_cue"].where(~flags | frame["_cue"].notna(), "given")
+
+    assigned = None
+    if theme_assignments is not None and len(theme_assignments):
+        assigned = theme_assignments[["evidence_id", theme_column]].dropna(subset=[theme_column])
+        assigned = assigned.rename(columns={theme_column: "_theme"})
+    flags = flags.copy()
+    if registry is not None and hasattr(registry, "themes") and assigned is not None:
+        marked = {t for t, d in registry.themes.items() if d.get("requirement")}
+        if marked:
+            in_marked = frame["evidence_id"].isin(assigned.loc[assigned["_theme"].isin(marked), "evidence_id"])
+            frame.loc[in_marked & ~pd.Series(flags), "_cue"] = "theme marked as requirement"
+            flags |= in_marked.to_numpy()
+    if "speaker_role" in frame.columns:
+        flags &= (frame["speaker_role"].astype(object) != "company").to_numpy()
+
+    candidates = frame[flags].copy()
+    candidates["_row"] = np.flatnonzero(flags)
+    if candidates.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in REQUIREMENT_COLUMNS})
+    candidates = candidates.sort_values("evidence_id", kind="mergesort").reset_index(drop=True)
+    vectors = _unit_rows(embeddings[candidates["_row"].to_numpy()])
+
+    if len(candidates) == 1:
+        clusters = np.zeros(1, dtype=int)
+    else:
+        clusters = AgglomerativeClustering(
+            n_clusters=None, distance_threshold=distance_threshold, metric="cosine", linkage="average",
+        ).fit_predict(vectors)
+    candidates["_cluster"] = clusters
+
+    arr_now = _latest_arr(arr, accounts, as_of)
+    scores = {}
+    if nps is not None and len(nps):
+        linked = nps.dropna(subset=["evidence_id"])
+        scores = dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+    theme_of = {}
+    if assigned is not None:
+        for evidence_id, group in assigned.groupby("evidence_id", sort=False):
+            theme_of[evidence_id] = list(group["_theme"])
+    labels = {}
+    if themes is not None and {"theme_id", "label"} <= set(themes.columns):
+        labels = dict(zip(themes["theme_id"], themes["label"]))
+
+    rows = []
+    for _, members in candidates.groupby("_cluster", sort=False):
+        idx = members.index.to_numpy()
+        centre = vectors[idx].mean(axis=0)
+        norm = np.linalg.norm(centre)
+        centre = centre / norm if norm > 0 else centre
+        closeness = vectors[idx] @ centre
+        order = sorted(range(len(idx)), key=lambda i: (-round(float(closeness[i]), 9), members["evidence_id"].iloc[i]))
+        ranked = members.iloc[order]
+        dates = pd.to_datetime(members["date"], errors="coerce") if "date" in members.columns else None
+        anchor_order = members.assign(_d=dates if dates is not None else pd.NaT).sort_values(
+            ["_d", "evidence_id"], na_position="last", kind="mergesort")
+        account_ids = sorted({str(a) for a in members.get("account_id", pd.Series(dtype=object)).dropna()})
+        votes: dict = {}
+        for evidence_id in members["evidence_id"]:
+            for theme in theme_of.get(evidence_id, []):
+                votes[theme] = votes.get(theme, 0) + 1
+        theme = min(votes, key=lambda t: (-votes[t], str(t))) if votes else None
+        if theme is not None and theme not in labels and registry is not None and hasattr(registry, "label"):
+            try:
+                labels[theme] = registry.label(theme)
+            except (KeyError, ValueError):
+                pass
+        member_scores = pd.Series([scores[e] for e in members["evidence_id"] if e in scores], dtype="float64").dropna()
+        quarters = members["quarter"].dropna().astype(str) if "quarter" in members.columns else pd.Series([], dtype=str)
+        rows.append({
+            "requirement_id": requirement_id(anchor_order["evidence_id"].iloc[0]),
+            "statement": crisp_statement(ranked["_sentence"].iloc[0] or request_sentence(ranked["text"].iloc[0])),
+            "theme_id": theme,
+            "theme_label": labels.get(theme) if theme is not None else None,
+            "mentions": int(len(members)),
+            "accounts": len(account_ids),
+            "account_ids": account_ids,
+            "arr_at_stake": float(sum(arr_now.get(a, 0.0) for a in account_ids)),
+            "nps_responses": int(len(member_scores)),
+            "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
+            "first_quarter": quarters.min() if len(quarters) else None,
+            "last_quarter": quarters.max() if len(quarters) else None,
+            "cues": sorted({str(c) for c in members["_cue"].dropna()}),
+            "quotes": [
+                {"evidence_id": r.evidence_id, "source_file": getattr(r, "source_file", None),
+                 "locator": getattr(r, "locator", None), "text": r.text}
+                for r in ranked.head(max_quotes).itertuples()
+            ],
+            "evidence_ids": list(ranked["evidence_id"]),
+        })
+
+    out = pd.DataFrame(rows)
+    absorbed: list[dict] = []
+    if previous is not None and len(previous):
+        set_before = {i for i in previous["requirement_id"].unique()
+                      if _statuses(registry, [i]).get(i, {}).get("status", "open") != "open"}
+        out["requirement_id"], absorbed = carry_ids(out["requirement_id"].tolist(), out["evidence_ids"].tolist(),
+                                                    previous, set_before)
+    status = _statuses(registry, out["requirement_id"])
+    out["status"] = [status.get(i, {}).get("status") or "open" for i in out["requirement_id"]]
+    out["status_date"] = [status.get(i, {}).get("date") for i in out["requirement_id"]]
+    out = out.sort_values(["arr_at_stake", "mentions", "requirement_id"], ascending=[False, False, True],
+                          kind="mergesort").reset_index(drop=True)
+    out = out[REQUIREMENT_COLUMNS]
+    out.attrs["absorbed"] = absorbed
+    return out
+
+
+def carry_ids(fresh_ids: list[str], evidence_ids: list[list[str]], previous: pd.DataFrame,
+              preferred: set[str] = frozenset()) -> tuple[list[str], list[dict]]:
+    """Ids for this run's requirements that keep the last run's where the statements say so.
+
+    ``fresh_ids[i]`` is requirement i's own id and ``evidence_ids[i]`` its statements;
+    ``previous`` holds the last run's (``requirement_id``, ``evidence_id``) pairs. Each earlier id
+    goes to at most one requirement: pairs are taken by whether the earlier id is ``preferred``
+    (an analyst set its status), then by statements shared, then by id, so the result does not
+    depend on order. A requirement no earlier one shares statements with keeps its own id (or,
+    if that is taken, the id of its next statement). Returns the ids and the earlier
+    requirements that joined another one: ``{"requirement_id", "now"}``.
+    """
+    owner = previous.dropna().drop_duplicates("evidence_id").set_index("evidence_id")["requirement_id"].to_dict()
+    shared: dict[tuple[int, str], int] = {}
+    for i, members in enumerate(evidence_ids):
+        for evidence_id in members:
+            before = owner.get(evidence_id)
+            if before is not None:
+                shared[(i, before)] = shared.get((i, before), 0) + 1
+    ids: list[str | None] = [None] * len(fresh_ids)
+    taken: set[str] = set()
+    for (i, before), n in sorted(shared.items(), key=lambda kv: (kv[0][1] not in preferred, -kv[1], kv[0][1], kv[0][0])):
+        if ids[i] is None and before not in taken:
+            ids[i] = before
+            taken.add(before)
+    earlier = set(owner.values())
+    for i, own in enumerate(fresh_ids):
+        if ids[i] is None:
+            candidates = [own] + [requirement_id(e) for e in sorted(evidence_ids[i])]
+            ids[i] = next((c for c in candidates if c not in taken and c not in earlier), own)
+            taken.add(ids[i])
+    joined: dict[str, tuple[int, int]] = {}
+    for (i, before), n in shared.items():
+        if before not in taken and (before not in joined or (-n, i) < (-joined[before][1], joined[before][0])):
+            joined[before] = (i, n)
+    absorbed = [{"requirement_id": k, "now": str(ids[i])} for k, (i, _) in sorted(joined.items())]
+    return [str(i) for i in ids], absorbed
+
+
+def restrict_requirements(requirements: pd.DataFrame, requirement_evidence: pd.DataFrame, evidence: pd.DataFrame,
+                          nps: pd.DataFrame | None = None, arr: pd.DataFrame | None = None,
+                          accounts: pd.DataFrame | None = None, as_of: str | None = None) -> pd.DataFrame:
+    """The requirements as seen in part of the evidence (a segment): figures recounted from the
+    statements in ``evidence`` only, as :func:`build_requirements` counts them; requirements
+    with none of their statements there are left out. ``quotes`` keep those in ``evidence``."""
+    if requirements.empty:
+        return requirements.copy()
+    kept = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
+    members = requirement_evidence[requirement_evidence["evidence_id"].isin(kept.index)]
+    arr_now = _latest_arr(arr, accounts, as_of)
+    scores = {}
+    if nps is not None and len(nps):
+        linked = nps.dropna(subset=["evidence_id"])
+        scores = dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+    rows = []
+    for _, req in requirements.iterrows():
+        ids = members.loc[members["requirement_id"] == req["requirement_id"], "evidence_id"].tolist()
+        if not ids:
+            continue
+        part = kept.loc[ids]
+        account_ids = sorted({str(a) for a in part["account_id"].dropna()}) if "account_id" in part else []
+        member_scores = pd.Series([scores[e] for e in ids if e in scores], dtype="float64").dropna()
+        quarters = part["quarter"].dropna().astype(str) if "quarter" in part else pd.Series([], dtype=str)
+        quotes = req.get("quotes")
+        row = req.to_dict()
+        row.update({
+            "mentions": len(ids), "accounts": len(account_ids), "account_ids": account_ids,
+            "arr_at_stake": float(sum(arr_now.get(a, 0.0) for a in account_ids)),
+            "nps_responses": int(len(member_scores)),
+            "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
+            "first_quarter": quarters.min() if len(quarters) else None,
+            "last_quarter": quarters.max() if len(quarters) else None,
+            "quotes": [q for q in quotes if q.get("evidence_id") in kept.index] if isinstance(quotes, list) else quotes,
+        })
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=requirements.columns)
+    return out.sort_values(["arr_at_stake", "mentions", "requirement_id"], ascending=[False, False, True],
+                           kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,60 @@
+"""The short form of a request: the sentence that asks, without boilerplate or fillers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .rules import _SENTENCE_END, match_requirement
+
+_LEAD_FILLER = re.compile(
+    r"^(?:(?:(?:hi|hello|hey) (?:support|team|there|all|everyone|folks)|"
+    r"yeah|yes|ok|okay|so|and|also|but|well|honestly|really|just|um|uh|look|i mean|the thing is|"
+    r"for us|for me|personally|to be honest|tbh|one thing|and then|overall|main thing|biggest issue|"
+    r"one more thing|plus|however|that said|on the other hand|separately|in short|hi|hello|hey|dear|"
+    r"good (?:morning|afternoon|evening))[,:;!-]?\s+)+", re.I)
+_LEAD_REQUEST = re.compile(
+    r"^(?:"
+    r"(?:i|we) (?:really |still |just |honestly |also |all )*wish(?: that)?(?: (?:we|i|you) could| there (?:was|were|is) (?:a |an )?)?|"
+    r"(?:it|that)?(?:'d| would| will)? ?(?:really |also |so |very |super )*be (?:really |so |very |super |extremely )*"
+    r"(?:great|nice|helpful|awesome|useful|amazing|cool|good|ideal|handy|fantastic|perfect|valuable)"
+    r"(?: (?:if|to have|to see|to be able to|to get|to))?(?: (?:we|you|i) could)?|"
+    r"(?:(?:we|i)(?:'d| would)?|would) (?:really |also |definitely )*(?:love|like|appreciate)\b(?: (?:to see|to have|to get|to be able to|it if|if|for|to))?(?: you could)?|"
+    r"(?:please|pls|plz|kindly)(?: (?:add|give us|let us|allow us to|make it possible to|support|consider))?|"
+    r"(?:we|i|our \w+(?: team)?|they) (?:really |also |still |absolutely |definitely )*(?:needs?|wants?)\b(?: (?:to be able to|a way to|an option to|to))?|"
+    r"(?:really |still |sorely )?(?:missing|lacking)\b:?|"
+    r"(?:is there|are there) any plans? (?:to|for)(?: (?:support|add|offer))?|any plans? (?:to|for)(?: (?:support|add|offer))?|"
+    r"(?:can|could|would) (?:you|we|i) (?:please )?(?:add|get|have|make|support)?|"
+    r"(?:is it|would it be) possible to|is there a way to|"
+    r"there (?:should|needs to) be|(?:hoping|hope) (?:for|you add|to see)|if only|ideally"
+    r")\s*", re.I)
+_TRAIL = re.compile(r"(?:[\s,;:.!?]+(?:please|pls|plz|thanks|thank you|asap|soon|at some point|too)?)*[\s,;:.!?]*$", re.I)
+
+
+def request_sentence(text: object) -> str:
+    """The sentence of ``text`` that carries the request (the first one a cue fires on), or the
+    whole text when no single sentence does."""
+    text = str(text or "")
+    for sentence in _SENTENCE_END.split(text):
+        if sentence.strip() and match_requirement(sentence) is not None:
+            return sentence.strip()
+    return text
+
+
+def crisp_statement(text: object, max_chars: int = 120) -> str:
+    """A short form of a request: leading fillers and "I wish / please / we need" boilerplate
+    removed, first letter capitalised, trailing punctuation dropped, cut at a word boundary."""
+    s = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().strip('"\u201c\u201d')
+    s = s.replace("\u2019", "'")
+    for _ in range(3):
+        before = s
+        s = _LEAD_FILLER.sub("", s)
+        s = _LEAD_REQUEST.sub("", s)
+        if s == before:
+            break
+    s = _TRAIL.sub("", s).strip() or re.sub(r"\s+", " ", str(text or "")).strip()
+    if len(s) > max_chars:
+        cut = s[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:- ")
+        s = cut + "\u2026"
+    return s[:1].upper() + s[1:]
+
+
