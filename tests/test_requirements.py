@@ -259,7 +259,7 @@ def test_the_shipped_classifier_loads():
 @pytest.fixture(scope="module")
 def unseen():
     frame = pd.read_csv(UNSEEN)
-    assert list(frame.columns) == ["text", "is_requirement", "split", "form"]
+    assert list(frame.columns) == ["text", "is_requirement", "split", "form", "intent"]
     return frame
 
 
@@ -481,7 +481,8 @@ def test_threshold_controls_grouping_and_edge_cases(world):
                                                          [True, True, False, False])
     assert classifier.predict_proba(emb[[0, 1, 2]]).max() < classifier.cue_threshold
     encode = Encoder8({"Please add export to PDF for dashboards.": emb[1]})
-    by_classifier = build_requirements(evidence, assignments, emb, classifier=classifier, encode=encode)
+    by_classifier = build_requirements(evidence, assignments, emb, classifier=classifier, encode=encode,
+                                        group_on_statements=False)
     assert sorted(i for ids in by_classifier["evidence_ids"] for i in ids) == ["ev_y1", "ev_y2"]
     assert encode.asked == ["Please add export to PDF for dashboards."]
     one = build_requirements(evidence.iloc[[0]], None, emb[[0]])
@@ -503,7 +504,8 @@ def test_build_requirements_with_the_hybrid_takes_the_flagged_sentence():
         "text": ["Dashboards look sharp. Our planners keep asking around for a Gantt view.", "Setup took an hour."],
     })
     encode = Encoder8({"Our planners keep asking around for a Gantt view.": ASK})
-    out = build_requirements(evidence, None, np.vstack([UNSURE, ASK]), classifier=toy_classifier(), encode=encode)
+    out = build_requirements(evidence, None, np.vstack([UNSURE, ASK]), classifier=toy_classifier(), encode=encode,
+                             group_on_statements=False)
     assert len(out) == 1
     row = out.iloc[0]
     assert row["evidence_ids"] == ["ev_1"] and row["cues"] == ["classifier p=0.97"]
@@ -521,7 +523,7 @@ def test_the_classifier_reads_its_own_models_vectors_when_themes_use_another():
     other_model = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     encode = Encoder8({"Our planners keep asking around for a Gantt view.": ASK, "Can you see the invoice?": OTHER})
     out = build_requirements(evidence, None, other_model, classifier=toy_classifier(), encode=encode,
-                             classifier_space=False)
+                             classifier_space=False, group_on_statements=False)
     assert out["evidence_ids"].tolist() == [["ev_1"]] and out["cues"].iloc[0] == ["classifier p=0.97"]
     assert sorted(encode.asked) == sorted(evidence["text"])
     with pytest.raises(ValueError):   # the other model's vectors do not fit the classifier

@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "workbench.ingest.cli",
     "workbench.kpis.cli",
     "workbench.themes.cli",
+    "workbench.themes.classify_cli",
     "workbench.report.cli",
     "workbench.explore.cli",
 ]

@@ -8,14 +8,18 @@ import numpy as np
 import pandas as pd
 
 from .classifier import RequirementClassifier, _hybrid, detect_requirements
+from .intent import IntentClassifier, classify_statements
 from .rules import match_requirement
 from .statements import crisp_statement, request_sentence
 
 REQUIREMENT_COLUMNS = [
     "requirement_id", "statement", "theme_id", "theme_label", "mentions", "accounts", "account_ids",
-    "arr_at_stake", "nps_responses", "detractor_share", "first_quarter", "last_quarter", "status",
-    "status_date", "cues", "quotes", "evidence_ids",
+    "arr_at_stake", "nps_responses", "detractor_share", "first_quarter", "last_quarter", "mentions_now",
+    "mentions_before", "status", "status_date", "cues", "quotes", "evidence_ids",
 ]
+#: the figures :func:`requirement_figures` computes, the same way for the whole folder and a segment
+FIGURES = ["mentions", "accounts", "account_ids", "arr_at_stake", "nps_responses", "detractor_share",
+           "first_quarter", "last_quarter", "mentions_now", "mentions_before"]
 
 
 def requirement_id(anchor_evidence_id: str) -> str:
@@ -24,10 +28,11 @@ def requirement_id(anchor_evidence_id: str) -> str:
     return "R" + hashlib.sha1(str(anchor_evidence_id).encode("utf-8")).hexdigest()[:10]
 
 
-def _latest_arr(arr: pd.DataFrame | None, accounts: pd.DataFrame | None, as_of: str | None) -> dict[str, float]:
-    """Latest ARR per account (at or before ``as_of``); accounts that ended count 0."""
+def _latest_arr(arr: pd.DataFrame | None, accounts: pd.DataFrame | None, as_of: str | None) -> dict[str, float] | None:
+    """Latest ARR per account (at or before ``as_of``); accounts that ended count 0. None when
+    the folder has no ARR data at all (ARR at stake is then unknown, not $0)."""
     if arr is None or arr.empty:
-        return {}
+        return None
     frame = arr[["account_id", "quarter", "arr"]].dropna(subset=["account_id", "quarter"])
     if as_of is not None:
         frame = frame[frame["quarter"].astype(str) <= str(as_of)]
@@ -50,6 +55,38 @@ def _statuses(registry, ids: Iterable[str]) -> dict[str, dict]:
     if isinstance(registry, Mapping):
         return {i: dict(registry[i]) for i in ids if i in registry}
     raise TypeError("registry must be a ThemeRegistry or a mapping of requirement id -> status")
+
+
+def _nps_scores(nps: pd.DataFrame | None) -> dict[str, float]:
+    if nps is None or not len(nps):
+        return {}
+    linked = nps.dropna(subset=["evidence_id"])
+    return dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+
+
+def requirement_figures(members: pd.DataFrame, arr_now: dict[str, float] | None, scores: Mapping[str, float],
+                        as_of: str | None = None) -> dict:
+    """A requirement's figures from its statements (evidence rows): ``mentions``, distinct
+    ``accounts`` and ``account_ids``, ``arr_at_stake`` (their latest ARR summed; NaN when the
+    folder has no ARR data), ``nps_responses`` and ``detractor_share`` (of the NPS responses whose
+    comment is one of the statements, score 0-6; NaN when none), ``first_quarter``/``last_quarter``,
+    and ``mentions_now``/``mentions_before`` (in quarter ``as_of`` and the one before it)."""
+    account_ids = sorted({str(a) for a in members["account_id"].dropna()}) if "account_id" in members else []
+    member_scores = pd.Series([scores[e] for e in members["evidence_id"] if e in scores], dtype="float64").dropna()
+    quarters = members["quarter"].dropna().astype(str) if "quarter" in members else pd.Series([], dtype=str)
+    before = str(pd.Period(as_of, "Q") - 1) if as_of else None
+    return {
+        "mentions": int(len(members)),
+        "accounts": len(account_ids),
+        "account_ids": account_ids,
+        "arr_at_stake": float("nan") if arr_now is None else float(sum(arr_now.get(a, 0.0) for a in account_ids)),
+        "nps_responses": int(len(member_scores)),
+        "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
+        "first_quarter": quarters.min() if len(quarters) else None,
+        "last_quarter": quarters.max() if len(quarters) else None,
+        "mentions_now": int((quarters == str(as_of)).sum()) if as_of else int(len(members)),
+        "mentions_before": int((quarters == before).sum()) if before else 0,
+    }
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:
@@ -77,6 +114,8 @@ def build_requirements(
     theme_column: str = "theme_id",
     previous: pd.DataFrame | None = None,
     classifier_space: bool = True,
+    intents: pd.DataFrame | None = None,
+    group_on_statements: bool = True,
 ) -> pd.DataFrame:
     """Group the requirement statements of ``evidence`` into requirements.
 
@@ -118,7 +157,17 @@ def build_requirements(
                          f"got shape {embeddings.shape}")
     frame = evidence.reset_index(drop=True).copy()
     frame["_sentence"] = None
-    if is_requirement is None and classifier is not None:
+    if is_requirement is None and intents is None and isinstance(classifier, IntentClassifier):
+        intents = classify_statements(frame["text"], classifier, embeddings=embeddings if classifier_space else None,
+                                      encode=encode)
+    if is_requirement is None and intents is not None:
+        if len(intents) != len(frame):
+            raise ValueError("intents must have one row per evidence row")
+        intents = intents.reset_index(drop=True)
+        flags = intents["intent"].eq("request").to_numpy(dtype=bool)
+        frame["_cue"] = [f"request p={c:.2f}" if f else None for f, c in zip(flags, intents["confidence"])]
+        frame["_sentence"] = intents["sentence"].where(flags, None).to_numpy()
+    elif is_requirement is None and classifier is not None:
         decided = _hybrid(frame["text"].tolist(), classifier, embeddings if classifier_space else None, encode)
         flags = decided["flag"].to_numpy(dtype=bool)
         frame["_cue"] = decided["cue"].to_numpy()
@@ -152,7 +201,13 @@ def build_requirements(
     if candidates.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in REQUIREMENT_COLUMNS})
     candidates = candidates.sort_values("evidence_id", kind="mergesort").reset_index(drop=True)
-    vectors = _unit_rows(embeddings[candidates["_row"].to_numpy()])
+    candidates["_statement"] = [crisp_statement(sentence or request_sentence(text))
+                                for sentence, text in zip(candidates["_sentence"], candidates["text"])]
+    if group_on_statements and encode is not None:
+        # what is asked, without the context around it or the "I wish / please" that says it is asked
+        vectors = _unit_rows(encode(candidates["_statement"].tolist()))
+    else:
+        vectors = _unit_rows(embeddings[candidates["_row"].to_numpy()])
 
     if len(candidates) == 1:
         clusters = np.zeros(1, dtype=int)
@@ -163,10 +218,7 @@ def build_requirements(
     candidates["_cluster"] = clusters
 
     arr_now = _latest_arr(arr, accounts, as_of)
-    scores = {}
-    if nps is not None and len(nps):
-        linked = nps.dropna(subset=["evidence_id"])
-        scores = dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+    scores = _nps_scores(nps)
     theme_of = {}
     if assigned is not None:
         for evidence_id, group in assigned.groupby("evidence_id", sort=False):
@@ -187,7 +239,6 @@ def build_requirements(
         dates = pd.to_datetime(members["date"], errors="coerce") if "date" in members.columns else None
         anchor_order = members.assign(_d=dates if dates is not None else pd.NaT).sort_values(
             ["_d", "evidence_id"], na_position="last", kind="mergesort")
-        account_ids = sorted({str(a) for a in members.get("account_id", pd.Series(dtype=object)).dropna()})
         votes: dict = {}
         for evidence_id in members["evidence_id"]:
             for theme in theme_of.get(evidence_id, []):
@@ -198,21 +249,12 @@ def build_requirements(
                 labels[theme] = registry.label(theme)
             except (KeyError, ValueError):
                 pass
-        member_scores = pd.Series([scores[e] for e in members["evidence_id"] if e in scores], dtype="float64").dropna()
-        quarters = members["quarter"].dropna().astype(str) if "quarter" in members.columns else pd.Series([], dtype=str)
         rows.append({
             "requirement_id": requirement_id(anchor_order["evidence_id"].iloc[0]),
-            "statement": crisp_statement(ranked["_sentence"].iloc[0] or request_sentence(ranked["text"].iloc[0])),
+            "statement": ranked["_statement"].iloc[0],
             "theme_id": theme,
             "theme_label": labels.get(theme) if theme is not None else None,
-            "mentions": int(len(members)),
-            "accounts": len(account_ids),
-            "account_ids": account_ids,
-            "arr_at_stake": float(sum(arr_now.get(a, 0.0) for a in account_ids)),
-            "nps_responses": int(len(member_scores)),
-            "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
-            "first_quarter": quarters.min() if len(quarters) else None,
-            "last_quarter": quarters.max() if len(quarters) else None,
+            **requirement_figures(members, arr_now, scores, as_of),
             "cues": sorted({str(c) for c in members["_cue"].dropna()}),
             "quotes": [
                 {"evidence_id": r.evidence_id, "source_file": getattr(r, "source_file", None),
@@ -289,30 +331,18 @@ def restrict_requirements(requirements: pd.DataFrame, requirement_evidence: pd.D
     kept = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
     members = requirement_evidence[requirement_evidence["evidence_id"].isin(kept.index)]
     arr_now = _latest_arr(arr, accounts, as_of)
-    scores = {}
-    if nps is not None and len(nps):
-        linked = nps.dropna(subset=["evidence_id"])
-        scores = dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
+    scores = _nps_scores(nps)
     rows = []
     for _, req in requirements.iterrows():
         ids = members.loc[members["requirement_id"] == req["requirement_id"], "evidence_id"].tolist()
         if not ids:
             continue
-        part = kept.loc[ids]
-        account_ids = sorted({str(a) for a in part["account_id"].dropna()}) if "account_id" in part else []
-        member_scores = pd.Series([scores[e] for e in ids if e in scores], dtype="float64").dropna()
-        quarters = part["quarter"].dropna().astype(str) if "quarter" in part else pd.Series([], dtype=str)
+        part = kept.loc[ids].reset_index()
         quotes = req.get("quotes")
         row = req.to_dict()
-        row.update({
-            "mentions": len(ids), "accounts": len(account_ids), "account_ids": account_ids,
-            "arr_at_stake": float(sum(arr_now.get(a, 0.0) for a in account_ids)),
-            "nps_responses": int(len(member_scores)),
-            "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
-            "first_quarter": quarters.min() if len(quarters) else None,
-            "last_quarter": quarters.max() if len(quarters) else None,
-            "quotes": [q for q in quotes if q.get("evidence_id") in kept.index] if isinstance(quotes, list) else quotes,
-        })
+        row.update(requirement_figures(part, arr_now, scores, as_of))
+        row["quotes"] = ([q for q in quotes if q.get("evidence_id") in kept.index] if isinstance(quotes, list)
+                         else quotes)
         rows.append(row)
     out = pd.DataFrame(rows, columns=requirements.columns)
     return out.sort_values(["arr_at_stake", "mentions", "requirement_id"], ascending=[False, False, True],

@@ -264,6 +264,20 @@ def match_requirement(text: object) -> str | None:
     return None
 
 
+def cue_hits(text: object) -> tuple[set[str], bool]:
+    """Every cue that fires on ``text`` where no negative pattern overlaps it, and whether a
+    negative pattern matched at all: the rules as evidence for the intent classifier."""
+    s = normalise(text)
+    if not s:
+        return set(), False
+    negated = _negated_spans(s)
+    fired = set()
+    for name, cue in _CUE_RES:
+        if any(m.start() < m.end() and not _overlaps(m.span(), negated) for m in cue.finditer(s)):
+            fired.add(name)
+    return fired, bool(negated)
+
+
 def is_requirement(text: object) -> bool:
     """True when the statement asks for something (a feature, a wish, a need, a blocked need)."""
     return match_requirement(text) is not None

@@ -1,0 +1,207 @@
+"""Feedback intent quality: request precision/recall/F1 on real feedback, and the intents on our own.
+
+Measured on
+  1. SemEval-2019 Task 9 subtask A training sentences (``../shared/data/suggestions/``; 8,500 real
+     sentences from a developer feedback forum, label 1 = suggestion): request precision, recall
+     and F1. Target F1 >= 0.70. That file is CC BY-NC-SA 4.0: it is only measured here, never
+     trained on, and nothing derived from it ships;
+  2. the project's own held-out sentences (``tests/data/requirements_*.csv`` splits ``holdout``
+     and ``holdout6``, ``tests/data/intent_heldout.csv``): request precision (target >= 0.85),
+     recall, and the five intents' accuracy and macro F1;
+  3. the sample company's answer key (``workbench sample --seed 7``): praise statements flagged
+     as requests (target 0), and request precision/recall against its ``is_requirement``.
+
+Training data (``--refit`` rebuilds ``workbench/themes/data/intent_classifier.npz``): the
+hand-written ``workbench/themes/data/intent_sentences.csv`` and the training splits of
+``tests/data/requirements_*.csv`` (column ``intent``). ``--cv`` prints five-fold figures on that
+training data only (for choosing settings without looking at any test set).
+
+Usage: python bench/intent_quality.py [--refit] [--cv] [--errors N] [--no-key]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from workbench.embed import embed_texts  # noqa: E402
+from workbench.themes.requirements.intent import (  # noqa: E402
+    INTENTS, PRETRAINED_MODEL, PRETRAINED_PATH, IntentClassifier, classify_statements,
+)
+
+DATA = ROOT / "tests" / "data"
+WRITTEN = ROOT / "workbench" / "themes" / "data" / "intent_sentences.csv"
+LABELLED = [DATA / "requirements_labelled.csv", DATA / "requirements_unseen.csv", DATA / "requirements_training_more.csv"]
+HELD_OUT = DATA / "intent_heldout.csv"
+HELD_OUT_SPLITS = ("holdout", "holdout6")
+SEMEVAL = ROOT.parent / "shared" / "data" / "suggestions" / "semeval2019_task9A_train.csv"
+CACHE = ROOT / "bench" / "out" / ".embeddings"
+
+
+def encode(texts: list[str]) -> np.ndarray:
+    return embed_texts(list(texts), cache_dir=CACHE)
+
+
+def training_data() -> pd.DataFrame:
+    frames = [pd.read_csv(WRITTEN)[["text", "intent"]].assign(source="intent_sentences")] if WRITTEN.exists() else []
+    for path in LABELLED:
+        frame = pd.read_csv(path)
+        frames.append(frame.loc[~frame["split"].isin(HELD_OUT_SPLITS), ["text", "intent"]].assign(source=path.stem))
+    out = pd.concat(frames, ignore_index=True).dropna(subset=["text", "intent"])
+    return out.drop_duplicates("text").reset_index(drop=True)
+
+
+def held_out() -> tuple[pd.DataFrame, pd.DataFrame]:
+    own = pd.concat([pd.read_csv(p) for p in LABELLED], ignore_index=True)
+    own = own[own["split"].isin(HELD_OUT_SPLITS)].reset_index(drop=True)
+    written = pd.read_csv(HELD_OUT) if HELD_OUT.exists() else pd.DataFrame(columns=["text", "intent"])
+    return own, written
+
+
+def fit(train: pd.DataFrame, **settings) -> IntentClassifier:
+    return IntentClassifier(**settings).fit(encode(train["text"].tolist()), train["intent"], train["text"],
+                                            embedding_model=PRETRAINED_MODEL)
+
+
+def prf(truth, predicted) -> dict:
+    truth, predicted = np.asarray(truth, dtype=bool), np.asarray(predicted, dtype=bool)
+    tp, fp, fn = int((truth & predicted).sum()), int((~truth & predicted).sum()), int((truth & ~predicted).sum())
+    p = tp / (tp + fp) if tp + fp else float("nan")
+    r = tp / (tp + fn) if tp + fn else float("nan")
+    return {"n": len(truth), "pos": int(truth.sum()), "tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r,
+            "f1": 2 * p * r / (p + r) if p + r else float("nan")}
+
+
+def show(name: str, s: dict, target: str = "") -> None:
+    print(f"  {name:<44} n={s['n']:>5} pos={s['pos']:>5}  P {s['precision']:.3f}  R {s['recall']:.3f}  "
+          f"F1 {s['f1']:.3f}  {target}")
+
+
+def five_way(name: str, truth, predicted) -> None:
+    from sklearn.metrics import accuracy_score, f1_score
+    truth, predicted = list(truth), list(predicted)
+    print(f"  {name:<44} n={len(truth):>5}  accuracy {accuracy_score(truth, predicted):.3f}  "
+          f"macro F1 {f1_score(truth, predicted, labels=list(INTENTS), average='macro', zero_division=0):.3f}")
+    table = pd.crosstab(pd.Series(truth, name="gold"), pd.Series(predicted, name="predicted"))
+    print("    " + table.to_string().replace("\n", "\n    "))
+
+
+def cross_validate(train: pd.DataFrame, settings: dict) -> None:
+    from sklearn.model_selection import StratifiedKFold
+    predicted = np.empty(len(train), dtype=object)
+    for rest, part in StratifiedKFold(5, shuffle=True, random_state=0).split(train, train["intent"]):
+        model = fit(train.iloc[rest], **settings)
+        predicted[part] = model.predict(encode(train["text"].iloc[part].tolist()), train["text"].iloc[part]).to_numpy()
+    show(f"5-fold CV request {settings}", prf(train["intent"] == "request", predicted == "request"))
+    five_way("5-fold CV, five intents", train["intent"], predicted)
+
+
+def semeval(model: IntentClassifier, errors: int) -> dict | None:
+    if not SEMEVAL.exists():
+        print(f"  {SEMEVAL.relative_to(ROOT.parent)} not found: skipped")
+        return None
+    frame = pd.read_csv(SEMEVAL, header=None, names=["id", "sentence", "label"], dtype={"label": int})
+    frame["sentence"] = frame["sentence"].astype(str).str.strip().str.strip('"').str.strip()
+    t0 = time.perf_counter()
+    decided = classify_statements(frame["sentence"], model, encode=encode)
+    seconds = time.perf_counter() - t0
+    result = prf(frame["label"] == 1, decided["intent"] == "request")
+    show("SemEval-2019 9A train (request = suggestion)", result, "target F1 >= 0.70")
+    print(f"    intents given: {decided['intent'].value_counts().to_dict()}  ({seconds:.1f} s with embedding)")
+    if errors:
+        frame["intent"] = decided["intent"]
+        wrong = frame[(frame["label"] == 1) != (frame["intent"] == "request")]
+        for row in wrong.sample(min(errors, len(wrong)), random_state=0).itertuples():
+            print(f"    gold={row.label} got={row.intent:<8} {row.sentence[:140]}")
+    return result
+
+
+def own_held_out(model: IntentClassifier) -> None:
+    own, written = held_out()
+    decided = classify_statements(own["text"], model, encode=encode)
+    flagged = decided["intent"] == "request"
+    if "intent" in own:
+        show("own held-out splits (gold intent = request)", prf(own["intent"] == "request", flagged),
+             "target P >= 0.85")
+    show("own held-out splits (gold is_requirement)", prf(own["is_requirement"].astype(bool), flagged))
+    if "intent" in own:
+        five_way("own held-out splits, five intents", own["intent"], decided["intent"])
+    if len(written):
+        decided = classify_statements(written["text"], model, encode=encode)
+        show("intent_heldout.csv (gold intent = request)", prf(written["intent"] == "request",
+                                                                decided["intent"] == "request"), "target P >= 0.85")
+        five_way("intent_heldout.csv, five intents", written["intent"], decided["intent"])
+
+
+def answer_key(model: IntentClassifier, seed: int) -> None:
+    try:
+        from workbench.sample import generate
+        from workbench.sample.catalog import THEMES
+    except ImportError as exc:
+        print(f"  sample generator not available ({exc}): skipped")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp), seed=seed)
+        key = pd.read_csv(Path(tmp) / "answer_key" / "statements.csv", dtype=str, keep_default_na=False)
+    key = key[key["text"].str.strip().ne("")].reset_index(drop=True)
+
+    positive = {t.key for t in THEMES if t.sentiment == "positive"}
+
+    def positive_only(themes: str) -> bool:
+        keys = [k for k in themes.split("|") if k]
+        return bool(keys) and all(k in positive for k in keys)
+
+    praise = key["themes"].map(positive_only) & key["is_requirement"].eq("0")
+    decided = classify_statements(key["text"], model, encode=encode)
+    flagged = decided["intent"].eq("request")
+    print(f"  sample answer key (seed {seed}): {int((praise & flagged).sum())} of {int(praise.sum())} praise "
+          f"statements flagged as requests (target 0)")
+    for text in key.loc[praise & flagged, "text"].head(10):
+        print(f"    praise flagged: {text[:140]}")
+    show("sample answer key (gold is_requirement)", prf(key["is_requirement"].eq("1"), flagged))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--refit", action="store_true", help="retrain and save the shipped classifier")
+    parser.add_argument("--cv", action="store_true", help="five-fold figures on the training data")
+    parser.add_argument("--errors", type=int, default=0, help="print N SemEval errors")
+    parser.add_argument("--no-key", action="store_true", help="skip the sample company's answer key")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    train = training_data()
+    print(f"training sentences: {len(train):,} ({train['intent'].value_counts().to_dict()})")
+    settings = {}
+    if args.cv:
+        cross_validate(train, settings)
+    if args.refit:
+        model = fit(train, **settings)
+        model.save(PRETRAINED_PATH)
+        print(f"  saved {PRETRAINED_PATH.relative_to(ROOT)} ({PRETRAINED_PATH.stat().st_size / 1e3:.0f} kB)")
+    model = IntentClassifier.pretrained()
+    print("real feedback:")
+    result = semeval(model, args.errors)
+    print("own held-out sentences:")
+    own_held_out(model)
+    if not args.no_key:
+        print("sample company:")
+        answer_key(model, args.seed)
+    if result is not None:
+        print(f"SemEval request F1 {result['f1']:.3f}: {'PASS' if result['f1'] >= 0.70 else 'MISS'} (target 0.70)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
