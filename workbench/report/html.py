@@ -76,3 +76,8 @@ def heading(text: str, level: int = 2, anchor: str | None = None) -> HTML:
 def paragraph(text: str, css: str = "") -> HTML:
     cls = f' class="{esc(css)}"' if css else ""
     return HTML(f"<p{cls}>{esc(text)}</p>")
+
+
+def pct(v) -> str:
+    """A share as a whole percentage; "–" where there is no figure."""
+    return "–" if v is None or pd.isna(v) else f"{100 * v:.0f} %"

@@ -18,7 +18,8 @@ from ..contract import SEGMENTS
 from ..themes.impact import nps_category, theme_impact
 from ..themes.journey import STAGES
 from ..themes.registry import lifecycle
-from .html import HTML, card, esc, heading, paragraph, quote, table
+from .html import HTML, card, esc, heading, paragraph, pct, quote, table
+from .requirements_view import arr_text, requirement_quotes, requirements_table
 
 TOP_THEMES = 8
 
@@ -38,6 +39,8 @@ class InsightData:
     sessions: pd.DataFrame
     action_items: pd.DataFrame
     kpis: pd.DataFrame
+    #: statement_intents (evidence_id, intent, confidence, sentence); empty for folders themed before intents
+    intents: pd.DataFrame = None
 
     @property
     def quarters(self) -> list[str]:
@@ -98,12 +101,21 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
         tables = {n: store.load_table(data_dir, n) for n in ("arr", "accounts") if n in names}
         requirements = restrict_requirements(requirements, req_evidence, evidence, nps, tables.get("arr"),
                                              tables.get("accounts"), as_of=quarter)
+        if "priority" in requirements:   # the priority of the segment's own figures
+            from ..themes.requirements.priority import prioritise
+
+            shares = (requirements.drop_duplicates("theme_id").set_index("theme_id")["problem_share"].to_dict()
+                      if "problem_share" in requirements else None)
+            requirements = prioritise(requirements, responses=int((evidence["quarter"] == quarter).sum()),
+                                      problem_share=shares)
         kpis = compute_kpis(filter_segment(load_kpi_tables(data_dir), segment_filter), kpis=["nps"])
     if compare_quarter == "":
         compare_quarter = str(pd.Period(quarter, "Q") - 1)
+    intents = (store.load_table(data_dir, "statement_intents") if "statement_intents" in names
+               else pd.DataFrame(columns=["evidence_id", "intent", "confidence", "sentence"]))
     return InsightData(quarter, compare_quarter, segment_filter, evidence, nps,
                        themes, t["theme_assignments"], t["theme_quarters"], requirements, impact,
-                       _filter(t["sessions"], segment_filter), t["action_items"], kpis)
+                       _filter(t["sessions"], segment_filter), t["action_items"], kpis, intents)
 
 
 def _mentions(data: InsightData) -> pd.DataFrame:
@@ -120,6 +132,10 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
     """One row per theme: mentions now and before, change, share, impact, detractor share, status, trend."""
     m = _mentions(data)
     now = m[m["quarter"] == data.quarter]
+    if data.intents is not None and len(data.intents):
+        now = now.merge(data.intents[["evidence_id", "intent"]], on="evidence_id", how="left")
+    else:
+        now = now.assign(intent=None)
     before = m[m["quarter"] == data.compare_quarter]
     total_now = max(len(data.evidence[data.evidence["quarter"] == data.quarter]), 1)
     rows = []
@@ -144,9 +160,16 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
             "scored": len(scored), "status": status, "trend": trend.tolist(), "peak": int(trend.max()) if len(trend) else 0,
             "quote_ids": theme.get("quote_ids", []), "pinned_quotes": theme.get("pinned_quotes", []),
             "sources": theme.get("sources", {}),
+            **intent_shares(now.loc[now["theme_id"] == tid, "intent"]),
         })
     out = pd.DataFrame(rows)
     return out.sort_values(["mentions", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def intent_shares(intents: pd.Series) -> dict[str, float]:
+    """Shares of problems, requests and praise among statements with a known intent (NaN: none known)."""
+    known = intents.dropna()
+    return {f"{k}_share": float(known.eq(k).mean()) if len(known) else np.nan for k in ("problem", "request", "praise")}
 
 
 def sparkline(values: list[float], width: int = 90, height: int = 22) -> str:
@@ -163,8 +186,7 @@ def sparkline(values: list[float], width: int = 90, height: int = 22) -> str:
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2" fill="#4c78a8"/></svg>')
 
 
-def _pct(v) -> str:
-    return "–" if v is None or pd.isna(v) else f"{100 * v:.0f} %"
+_pct = pct
 
 
 def _impact(v) -> str:
@@ -213,7 +235,7 @@ def executive_summary(data: InsightData, summary: pd.DataFrame) -> HTML:
     req = data.requirements.head(3)
     for _, r in req.iterrows():
         items.append(f"<li>Requirement: <b>{esc(r['statement'])}</b> ({r['mentions']} mentions, "
-                     f"{r['accounts']} accounts, ${r['arr_at_stake']:,.0f} ARR at stake)</li>")
+                     f"{r['accounts']} accounts, {arr_text(r['arr_at_stake'])} ARR at stake)</li>")
     emerging = notable(summary[summary["status"] == "emerging"], "mentions")
     fading = notable(summary[summary["status"] == "fading"], "peak")
     if len(emerging):
@@ -248,9 +270,11 @@ def theme_table(summary: pd.DataFrame, limit: int = TABLE_THEMES) -> HTML:
         frame,
         {"link": "theme", "tag": "", "journey_stage": "stage", "mentions": "mentions", "change": "vs before",
          "share": "share", "accounts": "accounts", "impact": "NPS impact", "detractor_share": "detractors",
-         "spark": "trend"},
-        formats={"share": _pct, "impact": _impact, "detractor_share": _pct, "change": lambda v: f"{v:+d}"},
-        numeric=["mentions", "change", "share", "accounts", "impact", "detractor_share"],
+         "problem_share": "problems", "request_share": "requests", "praise_share": "praise", "spark": "trend"},
+        formats={"share": _pct, "impact": _impact, "detractor_share": _pct, "change": lambda v: f"{v:+d}",
+                 "problem_share": _pct, "request_share": _pct, "praise_share": _pct},
+        numeric=["mentions", "change", "share", "accounts", "impact", "detractor_share", "problem_share",
+                 "request_share", "praise_share"],
         raw=["link", "spark", "tag"],
     ) + (paragraph(f"{hidden} smaller themes are not listed here; the theme explorer shows them all.") if hidden else HTML(""))
 
@@ -274,6 +298,8 @@ def theme_page(data: InsightData, theme: pd.Series) -> HTML:
         f"{theme['mentions']} mentions this quarter ({theme['change']:+d} vs {data.compare_quarter}) from "
         f"{theme['accounts']} accounts; NPS impact {_impact(theme['impact'])} points; among {theme['scored']} scored "
         f"mentions {_pct(theme['promoter_share'])} promoters and {_pct(theme['detractor_share'])} detractors. "
+        f"What customers said: {_pct(theme.get('problem_share'))} problems, {_pct(theme.get('request_share'))} "
+        f"requests, {_pct(theme.get('praise_share'))} praise. "
         f"Keywords: {', '.join(theme['keywords'][:8])}. Sources: "
         + ", ".join(f"{k} {v}" for k, v in sorted(theme["sources"].items()))
         + "."
@@ -331,34 +357,6 @@ def impact_chart(summary: pd.DataFrame, limit: int = 25) -> alt.Chart:
                  alt.Tooltip("detractor_share:Q", format=".0%")],
     ).properties(width=560, height=alt.Step(16),
                  title=f"Impact on NPS this quarter: the {len(frame)} themes that move it most")
-
-
-def requirements_table(data: InsightData, n: int = 15) -> HTML:
-    req = data.requirements.copy()
-    if req.empty:
-        return paragraph("No requirements detected.")
-    in_q = req[(req["first_quarter"] <= data.quarter) & (req["last_quarter"] >= data.quarter)] if "first_quarter" in req else req
-    req = (in_q if len(in_q) else req).head(n).copy()
-    dates = req["status_date"] if "status_date" in req else pd.Series(None, index=req.index)
-    req["status_shown"] = [f"{s} {d}" if isinstance(d, str) and d and s != "open" else s
-                           for s, d in zip(req["status"], dates)]
-    return table(
-        req,
-        {"statement": "requirement", "requirement_id": "id", "theme_label": "theme", "mentions": "mentions",
-         "accounts": "accounts", "arr_at_stake": "ARR at stake", "detractor_share": "detractors",
-         "first_quarter": "first seen", "last_quarter": "last seen", "status_shown": "status"},
-        formats={"arr_at_stake": lambda v: f"${v:,.0f}", "detractor_share": _pct},
-        numeric=["mentions", "accounts", "arr_at_stake", "detractor_share"],
-    )
-
-
-def requirement_quotes(data: InsightData, n: int = 5) -> HTML:
-    parts = []
-    for _, r in data.requirements.head(n).iterrows():
-        parts.append(f"<h4>{esc(r['statement'])}</h4>")
-        for q in (r.get("quotes") or [])[:3]:
-            parts.append(str(quote(q.get("text", ""), f"{q.get('source_file', '')} {q.get('locator', '')}")))
-    return HTML("".join(parts))
 
 
 def journey(data: InsightData, summary: pd.DataFrame) -> tuple[alt.Chart, HTML]:

@@ -31,7 +31,9 @@ from ..contract import THEMED_KINDS
 from .impact import theme_impact
 from .journey import journey_stages
 from .registry import ThemeRegistry, default_path
-from .requirements import RequirementClassifier, build_requirements
+from .requirements import build_requirements
+from .requirements.intent import IntentClassifier, classify_statements, rule_intents
+from .requirements.priority import prioritise
 
 log = logging.getLogger(__name__)
 
@@ -192,19 +194,26 @@ def update_themes(
     accounts = store.load_table(data_dir, "accounts")
     arr = store.load_table(data_dir, "arr")
     nps = store.load_table(data_dir, "nps_responses")
-    # the shipped requirement classifier reads the default model's vectors: with another model for
-    # the themes, the sentences it reads are embedded with the default one too (cached like the rest);
-    # an injected embedder (tests, experiments) gets the rules alone
+    # the shipped intent classifier reads the default model's vectors: with another model for the
+    # themes, the sentences it reads are embedded with the default one too (cached like the rest);
+    # an injected embedder (tests, experiments) gets the rules' own guess (rule_intents)
     hybrid = embedder is None
+    encode = (lambda texts: embed_statements(texts, data_dir)) if hybrid else None
+    intents = (classify_statements(statements["text"], IntentClassifier.pretrained(),
+                                   embeddings=vectors if model_path is None else None, encode=encode)
+               if hybrid else rule_intents(statements["text"]))
+    statement_intents = pd.DataFrame({
+        "evidence_id": statements["evidence_id"].to_numpy(), "intent": intents["intent"].to_numpy(),
+        "confidence": intents["confidence"].to_numpy(dtype=float), "sentence": intents["sentence"].to_numpy(),
+    })
     requirements = build_requirements(
         statements, assignments, vectors, accounts, arr, nps, registry=registry,
-        themes=themes[["theme_id", "label"]], as_of=quarter,
-        classifier=RequirementClassifier.pretrained() if hybrid else None,
-        encode=(lambda texts: embed_statements(texts, data_dir)) if hybrid else None,
-        classifier_space=model_path is None,
+        themes=themes[["theme_id", "label"]], as_of=quarter, intents=intents, encode=encode,
         previous=(store.load_table(data_dir, "requirement_evidence")
                   if "requirement_evidence" in store.table_names(data_dir) else None),
     )
+    requirements = prioritise(requirements, responses=int(statements["quarter"].eq(quarter).sum()),
+                              problem_share=problem_shares(assignments, statement_intents))
     for gone in requirements.attrs.get("absorbed", []):
         status = registry.requirement_status(gone["requirement_id"])
         if status["status"] != "open":
@@ -228,15 +237,23 @@ def update_themes(
         "theme_quarters": per_quarter,
         "requirements": requirements_stored,
         "requirement_evidence": req_evidence,
+        "statement_intents": statement_intents,
         "theme_impact": impact,
     })
     settings = {"seed": seed, "model": model_path or DEFAULT_MODEL_NAME,
                 "theme_model": type(model).__name__, "params": _params(model),
-                "requirements": "rules + shipped classifier" if hybrid else "rules"}
+                "intents": "shipped intent classifier" if hybrid else "rules"}
     run = ThemeRun(quarter, settings, len(statements), int(themes["status"].ne("merged").sum()),
                    list(match.emerging), list(match.fading), len(requirements), timings, notes)
     log.info("themes: %d statements, %d themes, %d requirements", run.statements, run.themes, run.requirements)
     return run
+
+
+def problem_shares(assignments: pd.DataFrame, statement_intents: pd.DataFrame) -> dict:
+    """Theme id -> share of the theme's statements whose intent is a problem."""
+    joined = assignments.dropna(subset=["theme_id"])[["evidence_id", "theme_id"]].merge(
+        statement_intents[["evidence_id", "intent"]], on="evidence_id")
+    return joined.assign(problem=joined["intent"].eq("problem")).groupby("theme_id")["problem"].mean().to_dict()
 
 
 def _note_model_changes(registry: ThemeRegistry, statements: pd.DataFrame, vectors: np.ndarray,

@@ -245,3 +245,36 @@ def classify_statements(texts: Iterable[object], classifier: IntentClassifier, *
     for intent in INTENTS:
         out.loc[rows, f"p_{intent}"] = best[f"p_{intent}"].to_numpy()
     return out[INTENT_COLUMNS]
+
+
+#: cues that report a limitation rather than ask for a change
+LIMITATION_CUES = {"cannot", "no_way_to", "does_not_support", "missing", "lack_of", "why_cant"}
+
+
+def rule_intents(texts: Iterable[object]) -> pd.DataFrame:
+    """The rules' own guess at each statement's intent, for when no embedding of the classifier's
+    model is at hand (an injected embedder): request when an ask cue fires, problem on a
+    limitation cue or incident words, question on a question, praise on praise words, else other.
+    ``confidence`` is NaN: nothing was weighed. Same columns as :func:`classify_statements`."""
+    rows = []
+    for text in texts:
+        sentences = split_sentences(text) or [""]
+        found = []
+        for sentence in sentences:
+            fired, _ = cue_hits(sentence)
+            shape = dict(zip(RULE_FEATURES, rule_features([sentence])[0]))
+            if fired - LIMITATION_CUES:
+                intent = "request"
+            elif fired & LIMITATION_CUES or shape["incident_words"]:
+                intent = "problem"
+            elif shape["question_mark"]:
+                intent = "question"
+            elif shape["praise_words"]:
+                intent = "praise"
+            else:
+                intent = "other"
+            found.append((PRECEDENCE.index(intent), intent, sentence, ",".join(sorted(fired)) or None))
+        _, intent, sentence, cues = min(found, key=lambda f: f[0])
+        rows.append({"intent": intent, "confidence": float("nan"), "sentence": sentence, "cues": cues,
+                     **{f"p_{i}": float("nan") for i in INTENTS}})
+    return pd.DataFrame(rows, columns=INTENT_COLUMNS)

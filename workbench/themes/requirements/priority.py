@@ -77,5 +77,7 @@ def prioritise(requirements: pd.DataFrame, responses: int | None = None,
     for name, part in parts.items():
         out[name] = part.round(3)
     out["priority_basis"] = [", ".join(k for k in PRIORITY_WEIGHTS if w[k] > 0) for _, w in weights.iterrows()]
-    return out.sort_values(["priority", "mentions", "requirement_id"], ascending=[False, False, True],
-                           kind="mergesort").reset_index(drop=True)
+    out = out.sort_values(["priority", "mentions", "requirement_id"], ascending=[False, False, True],
+                          kind="mergesort").reset_index(drop=True)
+    out.attrs = dict(requirements.attrs)
+    return out

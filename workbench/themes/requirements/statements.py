@@ -40,11 +40,24 @@ def request_sentence(text: object) -> str:
     return text
 
 
+#: a speaker or role label in front of what was said ("Customer:", "Ops lead (Acme):", "Q:")
+_ROLE_LABEL = re.compile(r"^(?:\[[^\]]{1,40}\]|[A-Z][\w'.-]*(?: [\w'.-]+){0,3}(?: \([^)]{0,40}\))?)\s*:\s+")
+#: redaction placeholders, read as plain words in a requirement's statement
+_PLACEHOLDERS = [(re.compile(r"\[(?:EMAIL)\]"), "an e-mail address"), (re.compile(r"\[PHONE\]"), "a phone number"),
+                 (re.compile(r"\[(?:ID|CARD)\]"), "an id"), (re.compile(r"\[ADDRESS\]"), "an address"),
+                 (re.compile(r"\[[A-Z][\w ]{0,30}\]"), "our named contact")]
+
+
 def crisp_statement(text: object, max_chars: int = 120) -> str:
-    """A short form of a request: leading fillers and "I wish / please / we need" boilerplate
-    removed, first letter capitalised, trailing punctuation dropped, cut at a word boundary."""
+    """A short form of a request: a leading role label ("Customer:"), fillers and "I wish /
+    please / we need" boilerplate removed, redaction placeholders read as plain words ("[Company
+    staff]" -> "our named contact"), first letter capitalised, trailing punctuation dropped, cut
+    at a word boundary."""
     s = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().strip('"\u201c\u201d')
     s = s.replace("\u2019", "'")
+    s = _ROLE_LABEL.sub("", s, count=1).strip().strip('"\u201c\u201d')
+    for pattern, words in _PLACEHOLDERS:
+        s = pattern.sub(words, s)
     for _ in range(3):
         before = s
         s = _LEAD_FILLER.sub("", s)
