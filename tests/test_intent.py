@@ -152,7 +152,7 @@ def test_classify_cli_writes_intents_and_reconciles_bad_rows(tmp_path, capsys):
     printed = capsys.readouterr()
     classified = pd.read_csv(out / "classified.csv")
     quarantined = pd.read_csv(out / "quarantined.csv")
-    assert list(classified.columns[:6]) == ["id", "row", "text", "intent", "confidence", "is_requirement"]
+    assert list(classified.columns[:7]) == ["id", "row", "text", "language", "intent", "confidence", "is_requirement"]
     assert classified["id"].tolist() == ["a1", "a2", "a5"]
     assert classified["intent"].tolist() == ["request", "problem", "praise"]
     assert classified["is_requirement"].tolist() == [True, False, False]
@@ -165,3 +165,29 @@ def test_classify_cli_writes_intents_and_reconciles_bad_rows(tmp_path, capsys):
     empty = tmp_path / "empty.csv"
     empty.write_text("id,comment\nx,\n", encoding="utf-8")
     assert main(["classify", str(empty), "--text-col", "comment", "--out", str(out)]) == 2
+
+
+# --- languages -------------------------------------------------------------------------------
+
+def test_languages_are_detected_only_when_the_detector_is_sure():
+    from workbench.themes.language import detect_languages
+
+    got = detect_languages([
+        "Die Dashboards laden extrem langsam, besonders montags.",
+        "La aplicación móvil se cierra sola todo el tiempo.",
+        "The dashboards take forever to load on Monday mornings.",
+        "meh", "Password reset request.", None,
+    ]).tolist()
+    assert got == ["de", "es", "en", None, None, None]
+
+
+def test_statements_in_other_languages_get_the_rules_not_a_guess():
+    toy = _toy()
+    texts = ["Wir brauchen einen Export nach Excel.", "Sehr einfach zu bedienen und intuitiv.", "Add a Gantt view."]
+    out = classify_statements(texts, toy, embeddings=np.vstack([np.eye(4)[2], np.eye(4)[0], np.eye(4)[0]]),
+                              languages=["de", "de", None])
+    assert out["intent"].tolist() == ["request", "other", "request"]
+    assert out["confidence"].isna().tolist() == [True, True, False]
+    assert out["cues"].iloc[0] == "de_wish"
+    with pytest.raises(ValueError, match="one entry per text"):
+        classify_statements(texts, toy, embeddings=np.eye(4)[:3], languages=["de"])

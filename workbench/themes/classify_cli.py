@@ -2,7 +2,8 @@
 
     workbench classify CSV --text-col COL --out DIR [--id-col COL]
 
-Writes ``DIR/classified.csv`` (id, row, text, intent, confidence, is_requirement, sentence, cues)
+Writes ``DIR/classified.csv`` (id, row, text, language, intent, confidence, is_requirement,
+sentence, cues; statements not in English get the rules' intent and no confidence)
 and ``DIR/quarantined.csv`` (rows left out, with the reason); prints rows read = classified +
 left out. The classifier is the one the quarterly job and the explorer use
 (:class:`~workbench.themes.requirements.intent.IntentClassifier`).
@@ -45,6 +46,7 @@ def run(args) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ..embed import embed_texts
+    from .language import detect_languages
     from .cli import read_texts
     from .requirements.intent import IntentClassifier, classify_statements
 
@@ -62,9 +64,11 @@ def run(args) -> int:
         raise UsageError(f"{path}: no texts to classify: {len(quarantined)} rows read, none usable "
                          f"(reasons in {out / 'quarantined.csv'})")
     cache = out / ".embeddings"
+    languages = detect_languages(accepted["text"])
     decided = classify_statements(accepted["text"], IntentClassifier.pretrained(),
-                                  encode=lambda texts: embed_texts(texts, cache_dir=cache))
+                                  encode=lambda texts: embed_texts(texts, cache_dir=cache), languages=languages)
     table = accepted[["id", "row", "text"]].copy()
+    table["language"] = languages.to_numpy()
     table["intent"] = decided["intent"].to_numpy()
     table["confidence"] = decided["confidence"].round(3).to_numpy()
     table["is_requirement"] = table["intent"].eq("request")

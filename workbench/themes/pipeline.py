@@ -30,6 +30,7 @@ from .. import store
 from ..contract import THEMED_KINDS
 from .impact import theme_impact
 from .journey import journey_stages
+from .language import detect_languages
 from .registry import ThemeRegistry, default_path
 from .requirements import build_requirements
 from .requirements.intent import IntentClassifier, classify_statements, rule_intents
@@ -199,11 +200,14 @@ def update_themes(
     # an injected embedder (tests, experiments) gets the rules' own guess (rule_intents)
     hybrid = embedder is None
     encode = (lambda texts: embed_statements(texts, data_dir)) if hybrid else None
+    languages = detect_languages(statements["text"])
     intents = (classify_statements(statements["text"], IntentClassifier.pretrained(),
-                                   embeddings=vectors if model_path is None else None, encode=encode)
+                                   embeddings=vectors if model_path is None else None, encode=encode,
+                                   languages=languages)
                if hybrid else rule_intents(statements["text"]))
     statement_intents = pd.DataFrame({
-        "evidence_id": statements["evidence_id"].to_numpy(), "intent": intents["intent"].to_numpy(),
+        "evidence_id": statements["evidence_id"].to_numpy(), "language": languages.to_numpy(),
+        "intent": intents["intent"].to_numpy(),
         "confidence": intents["confidence"].to_numpy(dtype=float), "sentence": intents["sentence"].to_numpy(),
     })
     requirements = build_requirements(

@@ -198,8 +198,13 @@ INTENT_COLUMNS = ["intent", "confidence", "sentence", "cues", *[f"p_{i}" for i i
 
 
 def classify_statements(texts: Iterable[object], classifier: IntentClassifier, *,
-                        embeddings: np.ndarray | None = None, encode: Encode | None = None) -> pd.DataFrame:
+                        embeddings: np.ndarray | None = None, encode: Encode | None = None,
+                        languages: Iterable[object] | None = None) -> pd.DataFrame:
     """The intent of each statement, one row per text in input order (:data:`INTENT_COLUMNS`).
+
+    ``languages`` (ISO codes, None where unknown; see :mod:`workbench.themes.language`): a
+    statement in a language other than English, which the shipped classifier was not trained on,
+    gets :func:`rule_intents` (whose ask cues include German, Spanish and French) instead of a guess.
 
     Statements are split into sentences (:func:`.rules.split_sentences`); a single-sentence
     statement takes its row of ``embeddings`` when given (L2-normalised, the classifier's model),
@@ -207,6 +212,18 @@ def classify_statements(texts: Iterable[object], classifier: IntentClassifier, *
     the intent; ``cues`` the rule cues that fired on it; ``p_*`` its probabilities.
     """
     texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
+    if languages is not None:
+        foreign = np.array([lang is not None and lang == lang and lang != "en" for lang in languages], dtype=bool)
+        if len(foreign) != len(texts):
+            raise ValueError("languages must have one entry per text")
+        if foreign.any():
+            out = pd.DataFrame(index=range(len(texts)), columns=INTENT_COLUMNS)
+            out.loc[foreign] = rule_intents([t for t, f in zip(texts, foreign) if f]).to_numpy()
+            if (~foreign).any():
+                rest = embeddings[~foreign] if embeddings is not None else None
+                out.loc[~foreign] = classify_statements([t for t, f in zip(texts, foreign) if not f], classifier,
+                                                        embeddings=rest, encode=encode).to_numpy()
+            return out.astype({c: float for c in INTENT_COLUMNS if c == "confidence" or c.startswith("p_")})
     parts = [(i, s, len(ss) == 1) for i, t in enumerate(texts) for ss in [split_sentences(t)] for s in ss]
     out = pd.DataFrame({"intent": ["other"] * len(texts), "confidence": 0.0, "sentence": None, "cues": None})
     for intent in INTENTS:

@@ -48,6 +48,9 @@ _PLACEHOLDERS = [(re.compile(r"\[(?:EMAIL)\]"), "an e-mail address"), (re.compil
                  (re.compile(r"\[[A-Z][\w ]{0,30}\]"), "our named contact")]
 
 
+_SUBJUNCTIVE = re.compile(r"^((?:the|our|my|your|all|this|that|these|those|its|their)\b[^,.;]{0,60}?) (?:were|was) (.+)$", re.I)
+
+
 def crisp_statement(text: object, max_chars: int = 120) -> str:
     """A short form of a request: a leading role label ("Customer:"), fillers and "I wish /
     please / we need" boilerplate removed, redaction placeholders read as plain words ("[Company
@@ -58,13 +61,20 @@ def crisp_statement(text: object, max_chars: int = 120) -> str:
     s = _ROLE_LABEL.sub("", s, count=1).strip().strip('"\u201c\u201d')
     for pattern, words in _PLACEHOLDERS:
         s = pattern.sub(words, s)
+    asked = False
     for _ in range(3):
         before = s
         s = _LEAD_FILLER.sub("", s)
+        after_filler = s
         s = _LEAD_REQUEST.sub("", s)
+        asked = asked or s != after_filler
         if s == before:
             break
     s = _TRAIL.sub("", s).strip() or re.sub(r"\s+", " ", str(text or "")).strip()
+    if asked:
+        # a wish in the subjunctive ("... if the admin settings were this simple") would read as a
+        # statement of fact once "it would be great if" is gone: say it as the change asked for
+        s = _SUBJUNCTIVE.sub(lambda m: f"make {m.group(1)} {m.group(2)}", s, count=1)
     if len(s) > max_chars:
         cut = s[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:- ")
         s = cut + "\u2026"

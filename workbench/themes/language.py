@@ -1,0 +1,43 @@
+"""The language of each statement, with lingua (a maintained detector that works offline).
+
+Short texts are where detectors guess ("meh", "Mm-hm", "Password reset request"), so a statement
+is given a language only when it has at least :data:`MIN_WORDS` words and lingua is sure
+(``minimum_relative_distance``); otherwise it is ``None``, which the stages read as "treat as
+the default language" (English, the language of the shipped models).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Iterable
+
+import pandas as pd
+
+#: the languages told apart (the more languages, the more memory and the more short-text confusion)
+LANGUAGES = ("ENGLISH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "DANISH", "SWEDISH",
+             "BOKMAL", "FINNISH", "POLISH", "CZECH", "TURKISH", "RUSSIAN", "JAPANESE", "CHINESE", "KOREAN",
+             "ARABIC", "HINDI")
+MIN_WORDS = 4
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    return (LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in LANGUAGES))
+            .with_minimum_relative_distance(0.25).build())
+
+
+def detect_languages(texts: Iterable[object]) -> pd.Series:
+    """ISO 639-1 code of each text's language (``"en"``, ``"de"``, ...), or None when unsure."""
+    texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
+    long_enough = [len(_WORD.findall(t)) >= MIN_WORDS or bool(_CJK.search(t)) for t in texts]
+    todo = [t for t, ok in zip(texts, long_enough) if ok]
+    found = iter(_detector().detect_languages_in_parallel_of(todo) if todo else [])
+    out = []
+    for ok in long_enough:
+        language = next(found) if ok else None
+        out.append(language.iso_code_639_1.name.lower() if language is not None else None)
+    return pd.Series(out, dtype="object")
