@@ -57,6 +57,11 @@ STATEMENTS = [
 #: NPS responses without a comment (they count in NPS, mention no theme)
 SILENT_RESPONSES = [("r1", "2026-09-28", 10, "A5"), ("r2", "2026-05-02", 0, "A3")]
 LABELS = {0: "billing / invoice", 1: "export / excel", 2: "onboarding / weeks"}
+#: each statement's feedback intent as the quarterly job stores it (e5 has none: a folder can hold
+#: statements the classifier has not seen)
+INTENTS = {"b1": "problem", "b2": "problem", "b3": "request", "b4": "praise", "b5": "problem", "b6": "problem",
+           "e1": "problem", "e2": "problem", "e3": "problem", "e4": "problem", "o1": "problem", "o2": "praise",
+           "o3": "praise", "o4": "request", "x1": "other"}
 
 
 class WordEmbedder:
@@ -128,7 +133,9 @@ def make_themed_folder(root: Path, with_map: bool = True) -> Path:
     for column in ("keywords", "pinned_quotes"):
         themes[column] = [json.dumps(v) for v in themes[column]]
     tables = {"evidence": evidence, "nps_responses": pd.DataFrame(responses), "theme_assignments": assignments,
-              "themes": themes}
+              "themes": themes,
+              "statement_intents": pd.DataFrame({"evidence_id": [ev(k) for k in INTENTS], "intent": list(INTENTS.values()),
+                                                 "confidence": 0.9, "sentence": None, "language": None})}
     if with_map:
         tables["statement_map"] = pd.DataFrame({"evidence_id": [ev(s[0]) for s in STATEMENTS],
                                                 "x": [s[8] for s in STATEMENTS], "y": [s[9] for s in STATEMENTS],
@@ -251,6 +258,7 @@ def test_selected_theme_shows_label_keywords_trend_split_and_quotes(explorer):
     header = explorer.theme_header.value
     assert "billing / invoice" in header and "billing, invoice" in header and "adoption" in header
     assert "<b>6</b> mentions from 4 accounts" in header
+    assert "67 % problems · 17 % requests · 17 % praise" in header
     trend = explorer.state.trend(BILLING)
     assert trend["mentions"].tolist() == [1, 2, 3]
     assert trend["share"].tolist() == pytest.approx([1 / 3, 2 / 4, 3 / 9])
@@ -560,3 +568,32 @@ def test_explorer_on_a_folder_themed_by_the_pipeline_and_edits_survive_a_refit(m
     view.rename_button.click()
     update_themes(mini_dir, embedder=HashingEmbedder(), model=KMeansThemes(3))
     assert store.load_table(mini_dir, "themes").set_index("theme_id").loc[theme, "label"] == "Named by an analyst"
+
+
+def test_intent_shares_and_the_intent_filter(themed):
+    state = ExplorerState.from_data_dir(themed)
+    table = state.theme_table().set_index("label")
+    # billing: b1 b2 b5 b6 problems, b3 a request, b4 praise; exports: e1-e4 problems, e5 unknown (left
+    # out of the shares); onboarding: o1 a problem, o2 o3 praise, o4 a request
+    assert table.loc["billing / invoice", ["problem_share", "request_share", "praise_share"]].tolist() == \
+        pytest.approx([4 / 6, 1 / 6, 1 / 6])
+    assert table.loc["export / excel", ["problem_share", "request_share", "praise_share"]].tolist() == [1.0, 0.0, 0.0]
+    assert table.loc["onboarding / weeks", ["problem_share", "request_share", "praise_share"]].tolist() == \
+        [0.25, 0.25, 0.5]
+    state.set_filters(intents=("request",))
+    requests = state.theme_table().set_index("label")["mentions"].to_dict()
+    assert requests == {"billing / invoice": 1, "onboarding / weeks": 1}
+    quotes, n = state.quotes(state.theme_table()["theme_id"].iloc[0])
+    assert n == 1 and quotes["intent"].tolist() == ["request"]
+    state.set_filters(intents=("unknown",))
+    assert state.theme_table()["mentions"].sum() == 1     # e5
+    with pytest.raises(ValueError, match="intent must be among"):
+        state.set_filters(intents=("wish",))
+
+
+def test_the_intent_filter_widget_filters(explorer):
+    explorer.intent.value = ("request",)
+    assert explorer.state.filters.intents == ("request",)
+    assert explorer.state.counts()["statements"] == 2
+    explorer.clear_button.click()
+    assert explorer.intent.value == () and explorer.state.counts()["statements"] == 16

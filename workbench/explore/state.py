@@ -20,6 +20,8 @@ Definitions (what the widgets show):
   the theme minus NPS of all responses, over the NPS responses of the selected quarters and
   segments (responses without a comment included). Positive: the theme drags NPS down. The
   source, NPS-category and search filters pick statements, not respondents, so they leave it as is.
+- **problem / request / praise share** of a theme: among its statements in the filter with a
+  known intent (``statement_intents``, the quarterly job's intent classifier).
 - **NPS category** of a statement: promoter (9-10), passive (7-8), detractor (0-6), or
   ``no score`` (statements that are not NPS comments).
 - a statement without a quarter passes the quarter filter only while the range spans every quarter.
@@ -37,14 +39,16 @@ import pandas as pd
 from ..contract import SEGMENTS
 
 NPS_CATEGORIES = ("promoter", "passive", "detractor", "no score")
+#: feedback intents as the intent classifier gives them, and "unknown" for statements without one
+INTENT_CATEGORIES = ("request", "problem", "question", "praise", "other", "unknown")
 SORT_KEYS = ("size", "impact", "growth")
 NO_THEME = "(no theme)"
 OTHER_THEMES = "(other themes)"
 #: how many themes get their own colour on the map; the rest share one
 MAP_COLOURED_THEMES = 9
 
-QUOTE_COLUMNS = ["evidence_id", "theme_id", "label", "text", "score", "nps_category", "account_id", "source",
-                 "source_file", "locator", "quarter", "date", "pinned"]
+QUOTE_COLUMNS = ["evidence_id", "theme_id", "label", "text", "score", "nps_category", "intent", "account_id",
+                 "source", "source_file", "locator", "quarter", "date", "pinned"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Filters:
     plan: tuple[str, ...] = ()
     region: tuple[str, ...] = ()
     nps: tuple[str, ...] = ()
+    intents: tuple[str, ...] = ()
     search: str = ""
 
 
@@ -108,7 +113,7 @@ class ExplorerState:
 
     def __init__(self, statements: pd.DataFrame, assignments: pd.DataFrame, themes: pd.DataFrame,
                  responses: pd.DataFrame | None = None, statement_map: pd.DataFrame | None = None,
-                 registry=None, *, seed: int = 0):
+                 registry=None, *, seed: int = 0, intents: pd.DataFrame | None = None):
         st = statements.reset_index(drop=True)
         if st["evidence_id"].duplicated().any():
             raise ValueError("statements must have unique evidence ids")
@@ -133,6 +138,11 @@ class ExplorerState:
         self._segment = {s: _codes(st[s], self.segments[s]) if s in st else np.full(self.n, -1, np.int32)
                          for s in SEGMENTS}
         self._nps = nps_category_codes(st["score"] if "score" in st else np.full(self.n, np.nan))
+        intent = pd.Series("unknown", index=st["evidence_id"].to_numpy(), dtype=object)
+        if intents is not None and len(intents):
+            known = intents.drop_duplicates("evidence_id").set_index("evidence_id")["intent"]
+            intent = known.reindex(intent.index).fillna("unknown")
+        self._intent = _codes(intent.reset_index(drop=True), list(INTENT_CATEGORIES))
         accounts = st["account_id"].astype(object).where(st["account_id"].notna(), None)
         self._account = pd.Categorical(accounts).codes.astype(np.int64)
         self._n_accounts = int(self._account.max()) + 1 if self.n else 0
@@ -197,7 +207,9 @@ class ExplorerState:
             statement_map = store.load_table(data_dir, "statement_map", columns=["evidence_id", "x", "y"])
         if registry is None and default_path(data_dir).exists():
             registry = ThemeRegistry.load(default_path(data_dir))
-        return cls(statements, assignments, themes, responses, statement_map, registry)
+        intents = (store.load_table(data_dir, "statement_intents", columns=["evidence_id", "intent"])
+                   if "statement_intents" in names else None)
+        return cls(statements, assignments, themes, responses, statement_map, registry, intents=intents)
 
     def apply_registry(self, registry) -> None:
         """Take labels, statuses, keywords, pins, requirement marks, merges and split-off
@@ -256,11 +268,13 @@ class ExplorerState:
         unknown = set(changes) - names
         if unknown:
             raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
-        for key in ("sources", "industry", "plan", "region", "nps"):
+        for key in ("sources", "industry", "plan", "region", "nps", "intents"):
             if key in changes:
                 changes[key] = tuple(changes[key] or ())
         if "nps" in changes and set(changes["nps"]) - set(NPS_CATEGORIES):
             raise ValueError(f"NPS category must be among {NPS_CATEGORIES}")
+        if "intents" in changes and set(changes["intents"]) - set(INTENT_CATEGORIES):
+            raise ValueError(f"intent must be among {INTENT_CATEGORIES}")
         if changes.get("quarters") is not None:
             first, last = (str(q) for q in changes["quarters"])
             if first not in self.quarters or last not in self.quarters:
@@ -294,6 +308,8 @@ class ExplorerState:
                 other &= np.isin(self._segment[segment], self._wanted(self.segments[segment], chosen))
         if f.nps:
             other &= np.isin(self._nps, [NPS_CATEGORIES.index(c) for c in f.nps])
+        if f.intents:
+            other &= np.isin(self._intent, [INTENT_CATEGORIES.index(c) for c in f.intents])
         if f.search.strip():
             other &= self._search_mask(f.search.strip())
         lo, hi = self._quarter_codes()
@@ -380,6 +396,10 @@ class ExplorerState:
         accounts = np.bincount((pairs // (self._n_accounts + 1)).astype(np.int64), minlength=k)
         split = np.bincount(theme.astype(np.int64) * 4 + self._nps[sel], minlength=4 * k).reshape(k, 4)
         scored = split[:, :3].sum(axis=1)
+        n_intents = len(INTENT_CATEGORIES)
+        by_intent = np.bincount(theme.astype(np.int64) * n_intents + self._intent[sel],
+                                minlength=n_intents * k).reshape(k, n_intents)
+        known = by_intent[:, :-1].sum(axis=1)   # the last category is "unknown"
 
         last, previous = self.previous_quarter()
         in_last = np.bincount(self._theme[other & themed & (self._q == self._quarter_code(last))], minlength=k)
@@ -399,6 +419,9 @@ class ExplorerState:
                 "promoter_share": np.where(scored > 0, split[:, 0] / np.maximum(scored, 1), np.nan),
                 "passive_share": np.where(scored > 0, split[:, 1] / np.maximum(scored, 1), np.nan),
                 "detractor_share": np.where(scored > 0, split[:, 2] / np.maximum(scored, 1), np.nan),
+                **{f"{name}_share": np.where(known > 0, by_intent[:, INTENT_CATEGORIES.index(name)]
+                                             / np.maximum(known, 1), np.nan)
+                   for name in ("problem", "request", "praise")},
                 "last_quarter": in_last,
                 "previous_quarter": in_prev,
                 "growth": in_last - in_prev,
@@ -519,6 +542,7 @@ class ExplorerState:
             "text": st["text"].to_numpy(),
             "score": st["score"].to_numpy() if "score" in st else np.nan,
             "nps_category": np.asarray(NPS_CATEGORIES, dtype=object)[self._nps[rows]],
+            "intent": np.asarray(INTENT_CATEGORIES, dtype=object)[self._intent[rows]],
             "account_id": st["account_id"].to_numpy(),
             "source": st["source"].to_numpy(),
             "source_file": st["source_file"].to_numpy(),

@@ -34,7 +34,7 @@ from ..report.charts import safe_json, vega_bundle
 from ..themes.journey import STAGES
 from ..themes.registry import RegistryError
 from .actions import AnalystActions, default_analyst
-from .state import NPS_CATEGORIES, ExplorerState
+from .state import INTENT_CATEGORIES, NPS_CATEGORIES, ExplorerState
 
 log = logging.getLogger(__name__)
 
@@ -173,12 +173,18 @@ class QuoteRow:
         self.box.layout.display = "none"
 
 
+def _fmt_share(value) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{100 * value:.0f} %"
+
+
 def provenance(quote: pd.Series) -> str:
     """score, account, file and location, quarter and id of a quote, escaped."""
     parts = []
     score = _fmt_score(quote.get("score"))
     if score:
         parts.append(f"score {score} ({esc(quote.get('nps_category'))})")
+    if quote.get("intent") and quote.get("intent") != "unknown":
+        parts.append(esc(quote.get("intent")))
     if quote.get("account_id"):
         parts.append(f"account {esc(quote['account_id'])}")
     parts.append(f"{esc(quote.get('source_file'))}, {esc(quote.get('locator'))}")
@@ -259,7 +265,8 @@ class Explorer:
         self.plan = multi("Plan", s.segments["plan"])
         self.region = multi("Region", s.segments["region"])
         self.nps_category = multi("NPS", NPS_CATEGORIES)
-        for name in ("quarters", "search", "sources", "industry", "plan", "region", "nps_category"):
+        self.intent = multi("Intent", INTENT_CATEGORIES)
+        for name in ("quarters", "search", "sources", "industry", "plan", "region", "nps_category", "intent"):
             getattr(self, name).add_class(f"wb-filter-{name.replace('_', '-')}")
         self.clear_button = w.Button(description="Clear filters", icon="times")
         self.sort_by = w.ToggleButtons(options=[("Size", "size"), ("Impact on NPS", "impact"), ("Growth", "growth")],
@@ -326,7 +333,7 @@ class Explorer:
                          *[row.box for row in self.quote_rows]], layout=w.Layout(width="100%"))
         filters = w.VBox([
             w.HBox([self.quarters, self.search, self.clear_button]),
-            w.HBox([self.sources, self.industry, self.plan, self.region, self.nps_category]),
+            w.HBox([self.sources, self.industry, self.plan, self.region, self.nps_category, self.intent]),
             w.HTML("<div class='wb-muted'>A list with nothing selected does not filter; Ctrl/Cmd-click selects "
                    "several values.</div>"),
         ])
@@ -342,7 +349,7 @@ class Explorer:
         self.widget.add_class("wb-explorer")
 
         for control in (self.quarters, self.search, self.sources, self.industry, self.plan, self.region,
-                        self.nps_category):
+                        self.nps_category, self.intent):
             control.observe(self._on_filter, names="value")
         self.sort_by.observe(self._on_sort, names="value")
         self.theme_list.observe(self._on_theme, names="value")
@@ -372,7 +379,8 @@ class Explorer:
         return {
             "quarters": tuple(self.quarters.value) if self.state.quarters else None,
             "sources": self.sources.value, "industry": self.industry.value, "plan": self.plan.value,
-            "region": self.region.value, "nps": self.nps_category.value, "search": self.search.value,
+            "region": self.region.value, "nps": self.nps_category.value, "intents": self.intent.value,
+            "search": self.search.value,
         }
 
     def _on_filter(self, _change=None) -> None:
@@ -402,7 +410,7 @@ class Explorer:
         try:
             if self.state.quarters:
                 self.quarters.index = (0, len(self.state.quarters) - 1)
-            for control in (self.sources, self.industry, self.plan, self.region, self.nps_category):
+            for control in (self.sources, self.industry, self.plan, self.region, self.nps_category, self.intent):
                 control.value = ()
             self.search.value = ""
         finally:
@@ -489,7 +497,9 @@ class Explorer:
             f"<div>Keywords: {keywords}</div>"
             f"<div><b>{int(row['mentions']):,}</b> mentions from {int(row['accounts']):,} accounts · {impact}</div>"
             f"<div>Growth: {int(row['last_quarter'])} mentions in {esc(last)} vs {int(row['previous_quarter'])} "
-            f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct})</div>")
+            f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct})</div>"
+            f"<div class='wb-intents'>What customers said: {_fmt_share(row.get('problem_share'))} problems · "
+            f"{_fmt_share(row.get('request_share'))} requests · {_fmt_share(row.get('praise_share'))} praise</div>")
         self.nps_bar.value = nps_bar_html(s.nps_split(theme_id))
         trend = s.trend(theme_id)
         spec = dict(self._trend_spec, datasets={"trend": _records(trend)},
