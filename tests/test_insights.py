@@ -61,3 +61,21 @@ def test_quotes_are_from_the_reported_quarter_and_segment_pinned_first():
     chosen = quote_ids(data, row)
     # pinned in view first; then Q4 Enterprise statements (every third), closest first
     assert chosen == ["T1-2026Q3-3", "T1-2026Q4-21", "T1-2026Q4-18", "T1-2026Q4-15", "T1-2026Q4-12"]
+
+
+def test_theme_intent_shares_are_over_the_reported_quarter_with_a_known_intent():
+    data = _data("2026Q4")
+    # T1's 22 Q4 statements: 0-9 problems, 10-14 requests, 15-18 praise, 19 other, 20-21 not classified;
+    # a Q3 statement's intent must not count
+    intents = {f"T1-2026Q4-{i}": ("problem" if i < 10 else "request" if i < 15 else "praise" if i < 19 else "other")
+               for i in range(20)}
+    intents["T1-2026Q3-0"] = "request"
+    data.intents = pd.DataFrame({"evidence_id": list(intents), "intent": list(intents.values())})
+    summary = theme_summary(data).set_index("theme_id")
+    assert summary.loc["T1", ["problem_share", "request_share", "praise_share"]].tolist() == [0.5, 0.25, 0.2]
+    assert summary.loc["T2", ["problem_share", "request_share", "praise_share"]].isna().all()   # none known
+
+
+def test_a_folder_without_intents_reports_no_shares():
+    summary = theme_summary(_data("2026Q4")).set_index("theme_id")
+    assert summary["problem_share"].isna().all()
