@@ -7,9 +7,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from .classifier import RequirementClassifier, _hybrid, detect_requirements
 from .intent import IntentClassifier, classify_statements
-from .rules import match_requirement
+from .rules import detect_requirements, match_requirement
 from .statements import crisp_statement, request_sentence
 
 REQUIREMENT_COLUMNS = [
@@ -107,7 +106,7 @@ def build_requirements(
     themes: pd.DataFrame | None = None,
     distance_threshold: float = 0.4,
     is_requirement: np.ndarray | pd.Series | None = None,
-    classifier: RequirementClassifier | None = None,
+    classifier: IntentClassifier | None = None,
     encode=None,
     as_of: str | None = None,
     max_quotes: int = 5,
@@ -120,15 +119,18 @@ def build_requirements(
     """Group the requirement statements of ``evidence`` into requirements.
 
     ``evidence`` follows the evidence contract; ``embeddings`` has one L2-normalised row per
-    evidence row, in the same order. Requirement statements are those :func:`detect_requirements`
-    flags: with the rules alone, or with the rules and a fitted ``classifier`` sentence by sentence
-    (``encode`` embeds the sentences of multi-sentence statements that need it; single-sentence
-    statements use their row of ``embeddings`` unless ``classifier_space`` is false, i.e. the
-    embeddings come from another model than the classifier's: then ``encode`` embeds every
-    sentence the classifier reads), or those ``is_requirement`` (a boolean mask
-    aligned with ``evidence``) says, plus every statement
-    of a theme the registry marks as a requirement; company speech is left out. They are
-    clustered with average-linkage agglomerative clustering on cosine distance
+    evidence row, in the same order. Requirement statements are the requests: those ``intents``
+    (rows of :func:`.intent.classify_statements`, aligned with ``evidence``) call ``request``; or,
+    with a fitted :class:`.intent.IntentClassifier` as ``classifier``, those it finds (``encode``
+    embeds the sentences it has no vector of; single-sentence statements use their row of
+    ``embeddings`` unless ``classifier_space`` is false, i.e. the embeddings come from another
+    model than the classifier's); or those ``is_requirement`` (a boolean mask aligned with
+    ``evidence``) says; or, with none of these, those a rule cue fires on
+    (:func:`.rules.detect_requirements`). Every statement of a theme the registry marks as a
+    requirement joins them; company speech is left out. They are grouped by what they ask: with
+    ``encode`` and ``group_on_statements`` on the embeddings of their crisp statements (without
+    the context around the ask or the "I wish / please" that says it is one), else on
+    ``embeddings``; by average-linkage agglomerative clustering on cosine distance
     (``distance_threshold``), which is deterministic.
 
     Each requirement gets: ``requirement_id`` (:func:`requirement_id` of its earliest
@@ -157,7 +159,7 @@ def build_requirements(
                          f"got shape {embeddings.shape}")
     frame = evidence.reset_index(drop=True).copy()
     frame["_sentence"] = None
-    if is_requirement is None and intents is None and isinstance(classifier, IntentClassifier):
+    if is_requirement is None and intents is None and classifier is not None:
         intents = classify_statements(frame["text"], classifier, embeddings=embeddings if classifier_space else None,
                                       encode=encode)
     if is_requirement is None and intents is not None:
@@ -167,11 +169,6 @@ def build_requirements(
         flags = intents["intent"].eq("request").to_numpy(dtype=bool)
         frame["_cue"] = [f"request p={c:.2f}" if f else None for f, c in zip(flags, intents["confidence"])]
         frame["_sentence"] = intents["sentence"].where(flags, None).to_numpy()
-    elif is_requirement is None and classifier is not None:
-        decided = _hybrid(frame["text"].tolist(), classifier, embeddings if classifier_space else None, encode)
-        flags = decided["flag"].to_numpy(dtype=bool)
-        frame["_cue"] = decided["cue"].to_numpy()
-        frame["_sentence"] = decided["sentence"].to_numpy()
     elif is_requirement is None:
         flags, cues = detect_requirements(frame["text"], return_cues=True)
         frame["_cue"] = cues.to_numpy()

@@ -291,19 +291,7 @@ def requirement_cues(texts: Iterable[object]) -> pd.Series:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
-#: words a sentence needs before the classifier alone may call it a request (a rule cue does
-#: not need one): asks, wishes, needs, absences, plans, and the same in German, Spanish, French
-_ASK_WORDS = re.compile(
-    r"\b(?:wish|would|wouldn't|'d|could|should|ought|hope|hoping|ideally|if only|how about|what about|"
-    r"need|needs|needed|require[sd]?|requirement|must|has to|have to|essential|please|add|adding|request\w*|"
-    r"ask\w*|suggest\w*|want\w*|like|love|appreciate|prefer|missing|lacks?|lacking|without|no|not|can't|"
-    r"cannot|unable|isn't|doesn't|don't|won't|plan|plans|planned|roadmap|when|any|eta|coming|option|"
-    r"ability|able|support|allow|let|enable|possible|give|make|bring|put|keep|looking for|waiting|begging|crying out|"
-    r"fehlt|w[üu]nsch\w*|br[äa]uch\w*|gerne?|bitte|m[öo]glich\w*|w[äa]re|k[öo]nnt\w*|manque|serait|aimer\w*|"
-    r"pourri\w*|besoin|souhait\w*|faudrait|necesit\w*|gustar\w*|encantar\w*|ser[íi]a|ojal[áa]|falta\w*|favor|"
-    r"podr\w*|deber\w*)\b|\?")
-#: words of an incident report ("export failed with no error"); the classifier alone does not
-#: flag such a sentence (a rule cue still can)
+#: words of an incident report ("export failed with no error"): a feature of the intent classifier
 _INCIDENT = re.compile(
     r"\b(?:fail(?:s|ed|ing)?|crash(?:es|ed|ing)?|broke|breaks|broken|stopped|stops|times? out|timed out|"
     r"truncat\w+|duplicat\w+|not working|doesn't work|does not work|don't work|isn't working|won't load|"
@@ -317,3 +305,14 @@ def split_sentences(text: object) -> list[str]:
     parts = [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
     return parts or ([text.strip()] if text.strip() else [])
 
+
+
+def detect_requirements(texts: Iterable[object], return_cues: bool = False):
+    """The rules alone, vectorised: a boolean array in input order (``True`` where a cue fired),
+    and with ``return_cues=True`` also the Series of cue names (None where none fired). The
+    quarterly job decides with the intent classifier (:mod:`.intent`), which reads these cues as
+    features; the rules alone serve where no model is at hand."""
+    index = texts.index if isinstance(texts, pd.Series) else None
+    cues = pd.Series([match_requirement(t) for t in texts], index=index, dtype="object")
+    flags = cues.notna().to_numpy(dtype=bool)
+    return (flags, cues) if return_cues else flags
