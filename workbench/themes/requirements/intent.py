@@ -84,14 +84,16 @@ class IntentClassifier:
     learned state ending in ``_``).
 
     ``C``: inverse regularisation of the logistic regression. ``rule_weight`` and
-    ``embedding_weight`` scale those feature blocks against the n-grams. ``request_threshold``:
+    ``embedding_weight`` scale those feature blocks against the n-grams (``ngrams=False`` leaves the
+    n-grams out). ``request_threshold``:
     a sentence is a request when its request probability reaches it (``None``: the most
     probable intent wins).
     """
 
     def __init__(self, C: float = 4.0, rule_weight: float = 1.0, embedding_weight: float = 1.0,
-                 request_threshold: float | None = None):
+                 request_threshold: float | None = None, ngrams: bool = True):
         self.C = C
+        self.ngrams = ngrams
         self.rule_weight = rule_weight
         self.embedding_weight = embedding_weight
         self.request_threshold = request_threshold
@@ -106,9 +108,11 @@ class IntentClassifier:
         if hasattr(self, "n_embedding_") and embeddings.shape[1] != self.n_embedding_:
             raise ValueError(f"this classifier was fitted on {self.n_embedding_}-dimensional embeddings "
                              f"({self.embedding_model_ or 'unknown model'}), got {embeddings.shape[1]}")
-        grams = self.vectorizer_.transform([normalise(t) for t in texts])
-        return sp.hstack([sp.csr_matrix(embeddings * self.embedding_weight), grams,
-                          sp.csr_matrix(rule_features(texts) * self.rule_weight)]).tocsr()
+        blocks = [sp.csr_matrix(embeddings * self.embedding_weight)]
+        if self.ngrams:
+            blocks.append(self.vectorizer_.transform([normalise(t) for t in texts]))
+        blocks.append(sp.csr_matrix(rule_features(texts) * self.rule_weight))
+        return sp.hstack(blocks).tocsr()
 
     def fit(self, embeddings: np.ndarray, intents: Iterable[str], texts: Iterable[object],
             embedding_model: str | None = None) -> "IntentClassifier":
@@ -157,7 +161,7 @@ class IntentClassifier:
     def save(self, path) -> None:
         """Store the fitted model: coefficients, n-gram vocabulary and weights, settings (.npz)."""
         settings = {"C": self.C, "rule_weight": self.rule_weight, "embedding_weight": self.embedding_weight,
-                    "request_threshold": self.request_threshold, "n_embedding": self.n_embedding_,
+                    "request_threshold": self.request_threshold, "ngrams": self.ngrams, "n_embedding": self.n_embedding_,
                     "embedding_model": self.embedding_model_, "classes": [str(c) for c in self.estimator_.classes_],
                     "rule_features": RULE_FEATURES}
         np.savez_compressed(path, coef=self.estimator_.coef_, intercept=self.estimator_.intercept_,
@@ -174,7 +178,8 @@ class IntentClassifier:
             if settings["rule_features"] != RULE_FEATURES:
                 raise ValueError(f"{path}: fitted with other rule features than this version's; refit it")
             out = cls(C=settings["C"], rule_weight=settings["rule_weight"],
-                      embedding_weight=settings["embedding_weight"], request_threshold=settings["request_threshold"])
+                      embedding_weight=settings["embedding_weight"], request_threshold=settings["request_threshold"],
+                      ngrams=settings.get("ngrams", True))
             vocabulary = {str(term): i for i, term in enumerate(data["vocabulary"])}
             out.vectorizer_ = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, vocabulary=vocabulary)
             out.vectorizer_.idf_ = data["idf"]
