@@ -10,7 +10,6 @@ left out. The classifier is the one the quarterly job and the explorer use
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..cli import UsageError
@@ -47,19 +46,11 @@ def run(args) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ..embed import embed_texts
     from .language import detect_languages
-    from .cli import read_texts
+    from .cli import read_and_quarantine
     from .requirements.intent import IntentClassifier, classify_statements
 
-    path = Path(args.csv)
-    accepted, quarantined = read_texts(path, args.text_col, args.id_col)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    quarantined.to_csv(out / "quarantined.csv", index=False)
-    for bad in quarantined.head(5).itertuples():
-        print(f"{path}: row {bad.row}: left out: {bad.reason}", file=sys.stderr)
-    if len(quarantined) > 5:
-        print(f"{path}: ... {len(quarantined) - 5} more rows left out (all in {out / 'quarantined.csv'})",
-              file=sys.stderr)
+    path, out = Path(args.csv), Path(args.out)
+    accepted, quarantined = read_and_quarantine(path, args.text_col, args.id_col, out)
     if accepted.empty:
         raise UsageError(f"{path}: no texts to classify: {len(quarantined)} rows read, none usable "
                          f"(reasons in {out / 'quarantined.csv'})")

@@ -137,6 +137,19 @@ def read_texts(path: Path, text_col: str, id_col: str | None) -> tuple[pd.DataFr
             pd.DataFrame(quarantined, columns=["row", "id", "reason"]))
 
 
+def read_and_quarantine(path: Path, text_col: str, id_col: str | None, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`read_texts`, with the rows left out written to ``out/quarantined.csv`` and the first
+    five of them (and how many more) told on standard error."""
+    accepted, quarantined = read_texts(path, text_col, id_col)
+    out.mkdir(parents=True, exist_ok=True)
+    quarantined.to_csv(out / "quarantined.csv", index=False)
+    for bad in quarantined.head(5).itertuples():
+        print(f"{path}: row {bad.row}: left out: {bad.reason}", file=sys.stderr)
+    if len(quarantined) > 5:
+        print(f"{path}: ... {len(quarantined) - 5} more rows left out (all in {out / 'quarantined.csv'})", file=sys.stderr)
+    return accepted, quarantined
+
+
 def fit_csv(args) -> int:
     import json
 
@@ -147,15 +160,8 @@ def fit_csv(args) -> int:
         raise UsageError("usage: workbench themes fit CSV --text-col COL --out DIR [--id-col COL]")
     if args.model and not Path(args.model).is_dir():
         raise UsageError(f"{args.model}: no such model folder (--model takes a local sentence-transformers folder)")
-    path = Path(args.csv)
-    accepted, quarantined = read_texts(path, args.text_col, args.id_col)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    quarantined.to_csv(out / "quarantined.csv", index=False)
-    for bad in quarantined.head(5).itertuples():
-        print(f"{path}: row {bad.row}: left out: {bad.reason}", file=sys.stderr)
-    if len(quarantined) > 5:
-        print(f"{path}: ... {len(quarantined) - 5} more rows left out (all in {out / 'quarantined.csv'})", file=sys.stderr)
+    path, out = Path(args.csv), Path(args.out)
+    accepted, quarantined = read_and_quarantine(path, args.text_col, args.id_col, out)
     if accepted.empty:
         raise UsageError(f"{path}: no texts to theme: {len(quarantined)} rows read, none usable "
                          f"(reasons in {out / 'quarantined.csv'})")
