@@ -118,3 +118,23 @@ def test_priority_leaves_out_a_part_without_data_and_reweights():
     # R2: reach 0.5, trend 1.0 -> (0.35 * 0.5 + 0.15 * 1.0) / 0.5
     assert out.loc["R2", "priority"] == pytest.approx(100 * (0.35 * 0.5 + 0.15) / 0.5, abs=0.05)
     assert prioritise(frame.iloc[:0]).empty
+
+
+def test_the_intent_and_requirement_stage_is_tables_in_tables_out():
+    from workbench.themes.voice import STATEMENT_INTENT_COLUMNS, intents_and_requirements
+
+    texts = ["Please add SSO with Okta.", "Please add SSO with Okta!", "The export fails every night.",
+             "Love the new board, it is great.", "Wir brauchen einen Export nach Excel, bitte."]
+    statements = _evidence(texts, ["A1", "A2", "A3", "A4", "A5"])
+    vectors = np.array([[1.0, 0.0], [1.0, 0.01], [0.0, 1.0], [0.7, 0.7], [0.1, 1.0]])
+    assignments = pd.DataFrame({"evidence_id": statements["evidence_id"], "theme_id": ["T1", "T1", "T2", "T3", "T2"]})
+    themes = pd.DataFrame({"theme_id": ["T1", "T2", "T3"], "label": ["sso", "exports", "board"]})
+    intents, requirements = intents_and_requirements(statements, vectors, assignments, themes, quarter="2026Q3")
+    assert list(intents.columns) == STATEMENT_INTENT_COLUMNS
+    assert intents["intent"].tolist() == ["request", "request", "problem", "praise", "request"]
+    assert intents["language"].iloc[4] == "de"
+    assert sorted(map(sorted, requirements["evidence_ids"])) == [["ev0", "ev1"], ["ev4"]]
+    sso = requirements[requirements["theme_id"] == "T1"].iloc[0]
+    assert sso["accounts"] == 2 and np.isnan(sso["arr_at_stake"]) and sso["priority_basis"] == "reach, pain, trend"
+    assert sso["problem_share"] == 0.0
+    assert requirements.loc[requirements["theme_id"] == "T2", "problem_share"].iloc[0] == 0.5

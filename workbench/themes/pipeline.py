@@ -30,11 +30,9 @@ from .. import store
 from ..contract import THEMED_KINDS
 from .impact import theme_impact
 from .journey import journey_stages
-from .language import detect_languages
 from .registry import ThemeRegistry, default_path
-from .requirements import build_requirements
-from .requirements.intent import IntentClassifier, classify_statements, rule_intents
-from .requirements.priority import prioritise
+from .requirements.intent import IntentClassifier
+from .voice import intents_and_requirements
 
 log = logging.getLogger(__name__)
 
@@ -197,27 +195,16 @@ def update_themes(
     nps = store.load_table(data_dir, "nps_responses")
     # the shipped intent classifier reads the default model's vectors: with another model for the
     # themes, the sentences it reads are embedded with the default one too (cached like the rest);
-    # an injected embedder (tests, experiments) gets the rules' own guess (rule_intents)
+    # an injected embedder (tests, experiments) gets the rules' own guess
     hybrid = embedder is None
-    encode = (lambda texts: embed_statements(texts, data_dir)) if hybrid else None
-    languages = detect_languages(statements["text"])
-    intents = (classify_statements(statements["text"], IntentClassifier.pretrained(),
-                                   embeddings=vectors if model_path is None else None, encode=encode,
-                                   languages=languages)
-               if hybrid else rule_intents(statements["text"]))
-    statement_intents = pd.DataFrame({
-        "evidence_id": statements["evidence_id"].to_numpy(), "language": languages.to_numpy(),
-        "intent": intents["intent"].to_numpy(),
-        "confidence": intents["confidence"].to_numpy(dtype=float), "sentence": intents["sentence"].to_numpy(),
-    })
-    requirements = build_requirements(
-        statements, assignments, vectors, accounts, arr, nps, registry=registry,
-        themes=themes[["theme_id", "label"]], as_of=quarter, intents=intents, encode=encode,
+    statement_intents, requirements = intents_and_requirements(
+        statements, vectors, assignments, themes, quarter=quarter, registry=registry,
+        accounts=accounts, arr=arr, nps=nps,
         previous=(store.load_table(data_dir, "requirement_evidence")
                   if "requirement_evidence" in store.table_names(data_dir) else None),
-    )
-    requirements = prioritise(requirements, responses=int(statements["quarter"].eq(quarter).sum()),
-                              problem_share=problem_shares(assignments, statement_intents))
+        classifier=IntentClassifier.pretrained() if hybrid else None,
+        encode=(lambda texts: embed_statements(texts, data_dir)) if hybrid else None,
+        classifier_space=model_path is None)
     for gone in requirements.attrs.get("absorbed", []):
         status = registry.requirement_status(gone["requirement_id"])
         if status["status"] != "open":
@@ -251,13 +238,6 @@ def update_themes(
                    list(match.emerging), list(match.fading), len(requirements), timings, notes)
     log.info("themes: %d statements, %d themes, %d requirements", run.statements, run.themes, run.requirements)
     return run
-
-
-def problem_shares(assignments: pd.DataFrame, statement_intents: pd.DataFrame) -> dict:
-    """Theme id -> share of the theme's statements whose intent is a problem."""
-    joined = assignments.dropna(subset=["theme_id"])[["evidence_id", "theme_id"]].merge(
-        statement_intents[["evidence_id", "intent"]], on="evidence_id")
-    return joined.assign(problem=joined["intent"].eq("problem")).groupby("theme_id")["problem"].mean().to_dict()
 
 
 def _note_model_changes(registry: ThemeRegistry, statements: pd.DataFrame, vectors: np.ndarray,
