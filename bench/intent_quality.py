@@ -118,15 +118,18 @@ def cross_validate(train: pd.DataFrame, settings: dict) -> None:
     five_way("5-fold CV, five intents (most probable)", gold, IntentClassifier().decide(proba))
 
 
+#: mean F1 differences below this are noise: the earlier setting in GRID stays
+TIE = 0.005
 #: the settings tried by --select (leave-one-style-out on the training data)
-GRID = [{"C": c, "ngrams": g} for c in (4.0, 16.0) for g in (True, False)]
+GRID = [{"C": c, "ngrams": g} for c in (4.0, 16.0) for g in (True, False)] + [{"C": 16.0, "balanced": False}]
 
 
 def select(train: pd.DataFrame) -> dict:
     """Settings by leave-styles-out request F1 on our own sentences: the styles (app reviews, a
     developer forum, SaaS interviews, NPS, support, ...) are dealt into five folds, and each fold
     is predicted by a model trained on the others, a stand-in for feedback written in a genre the
-    model has never seen. Mean F1 over folds decides; no test set is looked at."""
+    model has never seen. Mean F1 over folds decides (a gain under ``TIE`` does not); no test set
+    is looked at."""
     from sklearn.model_selection import GroupKFold
     vectors = encode(train["text"].tolist())
     best = None
@@ -142,7 +145,7 @@ def select(train: pd.DataFrame) -> dict:
             f1s.append(prf(train["intent"][held] == "request", predicted == "request")["f1"])
         score = float(np.nanmean(f1s))
         print(f"  leave-styles-out request F1 {score:.3f} (worst fold {np.nanmin(f1s):.3f})  {settings}", flush=True)
-        if best is None or score > best[0]:
+        if best is None or score > best[0] + TIE:
             best = (score, settings)
     print(f"  chosen: {best[1]}")
     return best[1]

@@ -87,14 +87,16 @@ class IntentClassifier:
 
     ``C``: inverse regularisation of the logistic regression. ``rule_weight`` and
     ``embedding_weight`` scale those feature blocks against the n-grams (``ngrams=False`` leaves the
-    n-grams out). ``request_threshold``:
+    n-grams out; ``balanced=False`` weighs the intents as often as they occur in the training
+    sentences instead of equally). ``request_threshold``:
     a sentence is a request when its request probability reaches it (``None``: the most
     probable intent wins).
     """
 
     def __init__(self, C: float = 4.0, rule_weight: float = 1.0, embedding_weight: float = 1.0,
-                 request_threshold: float | None = None, ngrams: bool = True):
+                 request_threshold: float | None = None, ngrams: bool = True, balanced: bool = True):
         self.C = C
+        self.balanced = balanced
         self.ngrams = ngrams
         self.rule_weight = rule_weight
         self.embedding_weight = embedding_weight
@@ -130,7 +132,8 @@ class IntentClassifier:
             [normalise(t) for t in texts])
         self.n_embedding_ = np.asarray(embeddings).shape[1]
         self.embedding_model_ = embedding_model
-        self.estimator_ = LogisticRegression(C=self.C, max_iter=5000, class_weight="balanced").fit(
+        self.estimator_ = LogisticRegression(C=self.C, max_iter=5000,
+                                             class_weight="balanced" if self.balanced else None).fit(
             self._features(embeddings, texts), intents)
         return self
 
@@ -163,7 +166,8 @@ class IntentClassifier:
     def save(self, path) -> None:
         """Store the fitted model: coefficients, n-gram vocabulary and weights, settings (.npz)."""
         settings = {"C": self.C, "rule_weight": self.rule_weight, "embedding_weight": self.embedding_weight,
-                    "request_threshold": self.request_threshold, "ngrams": self.ngrams, "n_embedding": self.n_embedding_,
+                    "request_threshold": self.request_threshold, "ngrams": self.ngrams, "balanced": self.balanced,
+                    "n_embedding": self.n_embedding_,
                     "embedding_model": self.embedding_model_, "classes": [str(c) for c in self.estimator_.classes_],
                     "rule_features": RULE_FEATURES}
         np.savez_compressed(path, coef=self.estimator_.coef_, intercept=self.estimator_.intercept_,
@@ -181,7 +185,7 @@ class IntentClassifier:
                 raise ValueError(f"{path}: fitted with other rule features than this version's; refit it")
             out = cls(C=settings["C"], rule_weight=settings["rule_weight"],
                       embedding_weight=settings["embedding_weight"], request_threshold=settings["request_threshold"],
-                      ngrams=settings.get("ngrams", True))
+                      ngrams=settings.get("ngrams", True), balanced=settings.get("balanced", True))
             vocabulary = {str(term): i for i, term in enumerate(data["vocabulary"])}
             out.vectorizer_ = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, vocabulary=vocabulary)
             out.vectorizer_.idf_ = data["idf"]
