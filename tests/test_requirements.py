@@ -209,6 +209,17 @@ def test_the_shipped_intent_classifier_holds_on_the_held_out_splits(labelled, un
     ("The API should return the account owner.", "The API should return the account owner"),
     ("Hi support, we need a migration tool for conditional fields.", "A migration tool for conditional fields"),
     ("Main thing: please add keyboard shortcuts", "Keyboard shortcuts"),
+    # role labels go; redaction placeholders read as words
+    ("Customer: I wish the export kept our column order.", "The export should keep our column order"),
+    ("Keep [Company staff] on our account", "Keep our named contact on our account"),
+    # a wish in the past or conditional is said as the change it asks for
+    ("It would be great if the admin settings were this simple too.", "The admin settings should be this simple"),
+    ("I wish large dashboards showed the first chart while the rest loads.",
+     "Large dashboards should show the first chart while the rest loads"),
+    ("It would be great if automations could run on a different schedule per site.",
+     "Automations should run on a different schedule per site"),
+    # a statement of fact is left as it is
+    ("The export was slow.", "The export was slow"),
 ])
 def test_crisp_statement(text, expected):
     assert crisp_statement(text) == expected
@@ -217,7 +228,8 @@ def test_crisp_statement(text, expected):
 def test_request_sentence_picks_the_ask_out_of_a_longer_comment():
     text = "We moved to the new plan in May. Honestly, it would be great if exports kept our filters! Support was quick."
     assert request_sentence(text) == "Honestly, it would be great if exports kept our filters!"
-    assert crisp_statement(request_sentence(text)) == "Exports kept our filters"
+    # the wish's past tense becomes the change asked for, not a statement of fact
+    assert crisp_statement(request_sentence(text)) == "Exports should keep our filters"
     assert request_sentence("No ask here. None at all.") == "No ask here. None at all."
 
 

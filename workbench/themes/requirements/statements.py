@@ -48,7 +48,33 @@ _PLACEHOLDERS = [(re.compile(r"\[(?:EMAIL)\]"), "an e-mail address"), (re.compil
                  (re.compile(r"\[[A-Z][\w ]{0,30}\]"), "our named contact")]
 
 
-_SUBJUNCTIVE = re.compile(r"^((?:the|our|my|your|all|this|that|these|those|its|their)\b[^,.;]{0,60}?) (?:were|was) (.+)$", re.I)
+#: past forms that do not end in -ed (simplemma gives their base form, but cannot tell a past
+#: tense from a plural or an adjective; these and -ed forms are the verbs a wish puts in the past)
+_IRREGULAR_PAST = {"had", "was", "were", "told", "ran", "kept", "gave", "made", "took", "got", "sent", "went",
+                   "came", "knew", "saw", "brought", "found", "left", "held", "showed", "shown", "built", "paid"}
+_MODALS = {"could", "would", "might"}
+
+
+def _wish_as_change(s: str) -> str:
+    """A wish in the past or conditional ("large dashboards showed the first chart", "the admin
+    settings were this simple", "automations could run per site") reads as a statement of fact
+    once "I wish / it would be great if" is gone: say it as the change asked for ("... should
+    show ...", "... should be ...", "... should run ..."). Only the first verb of the clause, and
+    only when a subject comes before it."""
+    import simplemma
+
+    words = s.split(" ")
+    for i in range(1, min(len(words), 7)):
+        word = words[i].lower().strip(",;:")
+        if word in _MODALS:
+            words[i] = "should"
+            return " ".join(words)
+        if word in _IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4):
+            base = simplemma.lemmatize(word, lang="en")
+            if base != word:
+                words[i] = f"should {base}"
+                return " ".join(words)
+    return s
 
 
 def crisp_statement(text: object, max_chars: int = 120) -> str:
@@ -72,9 +98,7 @@ def crisp_statement(text: object, max_chars: int = 120) -> str:
             break
     s = _TRAIL.sub("", s).strip() or re.sub(r"\s+", " ", str(text or "")).strip()
     if asked:
-        # a wish in the subjunctive ("... if the admin settings were this simple") would read as a
-        # statement of fact once "it would be great if" is gone: say it as the change asked for
-        s = _SUBJUNCTIVE.sub(lambda m: f"make {m.group(1)} {m.group(2)}", s, count=1)
+        s = _wish_as_change(s)
     if len(s) > max_chars:
         cut = s[: max_chars - 1].rsplit(" ", 1)[0].rstrip(",;:- ")
         s = cut + "\u2026"
