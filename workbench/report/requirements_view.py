@@ -32,19 +32,22 @@ def requirements_table(data, n: int = 15) -> HTML:
                            for s, d in zip(req["status"], dates)]
     columns = {"statement": "requirement", "requirement_id": "id"}
     if "priority" in req:
-        columns.update({"priority": "priority", "reach": "reach", "revenue": "revenue", "pain": "pain",
-                        "trend": "trend"})
+        # the four parts in one cell, so the table fits a page
+        req["parts"] = [" / ".join(_part(r[k]) for k in ("reach", "revenue", "pain", "trend")) for _, r in req.iterrows()]
+        columns.update({"priority": "priority", "parts": "reach / revenue / pain / trend"})
+    if "first_quarter" in req:
+        req["seen"] = [f if f == last or not isinstance(last, str) else f"{f}–{last}"
+                       for f, last in zip(req["first_quarter"], req["last_quarter"])]
     columns.update({"theme_label": "theme", "mentions": "mentions", "accounts": "accounts",
-                    "arr_at_stake": "ARR at stake", "detractor_share": "detractors",
-                    "first_quarter": "first seen", "last_quarter": "last seen", "status_shown": "status"})
+                    "arr_at_stake": "ARR at stake", "detractor_share": "detractors", "seen": "seen",
+                    "status_shown": "status"})
     columns = {k: v for k, v in columns.items() if k in req}
     how = paragraph(HOW) if "priority" in req else HTML("")
     return how + table(
         req, columns,
-        formats={"arr_at_stake": arr_text, "detractor_share": pct, "priority": lambda v: f"{v:.0f}",
-                 "reach": _part, "revenue": _part, "pain": _part, "trend": _part},
-        numeric=[c for c in ("priority", "reach", "revenue", "pain", "trend", "mentions", "accounts",
-                             "arr_at_stake", "detractor_share") if c in columns],
+        formats={"arr_at_stake": arr_text, "detractor_share": pct, "priority": lambda v: f"{v:.0f}"},
+        numeric=[c for c in ("priority", "parts", "mentions", "accounts", "arr_at_stake", "detractor_share")
+                 if c in columns],
     )
 
 
