@@ -191,3 +191,22 @@ def test_statements_in_other_languages_get_the_rules_not_a_guess():
     assert out["cues"].iloc[0] == "de_wish"
     with pytest.raises(ValueError, match="one entry per text"):
         classify_statements(texts, toy, embeddings=np.eye(4)[:3], languages=["de"])
+
+
+def test_an_unclosed_quote_refuses_the_file_instead_of_swallowing_rows(tmp_path):
+    """The csv module reads everything after a quote that is never closed as one field, rows and
+    all; the shared CSV reader refuses such a file and names the line, for classify, themes fit
+    and ingestion alike."""
+    from workbench.ingest.reading import FileProblem, read_csv_records
+
+    with pytest.raises(FileProblem, match="quote opened on line 3 is never closed") as caught:
+        read_csv_records('id,comment\n1,ok fine\n2,"Please add dark mode\n3,ok\n4,more\n')
+    assert caught.value.locator == "line 3"
+    with pytest.raises(FileProblem, match="line 5"):
+        read_csv_records('id,comment\r\n1,"multi\r\nline ok"\r\n\r\n2,"open\r\n3,x\r\n')
+    # quotes that close, doubled quotes, and a stray inch mark in an unquoted field are fine
+    ok = read_csv_records('id,comment\n1,"a ""quoted"" word, and\na newline"\n2,24" monitor\n')
+    assert ok.rows == [["1", 'a "quoted" word, and\na newline'], ["2", '24" monitor']]
+    src = tmp_path / "unclosed.csv"
+    src.write_text('id,comment\n1,ok fine\n2,"Please add dark mode\n3,ok\n', encoding="utf-8")
+    assert main(["classify", str(src), "--text-col", "comment", "--out", str(tmp_path / "out")]) == 2

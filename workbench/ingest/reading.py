@@ -71,6 +71,22 @@ class CsvRecords:
     delimiter: str
 
 
+def _refuse_unclosed_quote(text: str, delimiter: str, records: list) -> None:
+    """A quote never closed makes the csv module read the rest of the file as one field, rows and
+    all, without a word: refuse the file, naming where that field starts (the rows after it
+    cannot be told apart, so none is guessed at)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return  # other strict-mode complaints are read leniently, as before
+        # the swallowing record is the last one; count the lines of the records before it
+        start = 1 + sum(1 + sum(str(field).count("\n") for field in record) for record in records[:-1])
+        raise FileProblem(f"a quote opened on line {start} is never closed, so every line after it would be "
+                          f"read as one field; close the quote (or export the file again)", f"line {start}") from exc
+
+
 def read_csv_records(text: str, header_rows: int = 1, delimiter: str | None = None) -> CsvRecords:
     """Parse CSV text into records. Row numbers count records as a spreadsheet shows them."""
     delimiter = delimiter or sniff_delimiter(text)
@@ -79,6 +95,7 @@ def read_csv_records(text: str, header_rows: int = 1, delimiter: str | None = No
         records = list(reader)
     except csv.Error as exc:
         raise FileProblem(f"malformed CSV near line {reader.line_num}: {exc}", f"line {reader.line_num}") from exc
+    _refuse_unclosed_quote(text, delimiter, records)
     numbered = [(i + 1, r) for i, r in enumerate(records)]
     numbered = [(n, r) for n, r in numbered if r]  # blank lines are not rows; ",,," rows are (and get rejected)
     if len(numbered) < header_rows:
