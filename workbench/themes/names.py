@@ -1,0 +1,290 @@
+"""Theme names: a short phrase in the customers' own words that says what each theme is about.
+
+A theme's keywords ("happening, whats, locations") are evidence for a name, not the name. This
+module picks, for every theme, one phrase of ``min_words``..``max_words`` words that its members
+actually wrote ("card payment declined", "offline mode in the mobile app"). It is extractive: no
+generative model is needed, and every word of a name occurs in the theme's statements.
+
+Method (:func:`theme_names`):
+
+1. Candidates: from a deterministic sample of each theme's statements, every run of 2..6 words
+   inside one clause (never across punctuation) that neither starts nor ends in a function word
+   (a phrasal verb's particle may end one: "top up", "log in"; a question word may open one:
+   "how long"). A whole short statement is a candidate too.
+2. A cheap lexical score keeps the best ``max_candidates`` per theme (phrases with the same
+   content words count once): coverage (share of sampled members containing the phrase) plus the
+   cosine of its words to the theme's c-TF-IDF word weights (with the given keywords' ranks).
+3. All kept phrases are embedded in one batch; each scores its cosine to its theme's centroid
+   minus half its cosine to the closest *other* centroid (a name should tell its theme apart).
+4. Names are handed out best score first, so two themes never share one: the theme with the
+   weaker claim takes its next-best phrase.
+
+Everything is a plain function of its inputs; ``encode`` is injectable (tests pass a fake).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Callable, Sequence
+
+import numpy as np
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+#: function words that may sit inside a name but never start or end one
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
+during each else ever few for from further had hadn't has hasn't have haven't having he her here hers
+herself him himself his how however i i'd i'll i'm i've if in into is isn't it it's its itself just
+let's me might more most much must mustn't my myself no nor not now of off on once only or other ought
+our ours ourselves out over own same shall she should shouldn't so some such than that that's the their
+theirs them themselves then there there's these they they'd they'll they're they've this those through
+to too under until up upon us very was wasn't we we'd we'll we're we've were weren't what what's when
+where which while who whom whose why will with won't would wouldn't yet you you'd you'll you're you've
+your yours yourself yourselves also already still even really actually please thanks thank thx hi hello
+hey dear ok okay yes yeah well oh like lot lots get got getting go going want wanted need needs needed
+make made way thing things something anything one im ive dont cant wont didnt doesnt isnt whats hows
+able possible sure know think tell help let see come use using via etc i'd
+""".split())
+
+#: question words: they may open a name ("how long", "which countries") but never sit inside one
+QUESTION_WORDS = frozenset("how what which why".split())
+
+#: particles that may end a name after a content word ("top up", "log in", "cash back")
+PARTICLES = frozenset("up in out off down back over on".split())
+
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”/|…\n\t]+|\s[-–—]+\s")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&+-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def clauses(text: str) -> list[list[str]]:
+    """The words of each clause of ``text`` (split at punctuation), as written."""
+    return [words for part in _CLAUSE.split(str(text)) if (words := _WORD.findall(part.replace("’", "'")))]
+
+
+def _is_content(word: str) -> bool:
+    return word.lower() not in STOP_WORDS and not word.isdigit() and len(word) > 1
+
+
+def phrases(text: str, min_words: int = 2, max_words: int = 6) -> dict[str, str]:
+    """Candidate phrases of one statement: ``{lower-case key: surface form}``.
+
+    Runs of ``min_words``..``max_words`` words inside one clause that start with a content word
+    and end with one (or with a particle after a content word). A question word opens a phrase
+    when a content word follows it ("how long", "which countries") and never sits inside one
+    (it starts a new clause in unpunctuated text: "money in my account how long").
+    """
+    out: dict[str, str] = {}
+    for words in clauses(text):
+        lower = [w.lower() for w in words]
+        for i, first in enumerate(words):
+            after_question = i > 0 and lower[i - 1] in QUESTION_WORDS
+            opens = lower[i] in QUESTION_WORDS and i + 1 < len(words) and _is_content(words[i + 1])
+            if not opens and (after_question or not _is_content(first)):
+                continue
+            for j in range(i + 1, min(i + max_words, len(words)) + 1):
+                if j > i + 1 and lower[j - 1] in QUESTION_WORDS:
+                    break
+                if j - i < min_words:
+                    continue
+                last = lower[j - 1]
+                if _is_content(words[j - 1]) or (j - i >= 2 and last in PARTICLES and _is_content(words[j - 2])):
+                    out.setdefault(" ".join(lower[i:j]), " ".join(words[i:j]))
+    return out
+
+
+def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Up to ``size`` member positions, the same for the same ``n`` and seed, in order."""
+    return np.arange(n) if n <= size else np.sort(rng.choice(n, size, replace=False))
+
+
+def _word_weights(word_sets: list[list[set[str]]], keywords) -> list[dict[str, float]]:
+    """Per theme, how much each content word says about it (largest 1).
+
+    Class-based TF-IDF over members: share of the theme's members with the word, times
+    ``log(1 + A / f)`` (A: mean members per theme, f: members with the word over all themes);
+    with ``keywords``, each keyword's words add a weight falling linearly with its rank.
+    """
+    totals: Counter = Counter()
+    counts = [Counter(w for s in sets for w in s) for sets in word_sets]
+    for count in counts:
+        totals.update(count)
+    mean_size = float(np.mean([len(s) for s in word_sets])) if word_sets else 1.0
+    out = []
+    for t, count in enumerate(counts):
+        n = max(len(word_sets[t]), 1)
+        weights = {w: c / n * float(np.log1p(mean_size / totals[w])) for w, c in count.items()}
+        top = max(weights.values(), default=0.0)
+        weights = {w: v / top for w, v in weights.items()} if top > 0 else weights
+        ranked = list(keywords[t]) if keywords is not None and t < len(keywords) else []
+        for rank, keyword in enumerate(ranked):
+            for word in {w for w in str(keyword).lower().split() if w in weights}:
+                weights[word] += 1.0 - rank / len(ranked)
+        out.append(weights)
+    return out
+
+
+def _lexical(words: set[str], weights: dict[str, float], norm: float) -> float:
+    """Cosine between the phrase's content words (a bag) and the theme's word weights: high when
+    the phrase uses the theme's telling words and few others (0..1)."""
+    return sum(weights.get(w, 0.0) for w in words) / (norm * np.sqrt(len(words))) if words and norm else 0.0
+
+
+def member_samples(sizes: Sequence[int], max_members: int = 300, random_state: int = 42) -> list[np.ndarray]:
+    """Per theme, up to ``max_members`` member positions (all of a smaller theme), sorted;
+    the same sizes and seed always give the same positions."""
+    rng = np.random.default_rng(random_state)
+    return [_sample(int(n), max_members, rng) for n in sizes]
+
+
+def theme_candidates(
+    member_texts: Sequence[Sequence[str]],
+    keywords: Sequence[Sequence[str]] | None = None,
+    *,
+    min_words: int = 2,
+    max_words: int = 6,
+    max_candidates: int = 10,
+    samples: Sequence[np.ndarray] | None = None,
+) -> list[list[tuple[str, float, float]]]:
+    """Per theme, up to ``max_candidates`` ``(phrase, coverage, lexical)``, best first.
+
+    Coverage: share of the sampled members (``samples``; default all) containing the phrase.
+    Lexical: cosine of its content words to the theme's word weights (:func:`_word_weights`).
+    Phrases with the same content words ("top up was reverted", "top up has been reverted")
+    count as one, written as their most frequent, then shortest form; the cap keeps the best
+    by coverage plus lexical. A theme with no phrase of ``min_words`` words (one-word
+    statements) offers its content words, one each.
+    """
+    counts: list[Counter] = []                  # phrase key -> members containing it
+    surfaces: list[dict[str, Counter]] = []     # phrase key -> its written forms
+    word_sets: list[list[set[str]]] = []        # per sampled member, its content words
+    for t, texts in enumerate(member_texts):
+        picked = [str(texts[i]) for i in (samples[t] if samples is not None else range(len(texts)))]
+        count: Counter = Counter()
+        surface: dict[str, Counter] = defaultdict(Counter)
+        sets = []
+        for text in picked:
+            found = phrases(text, min_words, max_words)
+            count.update(found.keys())
+            for key, form in found.items():
+                surface[key][form] += 1
+            sets.append({w.lower() for ws in clauses(text) for w in ws if _is_content(w)})
+        if not count:  # one-word statements: their content words
+            for text in picked:
+                for key, form in {w.lower(): w for ws in clauses(text) for w in ws if _is_content(w)}.items():
+                    count[key] += 1
+                    surface[key][form] += 1
+        counts.append(count)
+        surfaces.append(surface)
+        word_sets.append(sets)
+    weights = _word_weights(word_sets, keywords)
+    out = []
+    for t, count in enumerate(counts):
+        n = max(len(word_sets[t]), 1)
+        norm = float(np.sqrt(sum(v * v for v in weights[t].values())))
+        best: dict[frozenset, tuple] = {}   # content words -> (sort key, phrase key)
+        for key, c in count.items():
+            words = frozenset(w for w in key.split() if _is_content(w))
+            rank = (-c, len(key.split()), key)
+            if words not in best or rank < best[words][0]:
+                best[words] = (rank, key)
+        scored = []
+        for words, (_, key) in best.items():
+            cov, lex = count[key] / n, _lexical(set(words), weights[t], norm)
+            scored.append((-(cov + lex), key, cov, lex))
+        scored.sort()
+        out.append([(_form(surfaces[t][key]), cov, lex) for _, key, cov, lex in scored[:max_candidates]])
+    return out
+
+
+def _form(forms: Counter) -> str:
+    """The surface form written most often (ties: the first in sorted order)."""
+    return min(forms.items(), key=lambda x: (-x[1], x[0]))[0]
+
+
+def _sentence_case(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:] if phrase[:1].islower() else phrase
+
+
+def theme_names(
+    member_texts: Sequence[Sequence[str]],
+    centroids: np.ndarray,
+    encode: Encoder,
+    keywords: Sequence[Sequence[str]] | None = None,
+    *,
+    min_words: int = 2,
+    max_words: int = 6,
+    max_members: int = 300,
+    max_candidates: int = 10,
+    separation: float = 0.5,
+    coverage_weight: float = 0.0,
+    lexical_weight: float = 0.0,
+    random_state: int = 42,
+) -> list[str]:
+    """A distinct name per theme, in the customers' words (one per row of ``centroids``).
+
+    ``member_texts``: each theme's statements; ``centroids``: one L2-normalised embedding per
+    theme, in ``encode``'s space; ``encode``: texts -> embeddings, called once, with every kept
+    candidate of every theme; ``keywords``: optional ranked keywords per theme (c-TF-IDF), which
+    add to the module's own word weights. Up to ``max_members`` statements per theme are read
+    (a sample drawn with ``random_state``) and ``max_candidates`` phrases per theme embedded.
+
+    A phrase scores its cosine to its centroid, minus ``separation`` times its cosine to the
+    closest other centroid, plus ``coverage_weight`` x coverage and ``lexical_weight`` x lexical
+    (:func:`theme_candidates`; both 0 by default: they choose which phrases are embedded, and on
+    the bench adding them to the score did not help). Names go out best score first, each at most once, so a theme
+    whose best phrase is taken gets its next best; a theme left with none gets its first
+    statement trimmed to ``max_words`` words (or its keywords, or "Unnamed theme N").
+    """
+    centroids = np.asarray(centroids, dtype=np.float32)
+    if len(member_texts) != len(centroids):
+        raise ValueError(f"{len(member_texts)} themes of texts but {len(centroids)} centroids")
+    if not len(member_texts):
+        return []
+    samples = member_samples([len(m) for m in member_texts], max_members, random_state)
+    candidates = theme_candidates(member_texts, keywords, min_words=min_words, max_words=max_words,
+                                  max_candidates=max_candidates, samples=samples)
+    flat = [(t, phrase, coverage_weight * cov + lexical_weight * lex)
+            for t, cands in enumerate(candidates) for phrase, cov, lex in cands]
+    claims: list[tuple[float, int, str]] = []
+    if flat:
+        vectors = np.asarray(encode([phrase for _, phrase, _ in flat]), dtype=np.float32)
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        themes = np.array([t for t, _, _ in flat])
+        sims = vectors @ centroids.T
+        own = sims[np.arange(len(flat)), themes].copy()
+        sims[np.arange(len(flat)), themes] = -np.inf
+        other = sims.max(axis=1) if centroids.shape[0] > 1 else np.zeros(len(flat), dtype=np.float32)
+        scores = own - separation * other + np.array([bonus for _, _, bonus in flat])
+        claims = [(round(float(s), 6), t, phrase) for s, (t, phrase, _) in zip(scores, flat)]
+    # best claims first; ties by theme, then phrase: the result never depends on the order of work
+    claims.sort(key=lambda c: (-c[0], c[1], c[2]))
+    names: dict[int, str] = {}
+    used: set[str] = set()
+    for _, t, phrase in claims:
+        if t not in names and phrase.lower() not in used:
+            names[t] = phrase
+            used.add(phrase.lower())
+    out = []
+    for t in range(len(member_texts)):
+        name = names.get(t) or _fallback(t, member_texts[t], keywords[t] if keywords is not None else (),
+                                         used, max_words)
+        used.add(name.lower())
+        out.append(_sentence_case(name))
+    return out
+
+
+def _fallback(theme: int, texts: Sequence[str], keywords: Sequence[str], used: set[str], max_words: int) -> str:
+    """A name for a theme without a free phrase: a statement trimmed, else its keywords."""
+    options = [" ".join(w for ws in clauses(t) for w in ws) for t in texts]
+    options.append(" ".join(str(k) for k in list(keywords)[:3]))
+    options = [" ".join(o.split()[:max_words]) for o in options if o.strip()]
+    for option in options:
+        if option.lower() not in used:
+            return option
+    base = options[0] if options else f"Unnamed theme {theme}"
+    name, i = base, 2
+    while name.lower() in used:
+        name, i = f"{base} ({i})", i + 1
+    return name
