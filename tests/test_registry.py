@@ -361,10 +361,14 @@ def test_yaml_round_trip_is_byte_stable_and_atomic(tmp_path, two_quarters):
     registry.set_requirement_status("R-abc", "shipped", "2026-10-01", note="in 4.2")
     registry.save(path)
     first = path.read_bytes()
+    sidecar = ThemeRegistry.centroids_path(path)
+    first_centroids = sidecar.read_bytes()
     loaded = ThemeRegistry.load(path)
     loaded.save(path)
-    assert path.read_bytes() == first
-    assert [p.name for p in tmp_path.iterdir()] == ["theme_registry.yml"]   # no temp file left behind
+    assert path.read_bytes() == first and sidecar.read_bytes() == first_centroids
+    # no temp file left behind; the centroids sit beside the YAML, not in it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theme_registry.centroids.npy", "theme_registry.yml"]
+    assert "centroid:" not in first.decode("utf-8")
     assert loaded.label(res.mapping[0]) == "Onboarding — «first week»"
     assert loaded.resolve(res.mapping[1]) == res.mapping[2]
     assert loaded.next_number == registry.next_number
