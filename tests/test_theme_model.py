@@ -194,10 +194,18 @@ def _table_embedder(monkeypatch, n_per: int):
     table = dict(zip(texts, vecs))
 
     class TableEmbedder:
+        """The blob vector of a known text; for another text (a candidate name, say) the mean
+        vector of the known texts containing it."""
         identity = "table"
 
         def encode(self, batch):
-            return np.asarray([table[t] for t in batch])
+            def vector(t):
+                if t in table:
+                    return table[t]
+                holders = [v for k, v in table.items() if t.lower() in k.lower()]
+                return np.mean(holders, axis=0) if holders else np.full(24, 1e-3, dtype=np.float32)
+
+            return np.asarray([vector(t) for t in batch])
 
     monkeypatch.setattr(embed, "get_embedder", lambda model=None: TableEmbedder())
     return texts, labels
@@ -212,7 +220,10 @@ def test_themes_fit_cli(tmp_path, monkeypatch):
     assert main(["themes", "fit", str(csv), "--text-col", "body", "--id-col", "ref", "--out", str(tmp_path / "o")]) == 0
     assignments = pd.read_csv(tmp_path / "o" / "assignments.csv")
     themes = pd.read_csv(tmp_path / "o" / "themes.csv")
-    assert list(assignments.columns) == ["id", "theme_id", "theme_label"] and len(assignments) == len(texts)
+    assert list(assignments.columns) == ["id", "theme_id", "theme_name", "area_id", "area_name", "mention", "start",
+                                         "end", "mentions"]
+    assert len(assignments) == len(texts)                  # one theme each: every text raises one concern
+    assert assignments["theme_name"].notna().all() and themes["name"].is_unique
     assert set(assignments["theme_id"]) == set(themes["theme_id"])
     assert normalized_mutual_info_score(labels, assignments["theme_id"]) > 0.9
     quotes = pd.read_csv(tmp_path / "o" / "quotes.csv")

@@ -44,8 +44,21 @@ def test_only_customer_voice_is_themed(themed):
 def test_stored_tables_are_consistent(themed):
     data, run = themed
     assignments = store.load_table(data, "theme_assignments")
+    mentions = store.load_table(data, "theme_mentions")
     themes = store.load_table(data, "themes")
-    assert assignments["evidence_id"].is_unique and len(assignments) == run.statements
+    evidence = store.load_table(data, "evidence").set_index("evidence_id")
+    # one row per mention, its span inside the stored statement; every statement has one at least
+    assert len(mentions) == run.mentions and mentions["mention_key"].is_unique
+    assert mentions["evidence_id"].nunique() == run.statements
+    for m in mentions.sample(300, random_state=0).itertuples():
+        assert evidence.at[m.evidence_id, "text"][m.start:m.end] == m.text
+    # one row per (statement, theme) pair: a statement counts once in every theme it mentions
+    assert not assignments.duplicated(["evidence_id", "theme_id"]).any()
+    assert assignments["evidence_id"].nunique() == run.statements
+    pairs = mentions.dropna(subset=["theme_id"]).drop_duplicates(["evidence_id", "theme_id"])
+    assert len(pairs) == assignments["theme_id"].notna().sum()
+    several = assignments.dropna(subset=["theme_id"]).groupby("evidence_id").size()
+    assert (several > 1).any()                               # some statements raise several themes
     assert set(assignments["theme_id"].dropna()) <= set(themes["theme_id"])
     counts = assignments["theme_id"].value_counts()
     assert (themes.set_index("theme_id")["mentions"].reindex(counts.index) == counts).all()
@@ -54,6 +67,15 @@ def test_stored_tables_are_consistent(themed):
     quotes = themes.set_index("theme_id")["quote_ids"].map(json.loads)
     for theme_id, ids in quotes.items():  # representative quotes belong to their theme
         assert set(ids) <= set(assignments.loc[assignments["theme_id"] == theme_id, "evidence_id"])
+    # names in customers' words, distinct; every live theme in an area that exists
+    live = themes[themes["status"].ne("merged")]
+    assert live["name"].is_unique and live["name"].str.split().str.len().between(1, 6).all()
+    areas = store.load_table(data, "theme_areas")
+    assert set(live["area_id"]) <= set(areas["area_id"]) and run.areas == len(areas)
+    assert (areas["mentions"] >= areas["theme_ids"].map(json.loads).map(len)).all()
+    shares = live[["negative_share", "neutral_share", "positive_share"]].sum(axis=1)
+    assert np.allclose(shares[live["mentions"] > 0], 1.0)
+    assert set(mentions["sentiment"]) <= {"negative", "neutral", "positive"}
     impact = store.load_table(data, "theme_impact")
     assert set(impact["theme_id"]) <= set(themes["theme_id"])
     requirements = store.load_table(data, "requirements")
@@ -92,26 +114,32 @@ def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
     generate(data, seed=7)
     ingest(data)
     update_themes(data, **fakes())
-    before = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    pairs = store.load_table(data, "theme_assignments")
+    before = pairs.set_index("evidence_id")["theme_id"]            # several rows for a statement of several themes
     source, target = before.value_counts().index[1:3]
+    had_source = set(before[before == source].index)
     registry = ThemeRegistry.load(default_path(data))
     registry.merge(source, into=target, who="test")
-    registry.split(target, before[before == target].index[:3].tolist(), "Split off", who="test")
+    registry.split(target, sorted(set(before[before == target].index) - had_source)[:3], "Split off", who="test")
     registry.save(default_path(data))
     update_themes(data, **fakes())                      # the edits are applied and stored
-    merged = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
-    assert not merged.eq(source).any() and (merged[before[before == source].index] == target).all()
+    merged = store.load_table(data, "theme_assignments")
+    assert not merged["theme_id"].eq(source).any()
+    assert had_source <= set(merged.loc[merged["theme_id"] == target, "evidence_id"])
     registry = ThemeRegistry.load(default_path(data))
     registry.undo(who="test")                           # the split
     registry.undo(who="test")                           # the merge
     registry.save(default_path(data))
-    # the explorer shows it at once, from the fitted ids under the current registry
+    # the explorer shows it at once, from the fitted ids under the current registry (each
+    # statement under its main theme: the first of its rows)
     state = ExplorerState.from_data_dir(data)
     shown = state.quotes(source, limit=10_000)[0]
-    assert set(shown["evidence_id"]) == set(before[before == source].index)
+    main = pairs.drop_duplicates("evidence_id").set_index("evidence_id")["theme_id"]
+    assert set(shown["evidence_id"]) == set(main[main == source].index)
     update_themes(data, **fakes())                      # and the next run stores it
-    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
-    assert (after.reindex(before.index) == before).all()
+    after = store.load_table(data, "theme_assignments")
+    key = ["evidence_id", "theme_id"]
+    assert after[key].sort_values(key).reset_index(drop=True).equals(pairs[key].sort_values(key).reset_index(drop=True))
 
 
 def test_an_analysts_journey_stage_wins_over_the_inferred_one(themed):
@@ -179,18 +207,18 @@ def test_earlier_statements_keep_their_theme_when_a_quarter_is_added(tmp_path):
     full = store.load_table(data, "evidence")
     store.add_tables(data, {"evidence": full[full["quarter"] < "2026Q3"]})
     update_themes(data, quarter="2026Q2", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=0))
-    before = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    before = store.load_table(data, "theme_mentions").set_index("mention_key")["theme_id"]
     store.add_tables(data, {"evidence": full})
-    # a different fit (other seed): without sticky ids most statements would move
+    # a different fit (other seed): without sticky ids most mentions would move
     update_themes(data, quarter="2026Q3", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=5))
-    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    after = store.load_table(data, "theme_mentions").set_index("mention_key")["theme_id"]
     assert (after.reindex(before.index) == before).mean() == 1.0
     new = after.index.difference(before.index)
     assert len(new) > 500 and after.loc[new].notna().all()
     # --refit re-partitions on purpose
     update_themes(data, quarter="2026Q3", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=7),
                   refit=True)
-    refit = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    refit = store.load_table(data, "theme_mentions").set_index("mention_key")["theme_id"]
     assert (refit.reindex(before.index) == before).mean() < 1.0
 
 
@@ -359,7 +387,9 @@ def test_a_folder_remembers_its_embedding_model(mini_dir, tmp_path, monkeypatch)
     monkeypatch.setattr(pipeline, "embed_statements", embed)
     model = KMeansThemes(3)
     pipeline.update_themes(data, model_path=str(model_dir), model=model)
-    assert asked[0] == str(model_dir) and set(asked[1:]) <= {None}   # then the classifier's own model
+    # the mentions and the candidate names in X's space, then the classifier's own model
+    assert asked[0] == str(model_dir) and set(asked) == {str(model_dir), None}
+    assert asked.index(None) > max(i for i, m in enumerate(asked) if m is not None)
     assert ThemeRegistry.load(default_path(data)).fitted_with["model_path"] == str(model_dir)
     asked.clear()
     pipeline.update_themes(data, model=model)                          # e.g. the quarterly job

@@ -100,6 +100,18 @@ def _nps(promoters, detractors, n):
         return np.where(n > 0, 100.0 * (promoters - detractors) / np.where(n > 0, n, 1), np.nan)
 
 
+def main_themes(mentions: pd.DataFrame, registry=None) -> pd.DataFrame:
+    """Each statement's main theme (``evidence_id``, ``theme_id``) from its mentions' fitted themes
+    under the registry's current edits: the theme most of its mentions are in, then the closest.
+    The explorer shows each statement once, under this theme."""
+    from ..themes.summaries import statement_themes
+
+    fitted = mentions.assign(theme_id=mentions["fitted_theme_id"])
+    if registry is not None and registry.themes:
+        fitted = registry.resolve_assignments(fitted)
+    return statement_themes(fitted).drop_duplicates("evidence_id")[["evidence_id", "theme_id"]]
+
+
 class ExplorerState:
     """The statements, their themes and the current filters; answers what the explorer shows.
 
@@ -196,17 +208,20 @@ class ExplorerState:
                 raise store.StoreError(
                     f"{data_dir}: no table '{needed}' (run `workbench quarterly --data {data_dir}` first)")
         statements = themed_statements(store.load_table(data_dir, "evidence"))
-        assignments = store.load_table(data_dir, "theme_assignments")
-        if "fitted_theme_id" in assignments.columns:
-            # the theme each statement was fitted to: the registry's edits (and their undoing) apply on top
-            assignments = assignments.drop(columns="theme_id").rename(columns={"fitted_theme_id": "theme_id"})
+        if registry is None and default_path(data_dir).exists():
+            registry = ThemeRegistry.load(default_path(data_dir))
+        if "theme_mentions" in names:
+            assignments = main_themes(store.load_table(data_dir, "theme_mentions"), registry)
+        else:
+            assignments = store.load_table(data_dir, "theme_assignments")
+            if "fitted_theme_id" in assignments.columns:
+                # the theme each statement was fitted to: the registry's edits (and their undoing) apply on top
+                assignments = assignments.drop(columns="theme_id").rename(columns={"fitted_theme_id": "theme_id"})
         assignments = assignments[["evidence_id", "theme_id"]]
         themes = store.load_table(data_dir, "themes", columns=["theme_id", "label"])
         responses = store.load_table(data_dir, "nps_responses") if "nps_responses" in names else None
         if statement_map is None and "statement_map" in names:
             statement_map = store.load_table(data_dir, "statement_map", columns=["evidence_id", "x", "y"])
-        if registry is None and default_path(data_dir).exists():
-            registry = ThemeRegistry.load(default_path(data_dir))
         intents = (store.load_table(data_dir, "statement_intents", columns=["evidence_id", "intent"])
                    if "statement_intents" in names else None)
         return cls(statements, assignments, themes, responses, statement_map, registry, intents=intents)

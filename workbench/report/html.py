@@ -57,8 +57,16 @@ def table(
     return HTML(f'<table class="wb-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def quote(text: str, provenance: str) -> HTML:
-    return HTML(f'<blockquote class="wb-quote">{esc(text)}<div class="wb-prov">{esc(provenance)}</div></blockquote>')
+def quote(text: str, provenance: str, span: tuple[int, int] | None = None) -> HTML:
+    """A quote with its provenance; ``span`` (start, end) marks the mention the quote is shown for
+    (each piece escaped on its own, so the mark cannot break out of the text)."""
+    text = str(text)
+    if span is not None and 0 <= int(span[0]) < int(span[1]) <= len(text) and (span[0], span[1]) != (0, len(text)):
+        start, end = int(span[0]), int(span[1])
+        body = f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+    else:
+        body = esc(text)
+    return HTML(f'<blockquote class="wb-quote">{body}<div class="wb-prov">{esc(provenance)}</div></blockquote>')
 
 
 def card(title: str, value: str, note: str = "", css: str = "") -> str:

@@ -18,6 +18,7 @@ from ..contract import SEGMENTS
 from ..themes.impact import nps_category, theme_impact
 from ..themes.journey import STAGES
 from ..themes.registry import lifecycle
+from .areas_view import area_summary, area_table, mention_span, theme_feelings  # noqa: F401 (the notebook's API)
 from .html import HTML, card, esc, heading, paragraph, pct, quote, table
 from .requirements_view import arr_text, requirement_quotes, requirements_table
 
@@ -41,6 +42,8 @@ class InsightData:
     kpis: pd.DataFrame
     #: statement_intents (evidence_id, intent, confidence, sentence); empty for folders themed before intents
     intents: pd.DataFrame = None
+    #: theme_mentions (one row per mention: span, theme, area, sentiment, intent); None before mentions
+    mentions: pd.DataFrame = None
 
     @property
     def quarters(self) -> list[str]:
@@ -113,9 +116,10 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
         compare_quarter = str(pd.Period(quarter, "Q") - 1)
     intents = (store.load_table(data_dir, "statement_intents") if "statement_intents" in names
                else pd.DataFrame(columns=["evidence_id", "intent", "confidence", "sentence"]))
+    mentions = store.load_table(data_dir, "theme_mentions") if "theme_mentions" in names else None
     return InsightData(quarter, compare_quarter, segment_filter, evidence, nps,
                        themes, t["theme_assignments"], t["theme_quarters"], requirements, impact,
-                       _filter(t["sessions"], segment_filter), t["action_items"], kpis, intents)
+                       _filter(t["sessions"], segment_filter), t["action_items"], kpis, intents, mentions)
 
 
 def _mentions(data: InsightData) -> pd.DataFrame:
@@ -140,6 +144,7 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
     total_now = max(len(data.evidence[data.evidence["quarter"] == data.quarter]), 1)
     rows = []
     impact = data.impact[data.impact["quarter"] == data.quarter].set_index("theme_id") if len(data.impact) else pd.DataFrame()
+    feelings = theme_feelings(data)   # per mention, when the folder was themed per mention
     for _, theme in data.themes.iterrows():
         tid = theme["theme_id"]
         n_now = int((now["theme_id"] == tid).sum())
@@ -160,7 +165,9 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
             "scored": len(scored), "status": status, "trend": trend.tolist(), "peak": int(trend.max()) if len(trend) else 0,
             "quote_ids": theme.get("quote_ids", []), "pinned_quotes": theme.get("pinned_quotes", []),
             "sources": theme.get("sources", {}),
+            "area_id": theme.get("area_id"), "area_name": theme.get("area_name"),
             **intent_shares(now.loc[now["theme_id"] == tid, "intent"]),
+            **feelings.get(tid, {}),
         })
     out = pd.DataFrame(rows)
     return out.sort_values(["mentions", "theme_id"], ascending=[False, True]).reset_index(drop=True)
@@ -268,13 +275,15 @@ def theme_table(summary: pd.DataFrame, limit: int = TABLE_THEMES) -> HTML:
     frame["tag"] = [f'<span class="wb-tag">{esc(s)}</span>' if s in ("emerging", "fading") else "" for s in frame["status"]]
     return table(
         frame,
-        {"link": "theme", "tag": "", "journey_stage": "stage", "mentions": "mentions", "change": "vs before",
+        {"link": "theme", "tag": "", **({"area_name": "area"} if "area_name" in frame else {}),
+         "journey_stage": "stage", "mentions": "mentions", "change": "vs before",
          "share": "share", "accounts": "accounts", "impact": "NPS impact", "detractor_share": "detractors",
-         "problem_share": "problems", "request_share": "requests", "praise_share": "praise", "spark": "trend"},
+         "problem_share": "problems", "request_share": "requests", "praise_share": "praise",
+         **({"negative_share": "negative"} if "negative_share" in frame else {}), "spark": "trend"},
         formats={"share": _pct, "impact": _impact, "detractor_share": _pct, "change": lambda v: f"{v:+d}",
-                 "problem_share": _pct, "request_share": _pct, "praise_share": _pct},
+                 "problem_share": _pct, "request_share": _pct, "praise_share": _pct, "negative_share": _pct},
         numeric=["mentions", "change", "share", "accounts", "impact", "detractor_share", "problem_share",
-                 "request_share", "praise_share"],
+                 "request_share", "praise_share", "negative_share"],
         raw=["link", "spark", "tag"],
     ) + (paragraph(f"{hidden} smaller themes are not listed here; the theme explorer shows them all.") if hidden else HTML(""))
 
@@ -292,20 +301,24 @@ def _provenance(ev: pd.Series) -> str:
 
 def theme_page(data: InsightData, theme: pd.Series) -> HTML:
     ev = data.evidence.set_index("evidence_id")
+    area = theme.get("area_name")
     head = HTML(f'<h3 id="{esc(theme["theme_id"])}">{esc(theme["label"])} '
-                f'<span class="wb-prov">{esc(theme["theme_id"])} · {esc(theme["journey_stage"])}</span></h3>')
+                f'<span class="wb-prov">{esc(theme["theme_id"])}{" · area " + esc(area) if isinstance(area, str) else ""}'
+                f' · {esc(theme["journey_stage"])}</span></h3>')
     facts = paragraph(
         f"{theme['mentions']} mentions this quarter ({theme['change']:+d} vs {data.compare_quarter}) from "
         f"{theme['accounts']} accounts; NPS impact {_impact(theme['impact'])} points; among {theme['scored']} scored "
         f"mentions {_pct(theme['promoter_share'])} promoters and {_pct(theme['detractor_share'])} detractors. "
         f"What customers said: {_pct(theme.get('problem_share'))} problems, {_pct(theme.get('request_share'))} "
-        f"requests, {_pct(theme.get('praise_share'))} praise. "
+        f"requests, {_pct(theme.get('praise_share'))} praise"
+        + (f"; feeling {_pct(theme.get('negative_share'))} negative, {_pct(theme.get('positive_share'))} positive"
+           if pd.notna(theme.get("negative_share", np.nan)) else "") + ". "
         f"Keywords: {', '.join(theme['keywords'][:8])}. Sources: "
         + ", ".join(f"{k} {v}" for k, v in sorted(theme["sources"].items()))
         + "."
     )
     chosen = quote_ids(data, theme)
-    quotes = [quote(ev.loc[q, "text"], _provenance(ev.loc[q])) for q in chosen]
+    quotes = [quote(ev.loc[q, "text"], _provenance(ev.loc[q]), mention_span(data, q, theme["theme_id"])) for q in chosen]
     return head + facts + HTML("".join(str(q) for q in quotes))
 
 

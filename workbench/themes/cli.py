@@ -154,7 +154,7 @@ def fit_csv(args) -> int:
     import json
 
     from ..embed import embed_texts
-    from .model import ThemeModel
+    from .texts import theme_texts
 
     if not args.csv or not args.text_col or not args.out:
         raise UsageError("usage: workbench themes fit CSV --text-col COL --out DIR [--id-col COL]")
@@ -165,33 +165,50 @@ def fit_csv(args) -> int:
     if accepted.empty:
         raise UsageError(f"{path}: no texts to theme: {len(quarantined)} rows read, none usable "
                          f"(reasons in {out / 'quarantined.csv'})")
-    texts = accepted["text"].tolist()
-    vectors = embed_texts(texts, cache_dir=out / ".embeddings", model=args.model)
-    model = ThemeModel(random_state=args.seed).fit(texts, vectors)
-    labels = dict(zip(model.themes_["theme"], model.themes_["label"]))
-    themes = model.themes_.copy()
-    themes["theme_id"] = themes["theme"]
+
+    def encode(texts: list[str]):
+        return embed_texts(texts, cache_dir=out / ".embeddings", model=args.model)
+
+    # with a model of the user's own, nobody knows which languages it reads: every text is themed
+    result = theme_texts(accepted[["id", "text"]], encode=encode, seed=args.seed, keep_languages_apart=not args.model)
+    rows = accepted.set_index("id")["row"]
+    mentions = result.mentions.assign(row=result.mentions["id"].map(rows))
+    mentions[["id", "row", "mention", "start", "end", "text", "theme_id", "area_id", "closeness"]].to_csv(
+        out / "mentions.csv", index=False)
     quotes = []
-    for theme, centroid in zip(themes["theme"], model.centroids_):
-        rows = (model.labels_ == theme).nonzero()[0]
-        order = rows[(vectors[rows] @ centroid).argsort(kind="stable")[::-1][:5]]
-        for rank, i in enumerate(order, start=1):
-            quotes.append({"theme_id": theme, "theme_label": labels[theme], "rank": rank,
-                           "id": accepted["id"].iat[i], "row": accepted["row"].iat[i], "text": texts[i]})
-    quotes = pd.DataFrame(quotes, columns=["theme_id", "theme_label", "rank", "id", "row", "text"])
-    by_theme = quotes.groupby("theme_id")
+    for theme_id, name in zip(result.themes["theme_id"], result.themes["name"]):
+        mine = mentions[mentions["theme_id"].astype(str) == str(theme_id)]
+        mine = mine.sort_values(["closeness", "id"], ascending=[False, True]).drop_duplicates("id").head(5)
+        if str(theme_id).startswith("LANG-"):    # not themed: its texts in file order
+            ids = result.assignments.loc[result.assignments["theme_id"] == theme_id, "id"].head(5)
+            mine = accepted[accepted["id"].isin(ids)].assign(mention=0, start=0, end=lambda f: f["text"].str.len())
+        for rank, m in enumerate(mine.itertuples(), start=1):
+            full = accepted.set_index("id").at[m.id, "text"]
+            quotes.append({"theme_id": theme_id, "theme_name": name, "rank": rank, "id": m.id, "row": rows[m.id],
+                           "mention": full[m.start:m.end], "text": full})
+    quotes = pd.DataFrame(quotes, columns=["theme_id", "theme_name", "rank", "id", "row", "mention", "text"])
+    by_theme = {t: part for t, part in quotes.groupby("theme_id", sort=False)}
+    themes = result.themes.copy()
     themes["keywords"] = themes["keywords"].map(", ".join)
-    themes["quote_ids"] = themes["theme"].map(lambda t: json.dumps(by_theme.get_group(t)["id"].tolist()))
-    themes["representative_quotes"] = themes["theme"].map(lambda t: json.dumps(by_theme.get_group(t)["text"].tolist()))
-    themes[["theme_id", "label", "keywords", "size", "quote_ids", "representative_quotes"]].to_csv(
-        out / "themes.csv", index=False)
+    themes["quote_ids"] = [json.dumps(by_theme[t]["id"].tolist() if t in by_theme else []) for t in themes["theme_id"]]
+    themes["representative_quotes"] = [json.dumps(by_theme[t]["mention"].tolist() if t in by_theme else [])
+                                       for t in themes["theme_id"]]
+    themes[["theme_id", "name", "keywords", "area_id", "area_name", "size", "mentions", "quote_ids",
+            "representative_quotes"]].to_csv(out / "themes.csv", index=False)
+    areas = result.areas.assign(keywords=result.areas["keywords"].map(", ".join))
+    areas[["area_id", "name", "keywords", "themes", "size"]].to_csv(out / "areas.csv", index=False)
     quotes.to_csv(out / "quotes.csv", index=False)
-    assignments = pd.DataFrame({"id": accepted["id"], "theme_id": model.labels_,
-                                "theme_label": [labels.get(t, "") for t in model.labels_]})
-    assignments.to_csv(out / "assignments.csv", index=False)
+    result.assignments[["id", "theme_id", "theme_name", "area_id", "area_name", "mention", "start", "end", "mentions"]].to_csv(
+        out / "assignments.csv", index=False)
     read = len(accepted) + len(quarantined)
     print(f"{read:,} rows read = {len(accepted):,} themed + {len(quarantined):,} left out "
           f"({out / 'quarantined.csv'})")
-    print(f"{len(themes)} themes (coverage {model.coverage_:.1%}); wrote {out / 'themes.csv'}, "
-          f"{out / 'quotes.csv'} and {out / 'assignments.csv'}")
+    real = ~result.themes["theme_id"].astype(str).str.startswith("LANG-")
+    apart = result.themes.loc[~real]
+    print(f"{len(result.mentions):,} mentions; {int(real.sum())} themes in "
+          f"{int((result.areas['area_id'].astype(str) != 'LANG').sum())} areas (coverage {result.coverage:.1%})"
+          + ("; kept apart, not themed: " + ", ".join(f"{n} ({s})" for n, s in zip(apart["name"], apart["size"]))
+             if len(apart) else ""))
+    print(f"wrote {out / 'themes.csv'}, {out / 'areas.csv'}, {out / 'mentions.csv'}, {out / 'quotes.csv'} "
+          f"and {out / 'assignments.csv'}")
     return 0

@@ -32,7 +32,7 @@ def intents_and_requirements(
     quarter: str, registry=None, accounts: pd.DataFrame | None = None, arr: pd.DataFrame | None = None,
     nps: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
     classifier: IntentClassifier | None = None, encode: Callable[[list[str]], np.ndarray] | None = None,
-    classifier_space: bool = True,
+    classifier_space: bool = True, languages: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(statement_intents, requirements)`` for the themed ``statements``.
 
@@ -42,9 +42,10 @@ def intents_and_requirements(
     statements' embeddings, the classifier's own when ``classifier_space``. Requirements are the
     requests grouped by what they ask (:func:`.requirements.build_requirements`; ``previous``
     keeps their ids) and ranked by :func:`.requirements.priority.prioritise` over the responses
-    of ``quarter`` and each theme's share of problems.
+    of ``quarter`` and each theme's share of problems. ``languages``: each statement's, when
+    already detected.
     """
-    languages = detect_languages(statements["text"])
+    languages = detect_languages(statements["text"]) if languages is None else pd.Series(languages).reset_index(drop=True)
     if classifier is not None:
         intents = classify_statements(statements["text"], classifier, embeddings=vectors if classifier_space else None,
                                       encode=encode, languages=languages)

@@ -1,0 +1,98 @@
+"""The insight report's areas (parent themes) and what customers feel and ask about each theme:
+per-area figures, the areas table the report leads with, and the mention highlighted in a quote."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .html import HTML, esc, paragraph, table
+from .html import pct as _pct
+
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def mentions_now(data) -> pd.DataFrame:
+    """The reported quarter's themed mentions in view (segment applied): ``theme_mentions`` rows
+    of the statements shown. Empty for folders themed before mentions existed."""
+    mentions = getattr(data, "mentions", None)
+    if mentions is None or not len(mentions):
+        return pd.DataFrame(columns=["evidence_id", "theme_id", "area_id", "sentiment", "intent"])
+    now = set(data.evidence.loc[data.evidence["quarter"] == data.quarter, "evidence_id"])
+    return mentions[mentions["evidence_id"].isin(now) & mentions["theme_id"].notna()]
+
+
+def theme_feelings(data) -> dict[str, dict[str, float]]:
+    """Theme id -> shares of its mentions this quarter that are negative/neutral/positive and that
+    are problems/requests/praise (NaN when the theme has no mention with one)."""
+    now = mentions_now(data)
+    out: dict[str, dict[str, float]] = {}
+    for theme_id, part in now.groupby("theme_id"):
+        row = {}
+        if "sentiment" in part:
+            known = part["sentiment"].dropna()
+            row.update({f"{s}_share": float(known.eq(s).mean()) if len(known) else np.nan for s in SENTIMENTS})
+        if "intent" in part:
+            known = part["intent"].dropna()
+            row.update({f"{k}_share": float(known.eq(k).mean()) if len(known) else np.nan
+                        for k in ("problem", "request", "praise")})
+        out[theme_id] = row
+    return out
+
+
+def area_summary(data, summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per area: its themes (biggest first), statements that mention any of them now and
+    before (each statement once per area), change, share, detractor share, sentiment shares."""
+    if "area_id" not in summary or summary["area_id"].isna().all() or "area_id" not in data.assignments:
+        return pd.DataFrame()
+    pairs = data.assignments.dropna(subset=["area_id"]).merge(
+        data.evidence[["evidence_id", "quarter", "score"]], on="evidence_id")
+    total_now = max(int((data.evidence["quarter"] == data.quarter).sum()), 1)
+    now_mentions = mentions_now(data)
+    rows = []
+    for area_id, themes in summary.dropna(subset=["area_id"]).groupby("area_id", sort=False):
+        mine = pairs[pairs["area_id"] == area_id].drop_duplicates(["evidence_id"])
+        now, before = mine[mine["quarter"] == data.quarter], mine[mine["quarter"] == data.compare_quarter]
+        scored = now["score"].dropna()
+        feel = now_mentions.loc[now_mentions.get("area_id", pd.Series(dtype=object)) == area_id, "sentiment"] \
+            if "sentiment" in now_mentions else pd.Series(dtype=object)
+        live = themes[themes["mentions"] > 0].sort_values("mentions", ascending=False)
+        rows.append({
+            "area_id": area_id, "area_name": themes["area_name"].iloc[0] or area_id,
+            "themes": int(len(live)), "top_themes": live["label"].head(3).tolist(),
+            "mentions": int(len(now)), "previous": int(len(before)), "change": int(len(now) - len(before)),
+            "share": len(now) / total_now,
+            "detractor_share": float((scored <= 6).mean()) if len(scored) else np.nan,
+            **{f"{s}_share": float(feel.eq(s).mean()) if len(feel) else np.nan for s in SENTIMENTS},
+        })
+    out = pd.DataFrame(rows)
+    return out.sort_values(["mentions", "area_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def area_table(areas: pd.DataFrame) -> HTML:
+    """The areas, biggest first, each with its largest themes (links to their pages below)."""
+    if areas.empty:
+        return paragraph("Themes are not grouped into areas yet: run `workbench themes DATA_DIR` to group them.")
+    frame = areas[areas["mentions"] + areas["previous"] > 0].copy()
+    frame["area"] = [f"<strong>{esc(n)}</strong>" for n in frame["area_name"]]
+    frame["largest"] = ["; ".join(esc(t) for t in top) for top in frame["top_themes"]]
+    return table(
+        frame,
+        {"area": "area", "themes": "themes", "mentions": "mentions", "change": "vs before", "share": "share",
+         "detractor_share": "detractors", "negative_share": "negative", "positive_share": "positive",
+         "largest": "largest themes"},
+        formats={"share": _pct, "detractor_share": _pct, "negative_share": _pct, "positive_share": _pct,
+                 "change": lambda v: f"{v:+d}"},
+        numeric=["themes", "mentions", "change", "share", "detractor_share", "negative_share", "positive_share"],
+        raw=["area", "largest"],
+    )
+
+
+def mention_span(data, evidence_id: str, theme_id: str) -> tuple[int, int] | None:
+    """Where the statement mentions the theme (its closest mention), for the quote's highlight."""
+    pairs = data.assignments
+    if "start" not in pairs:
+        return None
+    row = pairs[(pairs["evidence_id"] == evidence_id) & (pairs["theme_id"] == theme_id)]
+    if not len(row) or pd.isna(row["start"].iloc[0]) or pd.isna(row["end"].iloc[0]):
+        return None
+    return int(row["start"].iloc[0]), int(row["end"].iloc[0])
