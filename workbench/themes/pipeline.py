@@ -140,7 +140,14 @@ def update_themes(
     model=None,
     clock=None,
     refit: bool = False,
+    model_languages: tuple[str, ...] | None = None,
 ) -> ThemeRun:
+    """Theme the folder's statements and store the tables (see the module docstring).
+
+    ``model_languages``: the languages the embedding model reads; statements surely in another
+    are kept apart, one group per language. Default: English for the shipped model; nothing is
+    kept apart for a model of the user's own or an injected embedder (which may read any).
+    """
     from .areas import group_areas
     from .sentiment import sentiment_scores
 
@@ -158,8 +165,9 @@ def update_themes(
             log.info("themes: embedding with %s (pass --model default for the shipped model)", model_path)
     default_space = embedder is None and not model_path
     languages = detect_languages(statements["text"])
-    routed = language_groups(statements["evidence_id"], foreign_languages(statements["text"], languages)
-                             if default_space else [None] * len(statements))
+    model_languages = (MODEL_LANGUAGES if default_space else ()) if model_languages is None else tuple(model_languages)
+    routed = language_groups(statements["evidence_id"], foreign_languages(statements["text"], languages, model_languages)
+                             if model_languages else [None] * len(statements), model_languages or MODEL_LANGUAGES)
     themed = statements[~statements["evidence_id"].isin(routed["evidence_id"])].reset_index(drop=True)
     if themed.empty:
         raise ValueError(f"{data_dir}: no statements in a language the embedding model reads "
@@ -230,10 +238,12 @@ def update_themes(
     areas_of = {t: a for t, a in zip(mentions["theme_id"], mentions["area_id"]) if isinstance(t, str)}
     pairs = statement_themes(mentions, areas_of)
     if len(routed):
-        text_length = statements.set_index("evidence_id")["text"].str.len()
+        by_id = statements.set_index("evidence_id")
         pairs = pd.concat([pairs, routed.assign(fitted_theme_id=None, cluster=-1, closeness=np.nan, mention=0, start=0,
-                                                end=routed["evidence_id"].map(text_length).to_numpy(), mentions=1,
-                                                area_id="LANG")[pairs.columns]], ignore_index=True)
+                                                end=routed["evidence_id"].map(by_id["text"].str.len()).to_numpy(),
+                                                mentions=1, area_id="LANG",
+                                                quarter=routed["evidence_id"].map(by_id["quarter"]).to_numpy(),
+                                                )[pairs.columns]], ignore_index=True)
     themes = themes_table(registry, statements, pairs, mentions, languages=routed)
     areas = areas_table(registry, themes, pairs, mentions)
     per_quarter = theme_quarters(statements, pairs)
