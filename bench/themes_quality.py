@@ -115,17 +115,31 @@ def run(kind: str, n: int, seed: int, cache: str, folder: str) -> dict:
     return result
 
 
+def hungarian_accuracy(y: np.ndarray, labels: np.ndarray) -> float:
+    """Clustering accuracy: the share of statements whose theme is paired with their label under
+    the best one-to-one pairing of themes and labels (Hungarian assignment, scipy)."""
+    from scipy.optimize import linear_sum_assignment
+
+    ys, yi = np.unique(y, return_inverse=True)
+    ls, li = np.unique(labels, return_inverse=True)
+    counts = np.zeros((len(ls), len(ys)), dtype=np.int64)
+    np.add.at(counts, (li, yi), 1)
+    rows, cols = linear_sum_assignment(counts, maximize=True)
+    return float(counts[rows, cols].sum() / len(y))
+
+
 def report(name: str, result: dict, y: np.ndarray) -> dict:
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+    from sklearn.metrics import adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score
 
     labels = result["labels"]
     covered = labels >= 0
     row = {"model": name, "themes": int(len(set(labels[covered]))), "coverage": float(covered.mean()),
            "nmi": float(normalized_mutual_info_score(y, labels)), "ari": float(adjusted_rand_score(y, labels)),
+           "ami": float(adjusted_mutual_info_score(y, labels)), "acc": hungarian_accuracy(y, labels),
            "embed_s": result["embed_s"], "fit_s": result["fit_s"],
            "total_s": result["embed_s"] + result["fit_s"], "peak_mb": result["peak_mb"]}
     print(f"{name:20s} themes {row['themes']:4d}  coverage {row['coverage']:6.1%}  NMI {row['nmi']:.3f}  "
-          f"ARI {row['ari']:.3f}  {row['total_s']:6.1f} s (embed {row['embed_s']:5.1f}, fit {row['fit_s']:5.1f})  "
+          f"ARI {row['ari']:.3f}  AMI {row['ami']:.3f}  ACC {row['acc']:.3f}  {row['total_s']:6.1f} s (embed {row['embed_s']:5.1f}, fit {row['fit_s']:5.1f})  "
           f"peak {row['peak_mb']:5.0f} MB", flush=True)
     return row
 

@@ -41,14 +41,14 @@ from ..contract import SEGMENTS
 NPS_CATEGORIES = ("promoter", "passive", "detractor", "no score")
 #: feedback intents as the intent classifier gives them, and "unknown" for statements without one
 INTENT_CATEGORIES = ("request", "problem", "question", "praise", "other", "unknown")
-SORT_KEYS = ("size", "impact", "growth")
+SORT_KEYS = ("area", "size", "impact", "growth")
 NO_THEME = "(no theme)"
 OTHER_THEMES = "(other themes)"
 #: how many themes get their own colour on the map; the rest share one
 MAP_COLOURED_THEMES = 9
 
 QUOTE_COLUMNS = ["evidence_id", "theme_id", "label", "text", "score", "nps_category", "intent", "account_id",
-                 "source", "source_file", "locator", "quarter", "date", "pinned"]
+                 "source", "source_file", "locator", "quarter", "date", "pinned", "start", "end"]
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,13 @@ class ExplorerState:
 
     def __init__(self, statements: pd.DataFrame, assignments: pd.DataFrame, themes: pd.DataFrame,
                  responses: pd.DataFrame | None = None, statement_map: pd.DataFrame | None = None,
-                 registry=None, *, seed: int = 0, intents: pd.DataFrame | None = None):
+                 registry=None, *, seed: int = 0, intents: pd.DataFrame | None = None,
+                 spans: pd.DataFrame | None = None):
         st = statements.reset_index(drop=True)
+        #: (evidence_id, theme_id) -> (start, end) of the mention a quote is shown for
+        self._spans = ({} if spans is None else
+                       {(e, t): (int(a), int(b)) for e, t, a, b in spans[["evidence_id", "theme_id", "start", "end"]]
+                        .dropna().itertuples(index=False)})
         if st["evidence_id"].duplicated().any():
             raise ValueError("statements must have unique evidence ids")
         self.statements = st
@@ -218,13 +223,15 @@ class ExplorerState:
                 # the theme each statement was fitted to: the registry's edits (and their undoing) apply on top
                 assignments = assignments.drop(columns="theme_id").rename(columns={"fitted_theme_id": "theme_id"})
         assignments = assignments[["evidence_id", "theme_id"]]
+        pairs = store.load_table(data_dir, "theme_assignments")
+        spans = pairs if {"start", "end"} <= set(pairs.columns) else None
         themes = store.load_table(data_dir, "themes", columns=["theme_id", "label"])
         responses = store.load_table(data_dir, "nps_responses") if "nps_responses" in names else None
         if statement_map is None and "statement_map" in names:
             statement_map = store.load_table(data_dir, "statement_map", columns=["evidence_id", "x", "y"])
         intents = (store.load_table(data_dir, "statement_intents", columns=["evidence_id", "intent"])
                    if "statement_intents" in names else None)
-        return cls(statements, assignments, themes, responses, statement_map, registry, intents=intents)
+        return cls(statements, assignments, themes, responses, statement_map, registry, intents=intents, spans=spans)
 
     def apply_registry(self, registry) -> None:
         """Take labels, statuses, keywords, pins, requirement marks, merges and split-off
@@ -397,7 +404,8 @@ class ExplorerState:
 
     def theme_table(self, sort: str = "size") -> pd.DataFrame:
         """One row per theme with at least one statement in the filter, sorted by ``sort``
-        (``size``: mentions; ``impact``: biggest drag on NPS first; ``growth``)."""
+        (``area``: the biggest area's themes first, each area's biggest first; ``size``: mentions;
+        ``impact``: biggest drag on NPS first; ``growth``)."""
         if sort not in SORT_KEYS:
             raise ValueError(f"sort must be one of {SORT_KEYS}, not {sort!r}")
         other, mask = self._masks()
@@ -425,6 +433,7 @@ class ExplorerState:
             out = pd.DataFrame({
                 "theme_id": self.themes["theme_id"].to_numpy(),
                 "label": self._labels,
+                "area": self._areas(),
                 "status": self.themes["status"].to_numpy(),
                 "requirement": self.themes["requirement"].to_numpy(dtype=bool),
                 "mentions": mentions,
@@ -443,14 +452,24 @@ class ExplorerState:
                 "growth_pct": np.where(in_prev > 0, (in_last - in_prev) / np.maximum(in_prev, 1), np.nan),
             })
         out = out[(out["mentions"] > 0) & (out["status"] != "merged")]
+        area_size = out.groupby(out["area"].fillna(""))["mentions"].transform("sum")
+        out = out.assign(_area_size=area_size.where(out["area"].notna(), -1), _area=out["area"].fillna(""))
         keys = {
+            "area": (["_area_size", "_area", "mentions", "theme_id"], [False, True, False, True]),
             "size": (["mentions", "theme_id"], [False, True]),
             "impact": (["_impact", "mentions", "theme_id"], [False, False, True]),
             "growth": (["growth", "_growth_pct", "mentions", "theme_id"], [False, False, False, True]),
         }[sort]
         out = out.assign(_impact=out["impact"].fillna(-np.inf), _growth_pct=out["growth_pct"].fillna(-np.inf))
         out = out.sort_values(keys[0], ascending=keys[1], kind="mergesort")
-        return out.drop(columns=["_impact", "_growth_pct"]).reset_index(drop=True)
+        return out.drop(columns=["_impact", "_growth_pct", "_area_size", "_area"]).reset_index(drop=True)
+
+    def _areas(self) -> np.ndarray:
+        """Each theme's area name (from the last run; None for themes made since, or before areas)."""
+        if "area_name" not in self._stored_themes:
+            return np.full(len(self.themes), None, dtype=object)
+        names = self._stored_themes.drop_duplicates("theme_id").set_index("theme_id")["area_name"]
+        return self.themes["theme_id"].map(names).astype(object).where(lambda s: s.notna(), None).to_numpy()
 
     def _quarter_code(self, quarter: str | None) -> int:
         return self.quarters.index(quarter) if quarter in self.quarters else -2
@@ -566,6 +585,9 @@ class ExplorerState:
             "date": st["date"].to_numpy() if "date" in st else None,
         })
         out["pinned"] = out["evidence_id"].isin(pinned or set())
+        span = [self._spans.get((e, t)) for e, t in zip(out["evidence_id"], out["theme_id"])]
+        out["start"] = [s[0] if s else None for s in span]
+        out["end"] = [s[1] if s else None for s in span]
         return out[QUOTE_COLUMNS].reset_index(drop=True)
 
     # ----------------------------------------------------------------------------------------

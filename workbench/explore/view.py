@@ -193,10 +193,21 @@ def provenance(quote: pd.Series) -> str:
     return " · ".join(p for p in parts if p)
 
 
+def _marked(quote: pd.Series) -> str:
+    """The quote's text, escaped, with the mention of its theme marked (when known)."""
+    text, start, end = str(quote["text"]), quote.get("start"), quote.get("end")
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return esc(text)
+    start, end = int(start), int(end)
+    if not 0 <= start < end <= len(text) or (start, end) == (0, len(text)):
+        return esc(text)
+    return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+
+
 def quote_html(quote: pd.Series, with_theme: bool = False) -> str:
     pin = '<span class="wb-pin">📌 pinned</span> ' if quote.get("pinned") else ""
     theme = f'<b>{esc(quote.get("label"))}</b>: ' if with_theme else ""
-    return (f'<div class="wb-quote">{pin}{theme}“{esc(quote["text"])}”'
+    return (f'<div class="wb-quote">{pin}{theme}“{_marked(quote)}”'
             f'<div class="wb-prov">{esc(quote.get("source"))} · {provenance(quote)}</div></div>')
 
 
@@ -269,8 +280,10 @@ class Explorer:
         for name in ("quarters", "search", "sources", "industry", "plan", "region", "nps_category", "intent"):
             getattr(self, name).add_class(f"wb-filter-{name.replace('_', '-')}")
         self.clear_button = w.Button(description="Clear filters", icon="times")
-        self.sort_by = w.ToggleButtons(options=[("Size", "size"), ("Impact on NPS", "impact"), ("Growth", "growth")],
-                                       value="size", tooltips=["mentions", "biggest drag on NPS first",
+        self.sort_by = w.ToggleButtons(options=[("By area", "area"), ("Size", "size"), ("Impact on NPS", "impact"),
+                                                ("Growth", "growth")],
+                                       value="area", tooltips=["areas biggest first, then their themes", "mentions",
+                                                               "biggest drag on NPS first",
                                                                "mentions in the last quarter vs the one before"],
                                        style={"button_width": "140px"})
         self.summary = w.HTML()
@@ -448,6 +461,8 @@ class Explorer:
 
     def _option_text(self, row) -> str:
         label = row.label if len(row.label) <= 60 else row.label[:59] + "…"
+        if getattr(row, "area", None):
+            label = f"{row.area} › {label}"
         flag = " [requirement]" if row.requirement else ""
         growth = f"{row.growth:+d}"
         return (f"{label}{flag} · {row.mentions:,} · impact {_fmt_signed(row.impact)} · growth {growth}")
@@ -484,6 +499,8 @@ class Explorer:
         last, previous = s.previous_quarter()
         keywords = ", ".join(esc(k) for k in info["keywords"]) or "<span class='wb-muted'>none</span>"
         facts = [esc(theme_id), esc(info["status"])]
+        if row.get("area"):
+            facts.append(f"area: {esc(row['area'])}")
         if info.get("journey_stage"):
             facts.append(f"journey: {esc(info['journey_stage'])}")
         if info["requirement"]:

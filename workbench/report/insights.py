@@ -124,7 +124,7 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
 
 def _mentions(data: InsightData) -> pd.DataFrame:
     """Themed statements (after the segment filter) with their theme and NPS category."""
-    merged = data.assignments.dropna(subset=["theme_id"]).merge(
+    merged = data.assignments.dropna(subset=["theme_id"]).drop(columns=["quarter"], errors="ignore").merge(
         data.evidence[["evidence_id", "quarter", "score", "source", "account_id", "industry", "plan", "region"]],
         on="evidence_id",
     )

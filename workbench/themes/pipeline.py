@@ -241,9 +241,7 @@ def update_themes(
         by_id = statements.set_index("evidence_id")
         pairs = pd.concat([pairs, routed.assign(fitted_theme_id=None, cluster=-1, closeness=np.nan, mention=0, start=0,
                                                 end=routed["evidence_id"].map(by_id["text"].str.len()).to_numpy(),
-                                                mentions=1, area_id="LANG",
-                                                quarter=routed["evidence_id"].map(by_id["quarter"]).to_numpy(),
-                                                )[pairs.columns]], ignore_index=True)
+                                                mentions=1, area_id="LANG")[pairs.columns]], ignore_index=True)
     themes = themes_table(registry, statements, pairs, mentions, languages=routed)
     areas = areas_table(registry, themes, pairs, mentions)
     per_quarter = theme_quarters(statements, pairs)

@@ -61,7 +61,7 @@ def statement_themes(mentions: pd.DataFrame, areas: dict[str, str] | None = None
     for column in ASSIGNMENT_COLUMNS:
         if column not in out:
             out[column] = None
-    return out[ASSIGNMENT_COLUMNS + [c for c in out.columns if c not in ASSIGNMENT_COLUMNS and c in ("quarter",)]]
+    return out[ASSIGNMENT_COLUMNS]
 
 
 def _shares(frame: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -1,0 +1,47 @@
+"""The explorer on a folder themed per mention: themes listed by area, the mention marked in a quote."""
+import pandas as pd
+from fakes import HashingEmbedder, KMeansThemes
+
+from workbench import store
+from workbench.explore.state import ExplorerState
+from workbench.explore.view import quote_html
+from workbench.ingest import ingest
+from workbench.themes.pipeline import update_themes
+
+
+def test_themes_by_area_and_the_mention_marked(mini_dir):
+    rows = ["response_id,account_id,respondent_name,respondent_email,persona,date,score,comment"]
+    rows += [f'M{i},A002,,,practitioner,2025-08-{10 + i:02d},6,"{t}"' for i, t in enumerate([
+        "I love the report scheduling, but the mobile app crashes when I go offline.",
+        "Dashboards load slowly every morning. Also the invoice for August was wrong.",
+        "The export to Excel keeps failing; support never answered my ticket about it."])]
+    (mini_dir / "surveys" / "two_concerns.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ingest(mini_dir)
+    update_themes(mini_dir, embedder=HashingEmbedder(), model=KMeansThemes(6))
+    state = ExplorerState.from_data_dir(mini_dir)
+    table = state.theme_table("area")
+    themes = store.load_table(mini_dir, "themes").set_index("theme_id")
+    assert (table["area"] == table["theme_id"].map(themes["area_name"])).all()
+    # areas in one block each, the biggest area (by mentions in view) first
+    blocks = table["area"].tolist()
+    assert blocks == sorted(blocks, key=lambda a: (-table.loc[table["area"] == a, "mentions"].sum(), a))
+    # a statement of several mentions shows the one of its theme marked, escaped
+    pairs = store.load_table(mini_dir, "theme_assignments")
+    evidence = store.load_table(mini_dir, "evidence").set_index("evidence_id")
+    split = pairs[(pairs["end"] - pairs["start"]) < pairs["evidence_id"].map(evidence["text"].str.len())]
+    split = split[split["theme_id"].isin(state.themes["theme_id"])]
+    assert len(split)
+    shown = None
+    for row in split.itertuples():
+        quotes, _ = state.quotes(row.theme_id, limit=1000)
+        match = quotes[quotes["evidence_id"] == row.evidence_id]
+        if len(match):
+            shown, mention = match.iloc[0], evidence.at[row.evidence_id, "text"][row.start:row.end]
+            break
+    assert shown is not None
+    html = quote_html(shown)
+    assert "<mark>" in html and html.count("<mark>") == 1
+    marked = html.split("<mark>")[1].split("</mark>")[0]
+    assert marked.replace("&#x27;", "'").replace("&amp;", "&").replace("&quot;", '"') == mention
+    whole = quote_html(pd.Series({**shown.to_dict(), "start": None, "end": None}))
+    assert "<mark>" not in whole
