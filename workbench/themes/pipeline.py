@@ -227,12 +227,13 @@ def update_themes(
     classifier = IntentClassifier.pretrained() if hybrid else None
     default_encode = (lambda texts: embed_statements(texts, data_dir)) if hybrid else None
     own = vectors if default_space else None
-    feeling = sentiment_scores(mentions["text"].tolist(), embeddings=own, encode=default_encode,
-                               classifier=classifier, method="combined" if hybrid else "lexicon")
-    mentions["sentiment"] = feeling["sentiment"].to_numpy()
-    mentions["sentiment_score"] = feeling["sentiment_score"].to_numpy()
     intents = (classify_statements(mentions["text"], classifier, embeddings=own, encode=default_encode)
                if hybrid else rule_intents(mentions["text"]))
+    # the classifier's half of the sentiment: p_praise - p_problem of the sentence that decided the intent
+    feeling = sentiment_scores(mentions["text"].tolist(), probabilities=intents if hybrid else None,
+                               method="combined" if hybrid else "lexicon")
+    mentions["sentiment"] = feeling["sentiment"].to_numpy()
+    mentions["sentiment_score"] = feeling["sentiment_score"].to_numpy()
     mentions["intent"] = intents["intent"].to_numpy()
     mentions["intent_confidence"] = intents["confidence"].to_numpy(dtype=float)
     areas_of = {t: a for t, a in zip(mentions["theme_id"], mentions["area_id"]) if isinstance(t, str)}

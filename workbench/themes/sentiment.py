@@ -100,7 +100,8 @@ def label(scores: Iterable[float], band: float = NEUTRAL_BAND["combined"]) -> np
 
 
 def sentiment_scores(texts: Sequence[object], *, embeddings: np.ndarray | None = None, encode: Encode | None = None,
-                     classifier=None, method: str = "combined", band: float | None = None) -> pd.DataFrame:
+                     classifier=None, method: str = "combined", band: float | None = None,
+                     probabilities: pd.DataFrame | None = None) -> pd.DataFrame:
     """The sentiment of each mention: columns ``sentiment`` ('negative' | 'neutral' | 'positive')
     and ``sentiment_score`` (float in [-1, 1]), one row per text in input order (index 0..n-1).
 
@@ -108,6 +109,8 @@ def sentiment_scores(texts: Sequence[object], *, embeddings: np.ndarray | None =
     alone: no model needed) or 'classifier'. ``band``: the neutral band (default
     :data:`NEUTRAL_BAND` of the method). ``embeddings``/``encode``/``classifier``: as in
     :func:`classifier_scores`. An empty or missing text is neutral with score 0.
+    ``probabilities``: the classifier's ``p_praise`` and ``p_problem`` per text when already
+    computed (e.g. by ``classify_statements``), so the classifier is not run twice.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
@@ -115,7 +118,14 @@ def sentiment_scores(texts: Sequence[object], *, embeddings: np.ndarray | None =
     if method == "lexicon":
         score = lexicon_scores(texts)
     else:
-        score = classifier_scores(texts, embeddings=embeddings, encode=encode, classifier=classifier)
+        if probabilities is not None:
+            if len(probabilities) != len(texts):
+                raise ValueError(f"probabilities must have one row per text ({len(texts)}), got {len(probabilities)}")
+            score = np.clip(probabilities["p_praise"].to_numpy(dtype=float)
+                            - probabilities["p_problem"].to_numpy(dtype=float), -1.0, 1.0)
+            score[[not t for t in texts]] = 0.0
+        else:
+            score = classifier_scores(texts, embeddings=embeddings, encode=encode, classifier=classifier)
         if method == "combined":
             score = (score + lexicon_scores(texts)) / 2
     band = NEUTRAL_BAND[method] if band is None else band
