@@ -40,6 +40,7 @@ test: install browser
 	$(PY) -m pytest -q
 
 BENCHES = bench/ingest_speed.py bench/embed_speed.py bench/themes_quality.py bench/themes_sample.py \
+	bench/theme_names.py bench/theme_areas.py bench/multi_theme.py bench/sentiment_quality.py bench/languages.py \
 	bench/intent_quality.py bench/requirements_grouping.py \
 	bench/quarterly_speed.py
 
