@@ -1,6 +1,6 @@
 """Theme names on real data: does each theme's name say what its statements are about?
 
-    python bench/theme_names.py [--dataset banking77|clinc150] [--seed S] [--sample K]
+    python bench/theme_names.py [--dataset banking77|clinc150] [--seed S] [--sample K] [--areas]
 
 Fits ``ThemeModel(random_state=S)`` on the texts of a labelled dataset (BANKING77's 10,003 train
 messages, ../shared/data/banking77/train.csv, or CLINC150's 3,000 validation queries,
@@ -17,6 +17,10 @@ when, among the dataset's intent names (underscores read as spaces), the one clo
 by all-MiniLM-L6-v2 cosine is that intent. Printed as the share of themes right and the share
 weighted by theme size. Also prints the naming step's seconds and a sample of names next to
 their theme's intent.
+
+``--areas`` also groups the themes into areas (``workbench.themes.areas.group_areas``) and names
+them with ``workbench.themes.names.area_names``, printing each area's label next to its themes'
+majority ``domain`` (CLINC150) or majority intents: a visual check, no metric and no target.
 
 Targets (BANKING77): names right for >= 0.75 of themes; naming <= 10 s (2 CPU cores). CLINC150
 is a check on a second dataset (no constant was chosen on it either), reported without a target. Exit status 1 on a MISS; 0 (with a message)
@@ -89,6 +93,7 @@ def main() -> int:
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="banking77")
     parser.add_argument("--seed", type=int, default=42, help="the theme model's and the naming's random_state")
     parser.add_argument("--sample", type=int, default=15, help="names to print next to their intent")
+    parser.add_argument("--areas", action="store_true", help="also group themes into areas and print their labels")
     args = parser.parse_args()
     path = DATASETS[args.dataset]
     if not path.exists():
@@ -133,6 +138,9 @@ def main() -> int:
     print(f"  distinct: {len(set(n.lower() for n in names))} of {k}; "
           f"words: {min(len(n.split()) for n in names)}..{max(len(n.split()) for n in names)}")
 
+    if args.areas:
+        print_areas(frame, members, member_texts, centroids, keywords, names, sizes, encode, args.seed)
+
     checks = {f"names right for >= {TARGET_RIGHT:.0%} of themes ({results['names'][0]:.1%})":
               results["names"][0] >= TARGET_RIGHT,
               f"naming <= {TARGET_SECONDS:.0f} s ({seconds:.1f} s)": seconds <= TARGET_SECONDS}
@@ -141,6 +149,34 @@ def main() -> int:
     for name, passed in checks.items():
         print(f"  {'PASS' if passed else 'MISS'}  {name}")
     return 0 if all(checks.values()) else 1
+
+
+def print_areas(frame, members, member_texts, centroids, keywords, names, sizes, encode, seed) -> None:
+    """Areas of the themes, each labelled by ``area_names``, next to its statements' majority
+    domain (or the majority intents of its largest themes): for reading, not scored."""
+    from workbench.themes.areas import area_centroids, group_areas
+    from workbench.themes.names import area_names
+
+    area_of = np.asarray(group_areas(centroids, sizes), dtype=int)
+    k = int(area_of.max()) + 1
+    order = [sorted(np.flatnonzero(area_of == a), key=lambda t: -sizes[t]) for a in range(k)]
+    texts = [[x for t in ts for x in member_texts[t]] for ts in order]
+    t0 = time.perf_counter()
+    labels = area_names(texts, area_centroids(centroids, sizes, area_of), encode,
+                        keywords=[list(dict.fromkeys(w for t in ts[:5] for w in keywords[t][:3])) for ts in order],
+                        theme_names=[[names[t] for t in ts] for ts in order],
+                        theme_keywords=[[keywords[t] for t in ts] for ts in order], random_state=seed)
+    seconds = time.perf_counter() - t0
+    column = "domain" if "domain" in frame.columns else "category"
+    values = frame[column].astype(str).to_numpy()
+    print(f"\n  areas: {k} (naming {seconds:.2f} s); label, themes, statements, majority {column} (share)")
+    for a, ts in enumerate(order):
+        rows = np.concatenate([members[t] for t in ts])
+        counts = pd.Series(values[rows]).value_counts()
+        print(f"  {labels[a][:32]:32s} {len(ts):3d} {len(rows):6,d}  {counts.index[0]} ({counts.iloc[0] / len(rows):.0%})"
+              f"  | {'; '.join(names[t] for t in ts[:3])[:70]}")
+    print(f"  distinct: {len(set(x.lower() for x in labels))} of {k}; "
+          f"words: {min(len(x.split()) for x in labels)}..{max(len(x.split()) for x in labels)}")
 
 
 if __name__ == "__main__":

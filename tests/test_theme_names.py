@@ -118,3 +118,95 @@ def test_candidates_prefer_the_theme_words():
     assert all(len(c) <= 3 for c in cands)
     top = cands[0][0][0].lower()
     assert "crash" in top or "offline" in top, cands[0]
+
+
+# --- well-formed names: markers, dangling words, fragments, one-off details; area labels ---------
+
+from workbench.themes.names import _is_marker, area_names  # noqa: E402
+
+
+def test_leading_discourse_markers_and_signoffs_never_open_a_phrase():
+    for text in ("Plus the export to Excel mangles the dates", "Honestly it's the best vendor relationship",
+                 "Tbh simple to learn", "Thnaks in advance for the quick reply"):
+        found = phrases(text)
+        assert found, text
+        assert not any(k.split()[0] in {"plus", "honestly", "tbh", "thnaks"} for k in found), (text, found)
+    assert _is_marker("thnaks") and _is_marker("Honestly") and not _is_marker("export")
+    theme = ["Plus the export to Excel mangles the dates"] * 3 + ["Honestly the export to Excel mangles dates"] * 2
+    name = name_all([theme, OFFLINE])[0]
+    assert name.split()[0].lower() not in {"plus", "honestly", "the"}, name
+
+
+def test_trailing_prepositions_adverbs_and_object_hungry_verbs_never_end_a_phrase():
+    found = phrases("Dashboards extremely slow since yesterday, AI assistant gives wrong answers")
+    assert "dashboards extremely slow" in found and "ai assistant gives wrong answers" in found
+    assert not any(k.split()[-1] in {"since", "gives", "extremely", "every"} for k in found), found
+    assert not any(k.split()[-1] == "every" for k in phrases("Mobile app logs people out every day"))
+
+
+def test_a_phrase_its_writers_continue_is_a_fragment():
+    theme = [f"Form {i} renders sections in the wrong order" for i in "abcdefgh"]
+    cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any(c.endswith("wrong") for c in cands), cands
+    assert any(c.endswith("wrong order") for c in cands), cands
+
+
+def test_a_number_is_a_detail_when_few_members_share_it():
+    theme = [f"This affects {n} users" for n in (12, 39, 53, 31)] + ["Users affected by the outage"] * 4 + \
+            ["The outage affects our users", "Outage affects users"] * 2
+    cands = [c[0] for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any(ch.isdigit() for c in cands for ch in c), cands
+    name = name_all([theme, OFFLINE])[0]
+    assert not any(ch.isdigit() for ch in name), name
+
+
+def test_min_support_lets_shared_phrases_beat_one_off_wording():
+    theme = ["Slow dashboard loading"] * 6 + ["Quarterly board pack stalls", "Marco's audit binder froze",
+                                               "Weekly roster page hangs", "Warehouse tablet keeps spinning",
+                                               "Regional heatmap never renders", "Supplier scorecard grinds"]
+    lone = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50, min_support=2)[0]]
+    assert lone and all("board pack" not in c for c in lone), lone
+    every = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert any("board pack" in c for c in every)   # off by default
+
+
+def test_misspelt_phrases_give_way_to_the_common_spelling():
+    theme = ["Account manager goes above and beyond"] * 5 + ["Account manager gooes above and beyond"]
+    cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any("gooes" in c for c in cands), cands
+
+
+DASH = ["The dashboards are slow to load", "Our dashboards take forever", "Dashboard filters are slow",
+        "The dashboard crashes when filtering", "Reports on the dashboard time out"]
+SYNC = ["The Salesforce sync failed again", "Sync to Salesforce stopped", "The sync creates duplicate records",
+        "Salesforce sync error every morning", "Our CRM sync is unreliable"]
+PRICE = ["The renewal price went up", "Pricing at renewal is confusing", "The price increase at renewal hurt",
+         "Our renewal quote was a shock", "New pricing tiers before renewal"]
+
+
+def test_area_names_are_short_distinct_category_labels_and_deterministic():
+    areas = [DASH + SYNC[:1], SYNC + DASH[:1], PRICE]
+    theme_names_ = [["Dashboards are slow", "Dashboard filters"], ["Salesforce sync failed", "Sync error"],
+                    ["Renewal price went up", "Pricing at renewal"]]
+    calls = []
+
+    def counting(texts):
+        calls.append(len(texts))
+        return fake_encode(texts)
+
+    names = area_names(areas, centroids_of(areas), counting, theme_names=theme_names_)
+    assert len(calls) == 1
+    assert len(names) == 3 and len({n.lower() for n in names}) == 3, names
+    assert all(1 <= len(n.split()) <= 4 for n in names), names
+    assert "dashboard" in names[0].lower() and "sync" in names[1].lower(), names
+    assert "renewal" in names[2].lower() or "pric" in names[2].lower(), names
+    assert names == area_names(areas, centroids_of(areas), fake_encode, theme_names=theme_names_)
+
+
+def test_area_names_of_identical_areas_and_empty_input():
+    areas = [DASH, list(DASH), []]
+    names = area_names(areas, centroids_of(areas), fake_encode, keywords=[[], [], ["billing", "invoice"]])
+    assert len({n.lower() for n in names}) == 3 and all(n.strip() for n in names), names
+    assert area_names([], np.zeros((0, DIM)), fake_encode) == []
+    with pytest.raises(ValueError):
+        area_names([DASH], np.zeros((2, DIM)), fake_encode)

@@ -48,6 +48,40 @@ make made way thing things something anything one im ive dont cant wont didnt do
 able possible sure know think tell help let see come use using via etc i'd
 """.split())
 
+#: discourse markers, fillers, greetings and sign-offs: never the first or last word of a name
+#: ("Plus the export...", "Honestly it's...", "Tbh simple to learn"); typos that only swap letters
+#: ("thnaks") count too (:func:`_is_marker`)
+MARKERS = frozenset("""
+plus also honestly tbh tho though actually thanks thank thankyou thx ty tia hi hello hey dear please
+pls plz just really so well ok okay anyway anyways btw fyi imo imho frankly basically overall
+personally seriously literally lol haha hmm um uh oh yes yeah yep nope sure cheers regards kindly
+sorry again then still now however otherwise additionally moreover furthermore besides meanwhile ps
+fwiw alright guys folks everyone hopefully unfortunately fortunately luckily sadly apparently
+obviously clearly surely maybe perhaps definitely probably simply
+""".split())
+
+#: prepositions, conjunctions, determiners and quantifiers missing from :data:`STOP_WORDS`: like
+#: them, never the first or last word of a name ("Dashboards extremely slow since")
+EDGE_WORDS = frozenset("""
+since every each another either neither several across along around behind beside beyond despite
+except inside outside onto toward towards within without among amongst throughout till unless
+whether although whereas per versus vs including regarding re whenever wherever whatever whoever
+whichever may
+""".split())
+
+#: words that may open a name but never end one: intensifying and frequency adverbs, and common
+#: verbs that need an object ("AI assistant gives", "Automated reminders mean")
+TRAILING_WORDS = frozenset("""
+extremely super totally completely quite pretty rather always never often sometimes usually almost
+barely hardly finally constantly currently recently literally seriously truly absolutely especially
+particularly simply mostly nearly
+give gives gave giving make makes making take takes took taking mean means meant put puts bring
+brings brought keep keeps kept find finds show shows allow allows lets tell tells told ask asks say
+says said love loves hate hates compare compares provide provides offer offers include includes
+require requires cause causes saves become becomes became knows picked pick picks wish wishes
+expect expects told feels seem seems
+""".split())
+
 #: question words: they may open a name ("how long", "which countries") but never sit inside one
 QUESTION_WORDS = frozenset("how what which why".split())
 
@@ -56,6 +90,7 @@ PARTICLES = frozenset("up in out off down back over on".split())
 
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”/|…\n\t]+|\s[-–—]+\s")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’&+-]*[A-Za-z0-9]|[A-Za-z0-9]")
+_MARKER_LETTERS = {(w[0], "".join(sorted(w))) for w in MARKERS if len(w) >= 5}
 
 
 def clauses(text: str) -> list[list[str]]:
@@ -63,19 +98,29 @@ def clauses(text: str) -> list[list[str]]:
     return [words for part in _CLAUSE.split(str(text)) if (words := _WORD.findall(part.replace("’", "'")))]
 
 
+def _is_marker(word: str) -> bool:
+    """A discourse marker, filler or sign-off word, or one with two letters swapped ("thnaks")."""
+    w = word.lower()
+    return w in MARKERS or (len(w) >= 5 and (w[0], "".join(sorted(w))) in _MARKER_LETTERS)
+
+
 def _is_content(word: str) -> bool:
-    return word.lower() not in STOP_WORDS and not word.isdigit() and len(word) > 1
+    w = word.lower()
+    return (w not in STOP_WORDS and w not in EDGE_WORDS and not w.isdigit() and len(w) > 1
+            and not _is_marker(w))
 
 
-def phrases(text: str, min_words: int = 2, max_words: int = 6) -> dict[str, str]:
-    """Candidate phrases of one statement: ``{lower-case key: surface form}``.
+def _may_end(words: list[str], lower: list[str], i: int, j: int) -> bool:
+    """Whether ``words[i:j]`` may end where it does: on a content word that is not a trailing
+    adverb or object-hungry verb, or on a particle after a content word ("top up")."""
+    last = lower[j - 1]
+    if _is_content(words[j - 1]):
+        return last not in TRAILING_WORDS
+    return j - i >= 2 and last in PARTICLES and _is_content(words[j - 2])
 
-    Runs of ``min_words``..``max_words`` words inside one clause that start with a content word
-    and end with one (or with a particle after a content word). A question word opens a phrase
-    when a content word follows it ("how long", "which countries") and never sits inside one
-    (it starts a new clause in unpunctuated text: "money in my account how long").
-    """
-    out: dict[str, str] = {}
+
+def _spans(text: str, min_words: int = 2, max_words: int = 6):
+    """``(key, surface, next word or None)`` for every candidate phrase of one statement."""
     for words in clauses(text):
         lower = [w.lower() for w in words]
         for i, first in enumerate(words):
@@ -88,9 +133,24 @@ def phrases(text: str, min_words: int = 2, max_words: int = 6) -> dict[str, str]
                     break
                 if j - i < min_words:
                     continue
-                last = lower[j - 1]
-                if _is_content(words[j - 1]) or (j - i >= 2 and last in PARTICLES and _is_content(words[j - 2])):
-                    out.setdefault(" ".join(lower[i:j]), " ".join(words[i:j]))
+                if _may_end(words, lower, i, j):
+                    yield " ".join(lower[i:j]), " ".join(words[i:j]), lower[j] if j < len(words) else None
+
+
+def phrases(text: str, min_words: int = 2, max_words: int = 6) -> dict[str, str]:
+    """Candidate phrases of one statement: ``{lower-case key: surface form}``.
+
+    Runs of ``min_words``..``max_words`` words inside one clause that start with a content word
+    and end with one (or with a particle after a content word). Discourse markers ("plus",
+    "honestly", "tbh", "thanks"), prepositions and determiners ("since", "every") never start or
+    end one; intensifiers and verbs that need an object ("extremely", "gives", "mean") never end
+    one. A question word opens a phrase when a content word follows it ("how long", "which
+    countries") and never sits inside one (it starts a new clause in unpunctuated text: "money in
+    my account how long").
+    """
+    out: dict[str, str] = {}
+    for key, form, _ in _spans(text, min_words, max_words):
+        out.setdefault(key, form)
     return out
 
 
@@ -146,6 +206,7 @@ def theme_candidates(
     max_words: int = 6,
     max_candidates: int = 10,
     samples: Sequence[np.ndarray] | None = None,
+    min_support: int = 1,
 ) -> list[list[tuple[str, float, float]]]:
     """Per theme, up to ``max_candidates`` ``(phrase, coverage, lexical)``, best first.
 
@@ -163,14 +224,27 @@ def theme_candidates(
         picked = [str(texts[i]) for i in (samples[t] if samples is not None else range(len(texts)))]
         count: Counter = Counter()
         surface: dict[str, Counter] = defaultdict(Counter)
+        following: dict[str, Counter] = defaultdict(Counter)   # phrase key -> the word after it
         sets = []
+        word_count: Counter = Counter()        # word -> members with it
+        next_word: dict[str, Counter] = defaultdict(Counter)    # word -> the word after it
         for text in picked:
-            found = phrases(text, min_words, max_words)
+            lowered = [[w.lower() for w in ws] for ws in clauses(text)]
+            word_count.update({w for ws in lowered for w in ws})
+            for ws in lowered:
+                for k, w in enumerate(ws):
+                    next_word[w][ws[k + 1] if k + 1 < len(ws) else None] += 1
+            found: dict[str, tuple[str, str | None]] = {}
+            for key, form, after in _spans(text, min_words, max_words):
+                found.setdefault(key, (form, after))
             count.update(found.keys())
-            for key, form in found.items():
+            for key, (form, after) in found.items():
                 surface[key][form] += 1
+                following[key][after] += 1
             sets.append({w.lower() for ws in clauses(text) for w in ws if _is_content(w)})
-        if not count:  # one-word statements: their content words
+        if count:
+            count = _well_formed(count, following, len(picked), min_support, word_count, next_word)
+        else:  # one-word statements: their content words
             for text in picked:
                 for key, form in {w.lower(): w for ws in clauses(text) for w in ws if _is_content(w)}.items():
                     count[key] += 1
@@ -198,6 +272,70 @@ def theme_candidates(
     return out
 
 
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))} | {word}
+
+
+def _typos(word_count: Counter) -> set[str]:
+    """Words of a theme that look like a slip of a much more frequent one: written by at most 2
+    members, while a word one deleted or swapped letter away is written by 3 times as many
+    ("thikn" for "think", "gooes" for "goes")."""
+    by_delete: dict[str, int] = {}
+    for w, c in word_count.items():
+        if c >= 3 and len(w) >= 3:
+            for d in _deletes(w) | {"".join(sorted(w))}:
+                by_delete[d] = max(by_delete.get(d, 0), c)
+    return {w for w, c in word_count.items() if c <= 2 and len(w) >= 3 and not w.isdigit()
+            and any(by_delete.get(d, 0) >= 3 * c for d in _deletes(w) | {"".join(sorted(w))})}
+
+
+def _well_formed(count: Counter, following: dict[str, Counter], members: int, min_support: int = 1,
+                 word_count: Counter | None = None, next_word: dict[str, Counter] | None = None) -> Counter:
+    """The phrases of one theme that are whole, correctly spelt and shared, when it has any.
+
+    Cut short: a phrase that its writers mostly continue with the same content word ("logs
+    people out every" + "day"), or that ends on a word the theme's members mostly continue with
+    the same content word ("bought it years" + "ago", "in the wrong" + "order"), is a fragment.
+    Misspelt: a phrase with a word that looks like a slip of a much more frequent one
+    (:func:`_typos`). A number is one customer's detail: with 10 or more members read, a phrase
+    with a digit must be written by a tenth of them, and at least 2 ("Affects 39 users").
+    One-off: with at least ``5 * min_support`` members read, a phrase written by fewer than
+    ``min_support`` of them gives way to shared ones (off by default: on BANKING77
+    ``min_support=2`` cost 0.05 of names right, as short distinct requests rarely repeat a
+    phrase word for word). Each test applies only when some phrase passes it, so a theme always
+    keeps candidates.
+    """
+    word_count = word_count or Counter()
+    next_word = next_word or {}
+    typos = _typos(word_count)
+
+    def continued(counter: Counter | None, total: int) -> bool:
+        if not counter:
+            return False
+        (after, c), = counter.most_common(1)
+        return after is not None and _is_content(after) and c >= max(2, 0.5 * total)
+
+    def whole(key: str) -> bool:
+        last = key.rsplit(" ", 1)[-1]
+        return not continued(following[key], count[key]) and not continued(
+            next_word.get(last), sum(next_word[last].values()) if last in next_word else 0)
+
+    def spelt(key: str) -> bool:
+        return not any(w in typos for w in key.split())
+
+    def no_detail(key: str) -> bool:
+        return not any(ch.isdigit() for ch in key) or count[key] >= max(2, 0.1 * members)
+
+    def shared(key: str) -> bool:
+        return count[key] >= min_support
+
+    tests = [whole, spelt] + ([no_detail] if members >= 10 else []) + (
+        [shared] if members >= 5 * min_support else [])
+    for test in tests:
+        count = Counter({k: c for k, c in count.items() if test(k)}) or count
+    return count
+
+
 def _form(forms: Counter) -> str:
     """The surface form written most often (ties: the first in sorted order)."""
     return min(forms.items(), key=lambda x: (-x[1], x[0]))[0]
@@ -220,6 +358,7 @@ def theme_names(
     separation: float = 0.5,
     coverage_weight: float = 0.0,
     lexical_weight: float = 0.0,
+    min_support: int = 1,
     random_state: int = 42,
 ) -> list[str]:
     """A distinct name per theme, in the customers' words (one per row of ``centroids``).
@@ -244,7 +383,7 @@ def theme_names(
         return []
     samples = member_samples([len(m) for m in member_texts], max_members, random_state)
     candidates = theme_candidates(member_texts, keywords, min_words=min_words, max_words=max_words,
-                                  max_candidates=max_candidates, samples=samples)
+                                  max_candidates=max_candidates, samples=samples, min_support=min_support)
     flat = [(t, phrase, coverage_weight * cov + lexical_weight * lex)
             for t, cands in enumerate(candidates) for phrase, cov, lex in cands]
     claims: list[tuple[float, int, str]] = []
@@ -288,3 +427,221 @@ def _fallback(theme: int, texts: Sequence[str], keywords: Sequence[str], used: s
     while name.lower() in used:
         name, i = f"{base} ({i})", i + 1
     return name
+
+
+def _lemma(word: str) -> str:
+    """A word's dictionary form, lower case ("dashboards" -> "dashboard"); the word itself
+    without simplemma."""
+    return _LEMMAS(word.lower())
+
+
+def _lemmatizer():
+    from functools import lru_cache
+
+    try:
+        import simplemma
+    except ImportError:  # pragma: no cover - simplemma is a dependency of the package
+        return lambda w: w
+
+    @lru_cache(maxsize=200_000)
+    def lemma(word: str) -> str:
+        try:
+            return str(simplemma.lemmatize(word, lang="en")).lower()
+        except Exception:  # noqa: BLE001 - a word simplemma cannot read keeps its form
+            return word
+
+    return lemma
+
+
+_LEMMAS = _lemmatizer()
+
+
+#: words before a noun ("the dashboard", "our invoices") and after one ("sync is", "app keeps")
+#: (not "this"/"that", which as pronouns precede verbs: "this affects", "that means")
+DETERMINERS = frozenset("a an the my our your their his her its these those".split())
+NOUN_FOLLOWERS = frozenset("is are was were has have had isn't aren't wasn't weren't hasn't haven't keeps "
+                           "does doesn't did didn't".split())
+
+
+def _label_word(word: str) -> bool:
+    """A word that may be part of an area label: content, alphabetic, not a verb needing an
+    object nor an intensifier, at least 2 letters (acronyms: "UI", "AI")."""
+    return _is_content(word) and word.lower() not in TRAILING_WORDS and word.replace("-", "").isalpha()
+
+
+def area_terms(
+    member_texts: Sequence[Sequence[str]],
+    theme_words: Sequence[Sequence[set[str]]] | None = None,
+    *,
+    max_members: int = 2000,
+    random_state: int = 42,
+) -> list[dict[tuple[str, ...], tuple[float, str]]]:
+    """Per area, ``{lemma tuple: (weight, surface form)}`` of its words and two-word terms.
+
+    Terms: content words (lemmatised) and pairs of adjacent content words in one clause.
+    Weight: class-based TF-IDF over areas (share of the area's texts with the term, times
+    ``log(1 + A / f)``; A: mean texts per area, f: texts with it over all areas) times the
+    square root of its spread: the share of the area's themes whose words (``theme_words``:
+    per area, per theme, the lemmas of its name and keywords) hold every word of the term, so a
+    word one theme repeats loses to one that runs through the area; times how often its last word
+    is used as a noun (after a determiner and not before another content word, "the dashboards",
+    or before "is"/"has": "sync is failing"), so categories win over verbs and adjectives ("charged", "automated"). Surface form: the most
+    frequent written form, a clause's first word counting a quarter (so "Dashboards" at a
+    sentence start does not capitalise it).
+    """
+    samples = member_samples([len(m) for m in member_texts], max_members, random_state)
+    docs: list[Counter] = []
+    forms: list[dict[tuple, Counter]] = []
+    sizes = []
+    seen_as: Counter = Counter()      # lemma -> occurrences
+    as_noun: Counter = Counter()      # lemma -> occurrences after a determiner or before a verb "to be/have"
+    for a, texts in enumerate(member_texts):
+        df: Counter = Counter()
+        form: dict[tuple, Counter] = defaultdict(Counter)
+        for i in samples[a]:
+            seen: set[tuple] = set()
+            for words in clauses(str(texts[i])):
+                lemmas = [_lemma(w) if _label_word(w) else None for w in words]
+                for k, w in enumerate(words):
+                    if lemmas[k] is None:
+                        continue
+                    seen_as[lemmas[k]] += 1
+                    nxt = words[k + 1] if k + 1 < len(words) else ""
+                    as_noun[lemmas[k]] += nxt.lower() in NOUN_FOLLOWERS or (
+                        k > 0 and words[k - 1].lower() in DETERMINERS and not (nxt and _label_word(nxt)))
+                    terms = [((lemmas[k],), w)]
+                    if k + 1 < len(words) and lemmas[k + 1] is not None and lemmas[k + 1] != lemmas[k]:
+                        terms.append(((lemmas[k], lemmas[k + 1]), f"{w} {words[k + 1]}"))
+                    for term, surface in terms:
+                        seen.add(term)
+                        # a clause's first word is capitalised as a rule: it counts less
+                        form[term][surface] += 1.0 if k else 0.25
+            df.update(seen)
+        docs.append(df)
+        forms.append(form)
+        sizes.append(max(len(samples[a]), 1))
+    totals: Counter = Counter()
+    for df in docs:
+        totals.update(df)
+    mean_size = float(np.mean(sizes)) if sizes else 1.0
+    out = []
+    for a, df in enumerate(docs):
+        themes = list(theme_words[a]) if theme_words is not None and a < len(theme_words) else []
+        weights = {}
+        for term, c in df.items():
+            if c < 2:
+                continue
+            spread = sum(all(w in words for w in term) for words in themes) / len(themes) if themes else 1.0
+            if spread <= 0:
+                continue
+            tfidf = c / sizes[a] * float(np.log1p(mean_size / totals[term]))
+            head = term[-1]
+            noun = (as_noun[head] + 1) / (seen_as[head] + 2)
+            weights[term] = (tfidf * float(np.sqrt(spread)) * noun, _form(forms[a][term]))
+        out.append(weights)
+    return out
+
+
+def _words_of(texts: Sequence[str]) -> set[str]:
+    return {_lemma(w) for t in texts for ws in clauses(str(t)) for w in ws if _is_content(w)}
+
+
+def area_names(
+    member_texts: Sequence[Sequence[str]],
+    centroids: np.ndarray,
+    encode: Encoder,
+    keywords: Sequence[Sequence[str]] | None = None,
+    theme_names: Sequence[Sequence[str]] | None = None,
+    theme_keywords: Sequence[Sequence[Sequence[str]]] | None = None,
+    *,
+    max_words: int = 4,
+    max_terms: int = 6,
+    separation: float = 0.5,
+    max_members: int = 2000,
+    random_state: int = 42,
+) -> list[str]:
+    """A short, distinct label per area (a group of themes): "Dashboards", "Pricing and renewal".
+
+    ``member_texts``: per area, the texts of its themes' mentions; ``centroids``: one
+    L2-normalised embedding per area in ``encode``'s space; ``keywords``: per area, ranked
+    keywords (its largest themes' first keywords); ``theme_names`` and ``theme_keywords``: per
+    area, its themes' names and keyword lists (largest theme first), which tell which words run
+    through the area rather than through one of its themes. ``encode`` is called once.
+
+    Candidates (:func:`area_terms`): each area's ``max_terms`` best words and two-word terms by
+    c-TF-IDF across areas times spread over its themes (a word inside a kept two-word term drops
+    out), and "A and B" for two of its three best terms that share no word; at most ``max_words``
+    words. Each scores its cosine to the area's centroid minus ``separation`` times its cosine to
+    the closest other area's, plus its weight relative to the area's best term (0..1); labels go
+    out best score first, never two with the same words (lemmas). An area without a term falls
+    back to :func:`theme_names` on its texts.
+    """
+    centroids = np.asarray(centroids, dtype=np.float32)
+    if len(member_texts) != len(centroids):
+        raise ValueError(f"{len(member_texts)} areas of texts but {len(centroids)} centroids")
+    if not len(member_texts):
+        return []
+    theme_words = None
+    if theme_names is not None or theme_keywords is not None:
+        theme_words = []
+        for a in range(len(member_texts)):
+            names_a = list(theme_names[a]) if theme_names is not None and a < len(theme_names) else []
+            kws_a = list(theme_keywords[a]) if theme_keywords is not None and a < len(theme_keywords) else []
+            theme_words.append([_words_of([n, *map(str, kws_a[i] if i < len(kws_a) else [])])
+                                for i, n in enumerate(names_a + [""] * max(0, len(kws_a) - len(names_a)))])
+    terms = area_terms(member_texts, theme_words, max_members=max_members, random_state=random_state)
+    flat: list[tuple[int, str, frozenset, float]] = []   # area, label, lemmas, lexical share
+    for a, weights in enumerate(terms):
+        ranked = sorted(weights.items(), key=lambda x: (-x[1][0], x[0]))
+        top = ranked[0][1][0] if ranked else 0.0
+        kept: list[tuple[tuple, float, str]] = []
+        for term, (w, form) in ranked:
+            if len(kept) >= max_terms:
+                break
+            if len(term) > max_words:
+                continue
+            # one word of a kept two-word term says less on its own ("app" after "mobile app");
+            # a two-word term at least half as strong as a kept word of it takes its place
+            inside = [i for i, (k, _, _) in enumerate(kept) if set(term) <= set(k) or set(k) <= set(term)]
+            if inside:
+                i = inside[0]
+                if len(inside) == 1 and len(term) > len(kept[i][0]) and w >= 0.5 * kept[i][1] * top:
+                    kept[i] = (term, w / top, form)
+                continue
+            kept.append((term, w / top if top else 0.0, form))
+        options = [(form, frozenset(term), share) for term, share, form in kept]
+        for (t1, s1, f1), (t2, s2, f2) in [(x, y) for i, x in enumerate(kept[:3]) for y in kept[i + 1:3]]:
+            if not set(t1) & set(t2) and len(t1) + len(t2) + 1 <= max_words:
+                options.append((f"{f1} and {f2}", frozenset(t1) | frozenset(t2), (s1 + s2) / 2))
+        flat += [(a, label, lemmas, share) for label, lemmas, share in options]
+    claims = []
+    if flat:
+        vectors = np.asarray(encode([label for _, label, _, _ in flat]), dtype=np.float32)
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        areas = np.array([a for a, _, _, _ in flat])
+        sims = vectors @ centroids.T
+        own = sims[np.arange(len(flat)), areas].copy()
+        sims[np.arange(len(flat)), areas] = -np.inf
+        other = sims.max(axis=1) if centroids.shape[0] > 1 else np.zeros(len(flat), dtype=np.float32)
+        scores = own - separation * other + np.array([share for _, _, _, share in flat])
+        claims = [(round(float(s), 6), a, label, lemmas) for s, (a, label, lemmas, _) in zip(scores, flat)]
+    claims.sort(key=lambda c: (-c[0], c[1], c[2]))
+    names: dict[int, str] = {}
+    used: set[frozenset] = set()
+    for _, a, label, lemmas in claims:
+        if a not in names and lemmas not in used:
+            names[a] = label
+            used.add(lemmas)
+    missing = [a for a in range(len(member_texts)) if a not in names]
+    if missing:
+        fallback = _theme_names([member_texts[a] for a in missing], centroids[missing], encode,
+                                [keywords[a] for a in missing] if keywords is not None else None,
+                                max_words=max_words, random_state=random_state)
+        taken = {n.lower() for n in names.values()}
+        for a, name in zip(missing, fallback):
+            names[a] = name if name.lower() not in taken else f"{name} ({a + 1})"
+            taken.add(names[a].lower())
+    return [_sentence_case(names[a]) for a in range(len(member_texts))]
+
+
+_theme_names = theme_names
