@@ -41,8 +41,8 @@ def test_abbreviations_numbers_urls_and_ellipses_do_not_split(text):
 
 
 def test_a_capital_after_an_acronym_or_etc_can_end_a_sentence():
-    assert texts_of("I moved here from the U.S. It was fine there with the old version.") == [
-        "I moved here from the U.S.", "It was fine there with the old version."]
+    assert texts_of("I moved here from the U.S. The old version was fine there.") == [
+        "I moved here from the U.S.", "The old version was fine there."]
     assert texts_of("It lacks tags, folders, colours etc. The search is also very slow.") == [
         "It lacks tags, folders, colours etc.", "The search is also very slow."]
 
@@ -124,7 +124,7 @@ def test_mention_table_shape_ids_and_spans():
                  "One concern only, stated plainly here.", "", "  Trimmed statement with spaces around  "],
     })
     table = mention_table(statements)
-    assert list(table.columns) == ["evidence_id", "mention", "start", "end", "text"]
+    assert list(table.columns) == ["evidence_id", "mention", "start", "end", "text", "core"]
     assert table["evidence_id"].tolist() == ["a", "a", "b", "d"]
     assert table["mention"].tolist() == [0, 1, 0, 0]
     by_id = statements.set_index("evidence_id")["text"]
@@ -134,7 +134,7 @@ def test_mention_table_shape_ids_and_spans():
     assert (one.start, one.end) == (0, len(by_id["b"]))
     renamed = statements.rename(columns={"text": "body", "evidence_id": "id"})
     other = mention_table(renamed, text_col="body", id_col="id")
-    assert list(other.columns) == ["id", "mention", "start", "end", "text"] and len(other) == len(table)
+    assert list(other.columns) == ["id", "mention", "start", "end", "text", "core"] and len(other) == len(table)
     assert mention_table(statements.iloc[:0]).empty
 
 
@@ -158,3 +158,25 @@ def test_extended_bcubed_limits():
     assert extended_bcubed([{0}, set()], [{"a"}, {"a"}])[:2] == pytest.approx((1.0, 0.5))
     with pytest.raises(ValueError):
         extended_bcubed([{0}], [])
+
+
+def test_a_sentence_that_points_back_stays_with_the_one_before():
+    assert texts_of("The export keeps failing. It makes the tool hard to defend internally.") == [
+        "The export keeps failing. It makes the tool hard to defend internally."]
+    assert texts_of("Dashboards are slow. This happens every morning. Also the invoice was wrong.") == [
+        "Dashboards are slow. This happens every morning.", "Also the invoice was wrong."]
+    # a new subject, or a contrast inside the sentence, still starts a mention of its own
+    assert texts_of("The app is great. Itineraries never sync though.") == [
+        "The app is great.", "Itineraries never sync though."]
+    assert texts_of("I love the scheduling, but it crashes offline.") == ["I love the scheduling", "but it crashes offline."]
+
+
+def test_the_core_of_a_mention_leaves_out_its_opening_fillers():
+    from workbench.themes.mentions import mention_core
+
+    assert mention_core("Biggest issue: the assistant's answers are often just wrong.") == \
+        "the assistant's answers are often just wrong."
+    assert mention_core("Honestly, um, SSO with Okta breaks every week") == "SSO with Okta breaks every week"
+    assert mention_core("but it crashes offline.") == "it crashes offline."
+    assert mention_core("Thanks!") == "Thanks!"                      # all filler: the text stays
+    assert mention_core("Please add dark mode") == "Please add dark mode"   # an ask is not a filler

@@ -251,12 +251,48 @@ def split_mentions(text: str, min_words: int = MIN_WORDS) -> list[tuple[int, int
         spans[a] = [spans[a][0], spans[b][1], spans[a][2] + spans[b][2], spans[j][3]]
         del spans[b]
         i = a
+    # a sentence whose subject points back ("It makes the tool hard to defend.", "This happens
+    # daily.") goes on about the sentence before it: one mention with it, not a concern of its own
+    i = 1
+    while i < len(spans):
+        if spans[i][3] != spans[i - 1][3] and _ANAPHORA.match(text, spans[i][0]):
+            spans[i - 1] = [spans[i - 1][0], spans[i][1], spans[i - 1][2] + spans[i][2], spans[i][3]]
+            del spans[i]
+        else:
+            i += 1
     return [(s, e, text[s:e]) for s, e, _, _ in spans]
+
+
+_ANAPHORA = re.compile(r"(?:it|this|that|these|those|they|which)(?:'s|'re| is| are| was| were| has| have| does| do"
+                       r"| did| makes?| made| keeps?| kept| takes?| took| means?| happens?| happened| gets?| got"
+                       r"| causes?| caused| costs?| leaves| left| just| also| still| really| then)\b", re.I)
+
+
+#: words and phrases that open a spoken or written sentence without saying what it is about
+#: ("Honestly, ...", "Biggest issue: ...", "But ...", "Hi team, ..."); the one list of them (the
+#: requirements' crisp statements use it too)
+LEAD_FILLER = re.compile(
+    r"^(?:(?:(?:hi|hello|hey) (?:support|team|there|all|everyone|folks)|"
+    r"yeah|yes|ok|okay|so|and|also|but|well|honestly|really|just|um|uh|look|i mean|the thing is|"
+    r"for us|for me|personally|to be honest|tbh|one thing|and then|overall|main thing|biggest issue|"
+    r"one more thing|plus|however|that said|on the other hand|separately|in short|hi|hello|hey|dear|"
+    r"good (?:morning|afternoon|evening)|although|though|whereas|yet|while|except that|unfortunately|"
+    r"other than that|apart from that|besides|anyway|actually|frankly|basically)[,:;!-]?\s+)+", re.I)
+
+
+def mention_core(text: str) -> str:
+    """What a mention is about: its text without the fillers and joining words it opens with
+    ("Biggest issue: the export fails" -> "the export fails"; "but the app crashes" -> "the app
+    crashes"). Themes are fitted and named on the cores, so two mentions of one concern are not
+    told apart, or a theme named, by how the speaker opened the sentence. The mention itself (its
+    span, quote and intent) keeps every word. A mention that is all filler keeps its text."""
+    core = LEAD_FILLER.sub("", str(text)).strip()
+    return core if len(re.findall(r"\w+", core)) >= 2 else str(text)
 
 
 def mention_table(statements: pd.DataFrame, text_col: str = "text", id_col: str = "evidence_id") -> pd.DataFrame:
     """One row per mention: ``evidence_id``, ``mention`` (0-based within its statement), ``start``,
-    ``end``, ``text``.
+    ``end``, ``text`` and ``core`` (:func:`mention_core`: what is embedded and themed).
 
     A statement that is not split is one mention spanning its (trimmed) text; blank text gives no
     row. The id column keeps the statements' name and values.
@@ -272,4 +308,5 @@ def mention_table(statements: pd.DataFrame, text_col: str = "text", id_col: str 
     return pd.DataFrame({id_col: pd.Series(ids, dtype=statements[id_col].dtype if len(ids) else object),
                          "mention": pd.Series(numbers, dtype="int64"),
                          "start": pd.Series(starts, dtype="int64"), "end": pd.Series(ends, dtype="int64"),
-                         "text": pd.Series(texts, dtype=object)})
+                         "text": pd.Series(texts, dtype=object),
+                         "core": pd.Series([mention_core(t) for t in texts], dtype=object)})

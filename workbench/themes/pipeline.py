@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 42
 #: what the unit of theming is; part of the partition's name, so a folder themed per statement is told
-UNIT = "mentions v1"
+UNIT = "mentions v2"
 
 
 @dataclass
@@ -114,19 +114,20 @@ def folder_model(data_dir: str | Path, model_path: str | None = None) -> str | N
 
 
 def name_areas(registry: ThemeRegistry, mentions: pd.DataFrame, encode) -> None:
-    """Names and keywords for the areas, from the mentions of their themes (an analyst's name stays)."""
-    from .names import theme_names
+    """Names and keywords for the areas, from their themes' names, keywords and mentions
+    (:func:`.names.area_names`; an analyst's name stays)."""
+    from .names import area_names
 
     ids = [a for a, area in sorted(registry.areas.items()) if area["status"] == "active" and area.get("centroid")]
     if not ids:
         return
-    texts = [mentions.loc[mentions["area_id"] == a, "text"].tolist() for a in ids]
-    keywords = []
-    for a in ids:
-        members = sorted((t for t in registry.themes.values() if t.get("area_id") == a and t["status"] != "merged"),
-                         key=lambda t: -int(t.get("size") or 0))
-        keywords.append(list(dict.fromkeys(k for t in members[:5] for k in t["keywords"][:3])))
-    names = theme_names(texts, np.asarray([registry.areas[a]["centroid"] for a in ids]), encode, keywords=keywords)
+    texts = [mentions.loc[mentions["area_id"] == a, "core"].tolist() for a in ids]
+    members = [sorted((t for t in registry.themes.values() if t.get("area_id") == a and t["status"] != "merged"),
+                      key=lambda t: -int(t.get("size") or 0)) for a in ids]
+    keywords = [list(dict.fromkeys(k for t in m[:5] for k in t["keywords"][:3])) for m in members]
+    names = area_names(texts, np.asarray([registry.areas[a]["centroid"] for a in ids]), encode, keywords=keywords,
+                       theme_names=[[t["label"] for t in m] for m in members],
+                       theme_keywords=[[list(t["keywords"]) for t in m] for m in members])
     set_area_names(registry, {a: (n, k[:10]) for a, n, k in zip(ids, names, keywords)})
 
 
@@ -178,16 +179,16 @@ def update_themes(
     def encode(texts: list[str]) -> np.ndarray:
         return embed_statements(texts, data_dir, model_path, embedder)
 
-    vectors = encode(mentions["text"].tolist())
+    vectors = encode(mentions["core"].tolist())   # what each mention is about, without its opening fillers
     timings["embed"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     model = model if model is not None else new_theme_model(seed)
     embedding = embedding_identity(model_path, embedder)
     partition = f"{theme_model_identity(model)} on {embedding} per {UNIT}"
-    fit = fit_cached(model, pd.DataFrame({"evidence_id": mentions["mention_key"], "text": mentions["text"]}),
+    fit = fit_cached(model, pd.DataFrame({"evidence_id": mentions["mention_key"], "text": mentions["core"]}),
                      vectors, store.workdir(data_dir) / "fits", embedding)
-    fitted = name_clusters(fit.themes_, fit.labels_, fit.centroids_, mentions["text"].tolist(), encode)
+    fitted = name_clusters(fit.themes_, fit.labels_, fit.centroids_, mentions["core"].tolist(), encode)
     timings["fit"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
@@ -227,8 +228,9 @@ def update_themes(
     classifier = IntentClassifier.pretrained() if hybrid else None
     default_encode = (lambda texts: embed_statements(texts, data_dir)) if hybrid else None
     own = vectors if default_space else None
-    intents = (classify_statements(mentions["text"], classifier, embeddings=own, encode=default_encode)
-               if hybrid else rule_intents(mentions["text"]))
+    # on the cores, whose vectors are at hand ("please" and the like are not fillers: they stay)
+    intents = (classify_statements(mentions["core"], classifier, embeddings=own, encode=default_encode)
+               if hybrid else rule_intents(mentions["core"]))
     # the classifier's half of the sentiment: p_praise - p_problem of the sentence that decided the intent
     feeling = sentiment_scores(mentions["text"].tolist(), probabilities=intents if hybrid else None,
                                method="combined" if hybrid else "lexicon")

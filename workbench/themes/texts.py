@@ -19,7 +19,7 @@ import pandas as pd
 
 from .areas import group_areas
 from .language import foreign_languages
-from .mentions import mention_table
+from .mentions import mention_core, mention_table
 from .summaries import closeness
 
 Encode = Callable[[list[str]], np.ndarray]
@@ -90,8 +90,8 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
     :class:`.model.ThemeModel` with ``seed``); ``split=False`` themes whole texts (one mention
     each); ``keep_languages_apart=False`` themes every text whatever its language.
     """
-    from .names import theme_names
     from .model import ThemeModel
+    from .names import area_names
 
     frame = frame[["id", "text"]].astype({"id": str, "text": str}).reset_index(drop=True)
     routed = (language_groups(frame["id"], foreign_languages(frame["text"]), noun="texts") if keep_languages_apart
@@ -100,12 +100,14 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
     if split:
         mentions = mention_table(themed.rename(columns={"id": "evidence_id"})).rename(columns={"evidence_id": "id"})
     else:
-        mentions = themed.assign(mention=0, start=0, end=themed["text"].str.len())[["id", "mention", "start", "end", "text"]]
-    vectors = encode(mentions["text"].tolist()) if len(mentions) else np.zeros((0, 1), dtype=np.float32)
+        mentions = themed.assign(mention=0, start=0, end=themed["text"].str.len(),
+                                 core=themed["text"].map(mention_core))[["id", "mention", "start", "end", "text", "core"]]
+    # fitted and named on what each mention is about, without the fillers it opens with
+    vectors = encode(mentions["core"].tolist()) if len(mentions) else np.zeros((0, 1), dtype=np.float32)
     model = model if model is not None else ThemeModel(random_state=seed)
     if len(mentions):
-        model.fit(mentions["text"].tolist(), embeddings=vectors)
-        fitted = name_clusters(model.themes_, model.labels_, model.centroids_, mentions["text"].tolist(), encode)
+        model.fit(mentions["core"].tolist(), embeddings=vectors)
+        fitted = name_clusters(model.themes_, model.labels_, model.centroids_, mentions["core"].tolist(), encode)
         labels = np.asarray(model.labels_, dtype=int)
     else:
         fitted, labels = pd.DataFrame(columns=["theme", "label", "keywords", "size", "keyword_label"]), np.zeros(0, int)
@@ -121,14 +123,17 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
     themes["area_id"] = area_of[: len(themes)]
     areas = pd.DataFrame({"area_id": sorted(set(area_of.tolist()))})
     if len(areas):
-        members = [mentions.loc[mentions["area_id"] == a, "text"].tolist() for a in areas["area_id"]]
+        members = [mentions.loc[mentions["area_id"] == a, "core"].tolist() for a in areas["area_id"]]
         centroids = np.vstack([(model.centroids_[area_of == a] * sizes[area_of == a, None]).sum(axis=0)
                                for a in areas["area_id"]])
         centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
         keywords = [list(dict.fromkeys(k for t in np.argsort(-sizes * (area_of == a), kind="stable")[:5]
                                        if area_of[t] == a for k in list(fitted["keywords"].iat[t])[:3]))
                     for a in areas["area_id"]]
-        areas["name"] = theme_names(members, centroids, encode, keywords=keywords)
+        in_area = [np.argsort(-sizes * (area_of == a), kind="stable")[: int((area_of == a).sum())] for a in areas["area_id"]]
+        areas["name"] = area_names(members, centroids, encode, keywords=keywords,
+                                   theme_names=[[fitted["label"].iat[t] for t in ts] for ts in in_area],
+                                   theme_keywords=[[list(fitted["keywords"].iat[t]) for t in ts] for ts in in_area])
         areas["keywords"] = keywords
     else:
         areas["name"], areas["keywords"] = [], []

@@ -4,14 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..mentions import LEAD_FILLER as _LEAD_FILLER
 from .rules import _SENTENCE_END, match_requirement
 
-_LEAD_FILLER = re.compile(
-    r"^(?:(?:(?:hi|hello|hey) (?:support|team|there|all|everyone|folks)|"
-    r"yeah|yes|ok|okay|so|and|also|but|well|honestly|really|just|um|uh|look|i mean|the thing is|"
-    r"for us|for me|personally|to be honest|tbh|one thing|and then|overall|main thing|biggest issue|"
-    r"one more thing|plus|however|that said|on the other hand|separately|in short|hi|hello|hey|dear|"
-    r"good (?:morning|afternoon|evening))[,:;!-]?\s+)+", re.I)
 _LEAD_REQUEST = re.compile(
     r"^(?:"
     r"(?:i|we) (?:really |still |just |honestly |also |all )*wish(?: that)?(?: (?:we|i|you) could| there (?:was|were|is) (?:a |an )?)?|"
