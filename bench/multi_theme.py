@@ -17,8 +17,11 @@ Runs, each ``ThemeModel(random_state=42)`` on all-MiniLM-L6-v2 embeddings:
 
 For each: P, R, F, themes, themes per review and the share of reviews with a theme; with
 ``workbench.themes.areas.group_areas`` present, the same at area level (each theme's area).
-Target: the ``mentions`` run's F >= 0.40 (whole reviews, one theme each: about 0.15). Prints
-MISS and exits 1 below it; exits 0 without the data file.
+Last, ``workbench themes fit``'s own path (``workbench.themes.texts.theme_texts``: mentions, their
+cores without opening fillers, each distinct core fitted once, areas, reviews surely not in
+English kept apart) at theme and area level. Target: its F >= 0.40 at the better of the two levels
+(whole reviews, one theme each: about 0.15). Prints MISS and exits 1 below it; exits 0 without the
+data file.
 """
 from __future__ import annotations
 
@@ -135,7 +138,7 @@ def main() -> int:
     owner = mentions["evidence_id"].to_numpy()
     vectors = embed_texts(texts, cache_dir=args.cache)
     model = fit(texts, vectors, args.seed)
-    f = score("mentions", theme_sets(owner, model.labels_, n), gold, rows)
+    score("mentions", theme_sets(owner, model.labels_, n), gold, rows)
     for tau in GATES:
         score(f"mentions, gate {tau:.1f}", theme_sets(owner, gate(model, vectors, tau), n), gold, rows)
 
@@ -153,11 +156,31 @@ def main() -> int:
             score(f"mentions, gate {tau:.1f}, areas", theme_sets(owner, lift(gate(model, vectors, tau), areas), n),
                   gold, rows)
 
+    # what the product does (`workbench themes fit`): mentions, their cores (opening fillers left
+    # out), each distinct core fitted once, areas; reviews surely not in English kept apart
+    from workbench.themes.texts import theme_texts
+
+    t0 = time.perf_counter()
+    result = theme_texts(pd.DataFrame({"id": frame["evidence_id"].astype(str), "text": frame["reviewText"]}),
+                         encode=lambda batch: embed_texts(batch, cache_dir=args.cache), seed=args.seed)
+    seconds = time.perf_counter() - t0
+    pairs = result.assignments.dropna(subset=["theme_id"])
+    index = {str(i): k for k, i in enumerate(frame["evidence_id"])}
+    best = 0.0
+    for level, column in (("theme", "theme_id"), ("area", "area_id")):
+        sets: list[set] = [set() for _ in range(n)]
+        for i, v in zip(pairs["id"], pairs[column]):
+            sets[index[i]].add(str(v))
+        best = max(best, score(f"workbench themes fit, {level}s", sets, gold, rows))
+    print(f"(themes fit: {seconds:.1f} s, {len(result.mentions)} mentions, "
+          f"{int((~result.themes['theme_id'].astype(str).str.startswith('LANG-')).sum())} themes, "
+          f"{len(result.areas)} areas incl. language groups)")
+
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(out / "multi_theme.csv", index=False)
-    verdict = "ok" if f >= TARGET_F else "MISS"
-    print(f"mentions F {f:.3f} (target >= {TARGET_F:.2f}): {verdict}")
+    verdict = "ok" if best >= TARGET_F else "MISS"
+    print(f"workbench themes fit, better of themes and areas: F {best:.3f} (target >= {TARGET_F:.2f}): {verdict}")
     return 0 if verdict == "ok" else 1
 
 

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 42
 #: what the unit of theming is; part of the partition's name, so a folder themed per statement is told
-UNIT = "mentions v2"
+UNIT = "mentions v3"
 
 
 @dataclass
@@ -179,15 +179,16 @@ def update_themes(
     def encode(texts: list[str]) -> np.ndarray:
         return embed_statements(texts, data_dir, model_path, embedder)
 
-    vectors = encode(mentions["core"].tolist())   # what each mention is about, without its opening fillers
+    # what each mention is about, without its opening fillers; each distinct core embedded and fitted once
+    cores, inverse = np.unique(mentions["core"].to_numpy(dtype=str), return_inverse=True)
+    vectors = encode(cores.tolist())[inverse] if len(cores) else np.zeros((0, 1), dtype=np.float32)
     timings["embed"] = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     model = model if model is not None else new_theme_model(seed)
     embedding = embedding_identity(model_path, embedder)
     partition = f"{theme_model_identity(model)} on {embedding} per {UNIT}"
-    fit = fit_cached(model, pd.DataFrame({"evidence_id": mentions["mention_key"], "text": mentions["core"]}),
-                     vectors, store.workdir(data_dir) / "fits", embedding)
+    fit = fit_distinct(model, cores, inverse, vectors, store.workdir(data_dir) / "fits", embedding)
     fitted = name_clusters(fit.themes_, fit.labels_, fit.centroids_, mentions["core"].tolist(), encode)
     timings["fit"] = time.perf_counter() - t1
 
@@ -299,6 +300,24 @@ def update_themes(
     log.info("themes: %d statements, %d mentions, %d themes in %d areas, %d requirements", run.statements,
              run.mentions, run.themes, run.areas, run.requirements)
     return run
+
+
+def fit_distinct(model, cores: np.ndarray, inverse: np.ndarray, vectors: np.ndarray, folder: Path, embedding: str):
+    """The theme fit of the distinct mention cores (each once), spread back over every mention:
+    ``labels_`` one per mention, ``themes_`` sizes counting every mention.
+
+    Why: feedback repeats itself ("Thanks in advance!", "Any update?", a sentence pasted into
+    many tickets). Fitted as they are, a hundred copies of one sentence form a neighbour-graph
+    component of their own, which the layout places anywhere and the partition then merges with
+    unrelated statements; fitted once each, every wording weighs as one neighbour among others."""
+    first = np.zeros(len(cores), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]          # a row of each distinct core
+    keyed = pd.DataFrame({"evidence_id": cores, "text": cores})
+    fit = fit_cached(model, keyed, vectors[first], folder, embedding)
+    labels = np.asarray(fit.labels_, dtype=int)[inverse]
+    themes = fit.themes_.copy()
+    themes["size"] = [int((labels == t).sum()) for t in themes["theme"]]
+    return FittedThemes(labels, themes, np.asarray(fit.centroids_), _params(model))
 
 
 def _statement_vectors(statements: pd.DataFrame, mentions: pd.DataFrame, vectors: np.ndarray,

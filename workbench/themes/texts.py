@@ -102,13 +102,17 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
     else:
         mentions = themed.assign(mention=0, start=0, end=themed["text"].str.len(),
                                  core=themed["text"].map(mention_core))[["id", "mention", "start", "end", "text", "core"]]
-    # fitted and named on what each mention is about, without the fillers it opens with
-    vectors = encode(mentions["core"].tolist()) if len(mentions) else np.zeros((0, 1), dtype=np.float32)
+    # fitted and named on what each mention is about, without the fillers it opens with; each
+    # distinct core fitted once (see pipeline.fit_distinct: copies would form components of their own)
+    cores, inverse = np.unique(mentions["core"].to_numpy(dtype=str), return_inverse=True)
+    distinct = encode(cores.tolist()) if len(cores) else np.zeros((0, 1), dtype=np.float32)
+    vectors = np.asarray(distinct)[inverse] if len(cores) else distinct
     model = model if model is not None else ThemeModel(random_state=seed)
     if len(mentions):
-        model.fit(mentions["core"].tolist(), embeddings=vectors)
-        fitted = name_clusters(model.themes_, model.labels_, model.centroids_, mentions["core"].tolist(), encode)
-        labels = np.asarray(model.labels_, dtype=int)
+        model.fit(cores.tolist(), embeddings=distinct)
+        labels = np.asarray(model.labels_, dtype=int)[inverse]
+        themes = model.themes_.assign(size=[int((labels == t).sum()) for t in model.themes_["theme"]])
+        fitted = name_clusters(themes, labels, model.centroids_, mentions["core"].tolist(), encode)
     else:
         fitted, labels = pd.DataFrame(columns=["theme", "label", "keywords", "size", "keyword_label"]), np.zeros(0, int)
     mentions["theme_id"] = pd.Series(labels).where(labels >= 0).astype("Int64").to_numpy()
