@@ -62,6 +62,10 @@ def test_foreign_statements_are_recognised_and_grouped():
     assert groups.values.tolist() == [["b", "LANG-es", "Spanish statements, not themed"],
                                       ["c", "LANG-de", "German statements, not themed"]]
     assert foreign_languages(texts, model_languages=("en", "es")).tolist() == [None, None, "de", None, None]
+    # short requests lingua will not name for sure: most words not English ones, English unlikely
+    short = ["Aggiungi questa canzone alla mia playlist", "Sæt en alarm til klokken syv",
+             "Great Just greaaaat. :)", "Set an alarm for seven tomorrow"]
+    assert foreign_languages(short).tolist() == ["it", "da", None, None]
 
 
 SPANISH = ["La aplicación se cierra cada vez que abro un informe grande",

@@ -70,6 +70,27 @@ def foreign_languages(texts: Iterable[object], known: Iterable[object] | None = 
         values = _detector().compute_language_confidence_values_in_parallel([texts[i] for i in unsure])
         for i, ranked in zip(unsure, values):
             english = next((v.value for v in ranked if v.language == Language.ENGLISH), 0.0)
-            if ranked and english < ROUTE_MAX_ENGLISH:
+            if not ranked or ranked[0].language == Language.ENGLISH:
+                continue
+            # lingua gives English next to nothing, or its best guess is another language and most
+            # words are not English ones (simplemma's English vocabulary: short texts whose few
+            # words lingua finds ambiguous, "Nella mia playlist acoustic")
+            if english < ROUTE_MAX_ENGLISH or (english < ROUTE_DOUBT_ENGLISH
+                                               and _english_share(texts[i]) < ROUTE_MIN_ENGLISH_WORDS):
                 out[i] = ranked[0].language.iso_code_639_1.name.lower()
     return pd.Series(out, dtype="object")
+
+
+#: below this share of words known to simplemma's English vocabulary, lingua's best guess not
+#: English and its English confidence under ROUTE_DOUBT_ENGLISH, an unsure text is taken as not
+#: English too: on xSID this finds 178 more of its short other-language requests and 1 English
+#: one; on 3,000 BANKING77 and CLINC150 requests and the URR reviews, "i am camile" and one
+#: Croatian review ("Great Just greaaaat. :)" stays English: lingua gives it 0.2-0.3)
+ROUTE_MIN_ENGLISH_WORDS = 0.5
+ROUTE_DOUBT_ENGLISH = 0.2
+
+
+def _english_share(text: str) -> float:
+    import simplemma
+
+    return float(simplemma.in_target_language(text, lang="en"))
