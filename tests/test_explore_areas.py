@@ -22,6 +22,13 @@ def test_themes_by_area_and_the_mention_marked(mini_dir):
     table = state.theme_table("area")
     themes = store.load_table(mini_dir, "themes").set_index("theme_id")
     assert (table["area"] == table["theme_id"].map(themes["area_name"])).all()
+    # what customers feel about each theme, from its statements' mentions, under the filters
+    mentions = store.load_table(mini_dir, "theme_mentions")
+    assert table["negative_share"].notna().all() and (table["negative_share"] + table["positive_share"] <= 1).all()
+    theme = table.iloc[0]["theme_id"]
+    shown = state.quotes(theme, limit=10_000)[0]["evidence_id"]
+    mean = mentions[mentions["evidence_id"].isin(shown)].groupby("evidence_id")["sentiment_score"].mean()
+    assert table.iloc[0]["negative_share"] == (mean <= -0.25).mean()
     # areas in one block each, the biggest area (by mentions in view) first
     blocks = table["area"].tolist()
     assert blocks == sorted(blocks, key=lambda a: (-table.loc[table["area"] == a, "mentions"].sum(), a))

@@ -126,7 +126,7 @@ class ExplorerState:
     def __init__(self, statements: pd.DataFrame, assignments: pd.DataFrame, themes: pd.DataFrame,
                  responses: pd.DataFrame | None = None, statement_map: pd.DataFrame | None = None,
                  registry=None, *, seed: int = 0, intents: pd.DataFrame | None = None,
-                 spans: pd.DataFrame | None = None):
+                 spans: pd.DataFrame | None = None, sentiments: pd.DataFrame | None = None):
         st = statements.reset_index(drop=True)
         #: (evidence_id, theme_id) -> (start, end) of the mention a quote is shown for
         self._spans = ({} if spans is None else
@@ -160,6 +160,15 @@ class ExplorerState:
             known = intents.drop_duplicates("evidence_id").set_index("evidence_id")["intent"]
             intent = known.reindex(intent.index).fillna("unknown")
         self._intent = _codes(intent.reset_index(drop=True), list(INTENT_CATEGORIES))
+        # each statement's sentiment (its mentions' mean score, in the same bands), -1 when unknown
+        feeling = pd.Series(np.nan, index=st["evidence_id"].to_numpy(), dtype=float)
+        if sentiments is not None and len(sentiments):
+            feeling = sentiments.groupby("evidence_id")["sentiment_score"].mean().reindex(feeling.index)
+        from ..themes.sentiment import NEUTRAL_BAND, SENTIMENTS, label
+        known = feeling.notna().to_numpy()
+        self._feeling = np.full(self.n, -1, dtype=np.int32)
+        self._feeling[known] = _codes(pd.Series(label(feeling.to_numpy()[known], NEUTRAL_BAND["combined"])),
+                                      list(SENTIMENTS))
         accounts = st["account_id"].astype(object).where(st["account_id"].notna(), None)
         self._account = pd.Categorical(accounts).codes.astype(np.int64)
         self._n_accounts = int(self._account.max()) + 1 if self.n else 0
@@ -231,7 +240,10 @@ class ExplorerState:
             statement_map = store.load_table(data_dir, "statement_map", columns=["evidence_id", "x", "y"])
         intents = (store.load_table(data_dir, "statement_intents", columns=["evidence_id", "intent"])
                    if "statement_intents" in names else None)
-        return cls(statements, assignments, themes, responses, statement_map, registry, intents=intents, spans=spans)
+        sentiments = (store.load_table(data_dir, "theme_mentions")[["evidence_id", "sentiment_score"]]
+                      if "theme_mentions" in names else None)
+        return cls(statements, assignments, themes, responses, statement_map, registry, intents=intents, spans=spans,
+                   sentiments=sentiments)
 
     def apply_registry(self, registry) -> None:
         """Take labels, statuses, keywords, pins, requirement marks, merges and split-off
@@ -423,6 +435,10 @@ class ExplorerState:
         by_intent = np.bincount(theme.astype(np.int64) * n_intents + self._intent[sel],
                                 minlength=n_intents * k).reshape(k, n_intents)
         known = by_intent[:, :-1].sum(axis=1)   # the last category is "unknown"
+        felt = sel & (self._feeling >= 0)
+        by_feeling = np.bincount(self._theme[felt].astype(np.int64) * 3 + self._feeling[felt],
+                                 minlength=3 * k).reshape(k, 3)
+        n_felt = by_feeling.sum(axis=1)
 
         last, previous = self.previous_quarter()
         in_last = np.bincount(self._theme[other & themed & (self._q == self._quarter_code(last))], minlength=k)
@@ -446,6 +462,8 @@ class ExplorerState:
                 **{f"{name}_share": np.where(known > 0, by_intent[:, INTENT_CATEGORIES.index(name)]
                                              / np.maximum(known, 1), np.nan)
                    for name in ("problem", "request", "praise")},
+                "negative_share": np.where(n_felt > 0, by_feeling[:, 0] / np.maximum(n_felt, 1), np.nan),
+                "positive_share": np.where(n_felt > 0, by_feeling[:, 2] / np.maximum(n_felt, 1), np.nan),
                 "last_quarter": in_last,
                 "previous_quarter": in_prev,
                 "growth": in_last - in_prev,

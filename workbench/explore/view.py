@@ -516,7 +516,10 @@ class Explorer:
             f"<div>Growth: {int(row['last_quarter'])} mentions in {esc(last)} vs {int(row['previous_quarter'])} "
             f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct})</div>"
             f"<div class='wb-intents'>What customers said: {_fmt_share(row.get('problem_share'))} problems · "
-            f"{_fmt_share(row.get('request_share'))} requests · {_fmt_share(row.get('praise_share'))} praise</div>")
+            f"{_fmt_share(row.get('request_share'))} requests · {_fmt_share(row.get('praise_share'))} praise"
+            + (f"; feeling {_fmt_share(row.get('negative_share'))} negative · "
+               f"{_fmt_share(row.get('positive_share'))} positive" if pd.notna(row.get("negative_share")) else "")
+            + "</div>")
         self.nps_bar.value = nps_bar_html(s.nps_split(theme_id))
         trend = s.trend(theme_id)
         spec = dict(self._trend_spec, datasets={"trend": _records(trend)},
