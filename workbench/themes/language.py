@@ -33,14 +33,19 @@ def _detector():
 def detect_languages(texts: Iterable[object]) -> pd.Series:
     """ISO 639-1 code of each text's language (``"en"``, ``"de"``, ...), or None when unsure."""
     texts = ["" if t is None or (isinstance(t, float) and t != t) else str(t) for t in texts]
-    long_enough = [len(_WORD.findall(t)) >= MIN_WORDS or bool(_CJK.search(t)) for t in texts]
-    todo = [t for t, ok in zip(texts, long_enough) if ok]
-    found = iter(_detector().detect_languages_in_parallel_of(todo) if todo else [])
-    out = []
-    for ok in long_enough:
-        language = next(found) if ok else None
-        out.append(language.iso_code_639_1.name.lower() if language is not None else None)
-    return pd.Series(out, dtype="object")
+    todo = list(dict.fromkeys(t for t in texts if t not in _SEEN
+                              and (len(_WORD.findall(t)) >= MIN_WORDS or bool(_CJK.search(t)))))
+    if len(_SEEN) + len(todo) > _SEEN_MAX:
+        _SEEN.clear()
+    for text, language in zip(todo, _detector().detect_languages_in_parallel_of(todo) if todo else []):
+        _SEEN[text] = language.iso_code_639_1.name.lower() if language is not None else None
+    return pd.Series([_SEEN.get(t) for t in texts], dtype="object")
+
+
+#: languages already detected in this process, by text (a job reads the same statements for its
+#: themes and its intents, and a re-run reads last quarter's again); cleared when it grows too big
+_SEEN: dict[str, str | None] = {}
+_SEEN_MAX = 500_000
 
 
 #: a text of at least :data:`ROUTE_MIN_WORDS` words whose English confidence is below this is

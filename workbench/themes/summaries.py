@@ -46,11 +46,10 @@ def statement_themes(mentions: pd.DataFrame, areas: dict[str, str] | None = None
     frame = frame.sort_values(["evidence_id", "_theme", "_close", "mention"], ascending=[True, True, False, True],
                               kind="stable")
     grouped = frame.groupby(["evidence_id", "_theme"])
-    counts, first = grouped.size(), grouped["mention"].min()
+    frame["mentions"] = grouped["mention"].transform("size")
+    frame["_first"] = grouped["mention"].transform("min")
     best = frame.drop_duplicates(["evidence_id", "_theme"]).copy()
-    best["mentions"] = [int(counts[(e, t)]) for e, t in zip(best["evidence_id"], best["_theme"])]
-    best["_first"] = [int(first[(e, t)]) for e, t in zip(best["evidence_id"], best["_theme"])]
-    has_theme = best.groupby("evidence_id")["_theme"].transform(lambda s: (s != "").any())
+    has_theme = best["evidence_id"].isin(set(best.loc[best["_theme"] != "", "evidence_id"]))
     best = best[(best["_theme"] != "") | ~has_theme]
     best["area_id"] = best["theme_id"].map(areas or {}) if len(best) else None
     # a statement's main theme first (most of its mentions, then the one it mentions first; not the

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -62,22 +63,35 @@ RULE_FEATURES = ([f"cue:{name}" for name, _ in CUES]
 
 def rule_features(texts: Iterable[object]) -> np.ndarray:
     """One row of 0/1 rule and shape signals per text (columns: :data:`RULE_FEATURES`)."""
-    index = {name: i for i, name in enumerate(RULE_FEATURES)}
     texts = list(texts)
     out = np.zeros((len(texts), len(RULE_FEATURES)))
     for row, text in enumerate(texts):
-        s = normalise(text)
-        fired, negated = cue_hits(s)
-        for name in fired:
-            out[row, index[f"cue:{name}"]] = 1.0
-        body = _OPENING.sub("", s, count=1)
-        out[row, index["negative_pattern"]] = float(negated)
-        out[row, index["question_mark"]] = float(s.rstrip(" .!)\"'").endswith("?"))
-        out[row, index["imperative_opening"]] = float(bool(_IMPERATIVE.match(body)))
-        out[row, index["question_opening"]] = float(bool(_QUESTION_OPENING.match(body)))
-        out[row, index["incident_words"]] = float(bool(_INCIDENT.search(s)))
-        out[row, index["praise_words"]] = float(bool(_PRAISE.search(s)))
-        out[row, index["no_cue"]] = float(not fired)
+        out[row] = _rule_row(text if isinstance(text, str) else normalise(text))
+    return out
+
+
+_FEATURE_INDEX = {name: i for i, name in enumerate(RULE_FEATURES)}
+
+
+@lru_cache(maxsize=200_000)
+def _rule_row(text: str) -> np.ndarray:
+    """The rule and shape signals of one text (remembered: texts repeat, and sentences are read
+    again as mentions). Read-only: callers copy it into their own array."""
+    index = _FEATURE_INDEX
+    out = np.zeros(len(RULE_FEATURES))
+    s = normalise(text)
+    fired, negated = cue_hits(s)
+    for name in fired:
+        out[index[f"cue:{name}"]] = 1.0
+    body = _OPENING.sub("", s, count=1)
+    out[index["negative_pattern"]] = float(negated)
+    out[index["question_mark"]] = float(s.rstrip(" .!)\"'").endswith("?"))
+    out[index["imperative_opening"]] = float(bool(_IMPERATIVE.match(body)))
+    out[index["question_opening"]] = float(bool(_QUESTION_OPENING.match(body)))
+    out[index["incident_words"]] = float(bool(_INCIDENT.search(s)))
+    out[index["praise_words"]] = float(bool(_PRAISE.search(s)))
+    out[index["no_cue"]] = float(not fired)
+    out.setflags(write=False)
     return out
 
 
