@@ -19,7 +19,7 @@ weighted by theme size. Also prints the naming step's seconds and a sample of na
 their theme's intent.
 
 ``--areas`` also groups the themes into areas (``workbench.themes.areas.group_areas``) and names
-them with ``workbench.themes.names.area_names``, printing each area's label next to its themes'
+them with ``workbench.themes.area_names.area_names``, printing each area's label next to its themes'
 majority ``domain`` (CLINC150) or majority intents: a visual check, no metric and no target.
 
 Targets (BANKING77): names right for >= 0.75 of themes; naming <= 10 s (2 CPU cores). CLINC150
@@ -155,7 +155,7 @@ def print_areas(frame, members, member_texts, centroids, keywords, names, sizes,
     """Areas of the themes, each labelled by ``area_names``, next to its statements' majority
     domain (or the majority intents of its largest themes): for reading, not scored."""
     from workbench.themes.areas import area_centroids, group_areas
-    from workbench.themes.names import area_names
+    from workbench.themes.area_names import area_names
 
     area_of = np.asarray(group_areas(centroids, sizes), dtype=int)
     k = int(area_of.max()) + 1

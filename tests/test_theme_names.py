@@ -122,7 +122,8 @@ def test_candidates_prefer_the_theme_words():
 
 # --- well-formed names: markers, dangling words, fragments, one-off details; area labels ---------
 
-from workbench.themes.names import _is_marker, area_names  # noqa: E402
+from workbench.themes.area_names import area_names  # noqa: E402
+from workbench.themes.names import _is_marker  # noqa: E402
 
 
 def test_leading_discourse_markers_and_signoffs_never_open_a_phrase():

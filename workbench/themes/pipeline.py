@@ -115,8 +115,8 @@ def folder_model(data_dir: str | Path, model_path: str | None = None) -> str | N
 
 def name_areas(registry: ThemeRegistry, mentions: pd.DataFrame, encode) -> None:
     """Names and keywords for the areas, from their themes' names, keywords and mentions
-    (:func:`.names.area_names`; an analyst's name stays)."""
-    from .names import area_names
+    (:func:`.area_names.area_names`; an analyst's name stays)."""
+    from .area_names import area_names
 
     ids = [a for a, area in sorted(registry.areas.items()) if area["status"] == "active" and area.get("centroid")]
     if not ids:

@@ -91,7 +91,7 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
     each); ``keep_languages_apart=False`` themes every text whatever its language.
     """
     from .model import ThemeModel
-    from .names import area_names
+    from .area_names import area_names
 
     frame = frame[["id", "text"]].astype({"id": str, "text": str}).reset_index(drop=True)
     routed = (language_groups(frame["id"], foreign_languages(frame["text"]), noun="texts") if keep_languages_apart
