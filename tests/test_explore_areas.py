@@ -52,3 +52,24 @@ def test_themes_by_area_and_the_mention_marked(mini_dir):
     assert marked.replace("&#x27;", "'").replace("&amp;", "&").replace("&quot;", '"') == mention
     whole = quote_html(pd.Series({**shown.to_dict(), "start": None, "end": None}))
     assert "<mark>" not in whole
+
+
+def test_area_edits_from_the_command_line_survive_the_next_run(mini_dir, capsys):
+    from workbench.cli import main
+    from workbench.themes.registry import ThemeRegistry, default_path
+
+    ingest(mini_dir)
+    update_themes(mini_dir, embedder=HashingEmbedder(), model=KMeansThemes(6))
+    themes = store.load_table(mini_dir, "themes")
+    live = themes[themes["status"].ne("merged") & themes["area_id"].notna()]
+    theme, area = live["theme_id"].iloc[0], live["area_id"].iloc[0]
+    other = next(a for a in sorted(set(live["area_id"])) if a != area)
+    assert main(["themes", "area", str(mini_dir), other, "--name", "Mobile app"]) == 0
+    assert main(["themes", "move", str(mini_dir), theme, "--area", other]) == 0
+    assert main(["themes", "move", str(mini_dir), theme, "--area", "A99"]) == 2
+    assert "no area 'A99'" in capsys.readouterr().err
+    update_themes(mini_dir, embedder=HashingEmbedder(), model=KMeansThemes(6))
+    after = store.load_table(mini_dir, "themes").set_index("theme_id")
+    assert after.loc[theme, "area_id"] == other and after.loc[theme, "area_name"] == "Mobile app"
+    history = [e["action"] for e in ThemeRegistry.load(default_path(mini_dir)).history()]
+    assert history.count("rename_area") == 1 and history.count("move_theme") == 1

@@ -97,6 +97,15 @@ class AnalystActions:
     def set_journey_stage(self, theme_id: str, stage: str | None, *, who: str | None = None) -> None:
         self._edit(lambda r: r.set_journey_stage(theme_id, stage, who=self._who(who)))
 
+    def rename_area(self, area_id: str, name: str, *, who: str | None = None) -> None:
+        self._edit(lambda r: r.rename_area(area_id, name, who=self._who(who)))
+
+    def add_area(self, name: str, *, who: str | None = None) -> str:
+        return self._edit(lambda r: r.add_area(name, who=self._who(who)))
+
+    def move_theme(self, theme_id: str, area_id: str, *, who: str | None = None) -> None:
+        self._edit(lambda r: r.move_theme(theme_id, area_id, who=self._who(who)))
+
     def undo(self, *, who: str | None = None) -> dict:
         """Revert the most recent edit not yet undone; returns its history entry."""
         return self._edit(lambda r: r.undo(who=self._who(who)))

@@ -3,6 +3,8 @@
     workbench themes DATA_DIR                     # update the registry and the stored assignments
     workbench themes fit CSV --text-col COL --out DIR [--id-col COL]
     workbench themes requirement DATA_DIR REQ_ID --status planned|shipped|open [--date D] [--note N]
+    workbench themes area DATA_DIR AREA_ID --name NAME      # rename an area (AREA_ID "new": add one)
+    workbench themes move DATA_DIR THEME_ID --area AREA_ID  # put a theme in another area
 """
 from __future__ import annotations
 
@@ -25,9 +27,14 @@ def register(subparsers) -> None:
                     "`workbench themes requirement DATA_DIR REQ_ID --status shipped --date 2026-10-01` records "
                     "a requirement's status (kept in the registry, with history; the next run and the reports show it).",
     )
-    p.add_argument("target", metavar="DATA_DIR | fit | requirement", help="an ingested data folder, 'fit' or 'requirement'")
+    p.add_argument("target", metavar="DATA_DIR | fit | requirement | area | move",
+                   help="an ingested data folder, 'fit', 'requirement', 'area' or 'move'")
     p.add_argument("csv", nargs="?", metavar="CSV | DATA_DIR", help="with 'fit': the CSV of texts; with 'requirement': the data folder")
-    p.add_argument("requirement_id", nargs="?", metavar="REQ_ID", help="with 'requirement': the requirement's id")
+    p.add_argument("requirement_id", nargs="?", metavar="REQ_ID | AREA_ID | THEME_ID",
+                   help="with 'requirement': the requirement's id; with 'area': the area's id (or 'new'); "
+                        "with 'move': the theme's id")
+    p.add_argument("--name", help="with 'area': the area's new name")
+    p.add_argument("--area", help="with 'move': the id of the area to put the theme in")
     p.add_argument("--status", help="with 'requirement': open, planned or shipped")
     p.add_argument("--date", help="with 'requirement': the target date (planned) or the ship date (shipped; default today)")
     p.add_argument("--note", help="with 'requirement': a note kept with the status")
@@ -50,6 +57,8 @@ def run(args) -> int:
         return fit_csv(args)
     if args.target == "requirement":
         return set_status(args)
+    if args.target in ("area", "move"):
+        return edit_area(args)
     from .. import store
     from .pipeline import update_themes
 
@@ -69,6 +78,38 @@ def run(args) -> int:
     print("Timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.seconds.items()))
     for note in run.notes:
         print(f"Note: {note}")
+    return 0
+
+
+def edit_area(args) -> int:
+    """`themes area DATA_DIR AREA_ID --name NAME` and `themes move DATA_DIR THEME_ID --area AREA_ID`:
+    analysts' area edits, recorded in the registry with who and when (undoable in the explorer);
+    the next run keeps them."""
+    from ..explore.actions import AnalystActions
+    from .registry import RegistryError, default_path
+
+    usage = ("usage: workbench themes area DATA_DIR AREA_ID|new --name NAME  or  "
+             "workbench themes move DATA_DIR THEME_ID --area AREA_ID")
+    if not args.csv or not args.requirement_id or (args.target == "area" and not args.name) \
+            or (args.target == "move" and not args.area):
+        raise UsageError(usage)
+    data_dir = Path(args.csv)
+    if not default_path(data_dir).exists():
+        raise UsageError(f"{data_dir}: no theme registry yet (run `workbench themes {data_dir}` first)")
+    actions = AnalystActions(data_dir)
+    try:
+        if args.target == "area" and args.requirement_id == "new":
+            area_id = actions.add_area(args.name, who=args.who)
+            print(f"{area_id}: new area '{args.name}' (move themes into it with `workbench themes move`)")
+        elif args.target == "area":
+            actions.rename_area(args.requirement_id, args.name, who=args.who)
+            print(f"{args.requirement_id}: renamed '{args.name}'")
+        else:
+            actions.move_theme(args.requirement_id, args.area, who=args.who)
+            print(f"{args.requirement_id}: moved to area {args.area}")
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"(recorded in {default_path(data_dir)}; the next run keeps it)")
     return 0
 
 
