@@ -73,3 +73,33 @@ def test_area_edits_from_the_command_line_survive_the_next_run(mini_dir, capsys)
     assert after.loc[theme, "area_id"] == other and after.loc[theme, "area_name"] == "Mobile app"
     history = [e["action"] for e in ThemeRegistry.load(default_path(mini_dir)).history()]
     assert history.count("rename_area") == 1 and history.count("move_theme") == 1
+
+
+def test_the_explorer_moves_a_theme_and_renames_an_area(mini_dir):
+    from workbench.explore.actions import AnalystActions
+    from workbench.explore.view import Explorer
+    from workbench.themes.registry import ThemeRegistry, default_path
+
+    ingest(mini_dir)
+    update_themes(mini_dir, embedder=HashingEmbedder(), model=KMeansThemes(6))
+    view = Explorer(ExplorerState.from_data_dir(mini_dir), AnalystActions(mini_dir, embedder=HashingEmbedder()))
+    view.analyst.value = "maya"
+    theme = view.table["theme_id"].iloc[0]
+    view.select(theme)
+    before = ThemeRegistry.load(default_path(mini_dir)).area_of(theme)
+    assert view.area_choice.value == before and view.area_name.value == view.state.area_names[before]
+    other = next(a for a, _ in sorted(view.state.area_names.items()) if a != before)
+    view.area_choice.value = other
+    view.move_button.click()
+    assert ThemeRegistry.load(default_path(mini_dir)).area_of(theme) == other
+    row = view.table.set_index("theme_id").loc[theme]
+    assert row["area"] == view.state.area_names[other]               # shown at once, before any run
+    view.area_name.value = "Mobile app"
+    view.area_rename_button.click()
+    registry = ThemeRegistry.load(default_path(mini_dir))
+    assert registry.areas[other]["name"] == "Mobile app" and registry.areas[other]["name_source"] == "analyst"
+    assert view.table.set_index("theme_id").loc[theme, "area"] == "Mobile app"
+    assert "Mobile app" in view.theme_header.value
+    view.undo_button.click()                                          # the rename
+    view.undo_button.click()                                          # the move
+    assert ThemeRegistry.load(default_path(mini_dir)).area_of(theme) == before

@@ -251,6 +251,9 @@ class ExplorerState:
         stored = self._stored_themes.copy()
         if registry is not None and not registry.themes:
             registry = None  # no registry file yet: the stored table is all there is
+        #: the registry's areas now (analysts' renames and moves shown at once), id -> name
+        self.area_names = ({a: area["name"] for a, area in registry.areas.items()}
+                           if registry is not None and getattr(registry, "areas", None) else {})
         if registry is not None:
             frame = registry.themes_frame()
             # the stage an analyst chose, else the one the last run inferred
@@ -483,7 +486,10 @@ class ExplorerState:
         return out.drop(columns=["_impact", "_growth_pct", "_area_size", "_area"]).reset_index(drop=True)
 
     def _areas(self) -> np.ndarray:
-        """Each theme's area name (from the last run; None for themes made since, or before areas)."""
+        """Each theme's area name: the registry's (so an analyst's move shows at once), else the
+        last run's; None for themes made since, or before areas."""
+        if self.area_names and "area_id" in self.themes:
+            return self.themes["area_id"].map(self.area_names).astype(object).where(lambda s: s.notna(), None).to_numpy()
         if "area_name" not in self._stored_themes:
             return np.full(len(self.themes), None, dtype=object)
         names = self._stored_themes.drop_duplicates("theme_id").set_index("theme_id")["area_name"]

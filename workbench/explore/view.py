@@ -128,11 +128,16 @@ class Explorer:
         self.stage_choice = w.Dropdown(options=[("automatic (from its words)", ""), *[(s, s) for s in STAGES]],
                                        value="", description="Journey stage", layout=w.Layout(width="340px"), **wide)
         self.stage_button = w.Button(description="Set stage", icon="map-signs")
+        self.area_choice = w.Dropdown(options=[], description="Area", layout=w.Layout(width="340px"), **wide)
+        self.move_button = w.Button(description="Move to area", icon="folder-open")
+        self.area_name = w.Text(description="Area name", layout=w.Layout(width="340px"), **wide)
+        self.area_rename_button = w.Button(description="Rename area", icon="pencil")
         self.undo_button = w.Button(description="Undo last edit", icon="undo")
         self.message = w.HTML()
         self.history = w.HTML()
         buttons = [self.rename_button, self.merge_button, self.split_button, self.pin_button, self.unpin_button,
-                   self.requirement_button, self.stage_button, self.undo_button]
+                   self.requirement_button, self.stage_button, self.move_button, self.area_rename_button,
+                   self.undo_button]
         for button in buttons:
             button.disabled = self.actions is None
             button.layout.width = "auto"
@@ -157,6 +162,8 @@ class Explorer:
             w.HBox([self.merge_target, self.merge_button]),
             w.HBox([self.split_label, self.split_button]),
             w.HBox([self.stage_choice, self.stage_button]),
+            w.HBox([self.area_choice, self.move_button]),
+            w.HBox([self.area_name, self.area_rename_button]),
             w.HBox([self.pin_button, self.unpin_button, self.requirement_button, self.undo_button]),
             self.message, self.history,
         ])
@@ -193,6 +200,8 @@ class Explorer:
         self.unpin_button.on_click(lambda _: self.unpin())
         self.requirement_button.on_click(lambda _: self.toggle_requirement())
         self.stage_button.on_click(lambda _: self.set_stage())
+        self.move_button.on_click(lambda _: self.move_to_area())
+        self.area_rename_button.on_click(lambda _: self.rename_area())
         self.undo_button.on_click(lambda _: self.undo())
 
     @property
@@ -356,6 +365,10 @@ class Explorer:
             self.rename_label.value = info["label"]  # prefilled for a new selection, kept while typing
         if theme_id != self._shown_theme:
             self.stage_choice.value = info["journey_stage"] if info.get("journey_stage_source") == "analyst" else ""
+            area = self._area_of(theme_id)
+            self._set_options(self.area_choice, [(f"{n} ({a})", a) for a, n in sorted(s.area_names.items())])
+            self.area_choice.value = area if area in s.area_names else None
+            self.area_name.value = s.area_names.get(area, "")
         self._shown_theme = theme_id
         self.requirement_button.description = "Unmark requirement" if info["requirement"] else "Mark as requirement"
         others = [(f"{r.label} ({r.theme_id})", r.theme_id) for r in self.table.itertuples() if r.theme_id != theme_id]
@@ -544,6 +557,32 @@ class Explorer:
         if self._act("set the journey stage", lambda: self.actions.set_journey_stage(theme_id, stage, who=self._who)):
             self._say(f"{theme_id} is at the {stage} stage." if stage
                       else f"{theme_id}'s stage is inferred from its words again.")
+
+    def _area_of(self, theme_id: str) -> str | None:
+        registry = self.actions.registry if self.actions is not None else None
+        return registry.area_of(theme_id) if registry is not None and hasattr(registry, "area_of") else None
+
+    def move_to_area(self) -> None:
+        theme_id, area = self._need_theme(), self.area_choice.value
+        if not theme_id:
+            return
+        if not area:
+            self._say("Choose the area to move the theme to.", error=True)
+            return
+        if self._act("move the theme", lambda: self.actions.move_theme(theme_id, area, who=self._who),
+                     select=theme_id):
+            self._say(f"{theme_id} is in area {self.state.area_names.get(area, area)} ({area}) now.")
+
+    def rename_area(self) -> None:
+        theme_id = self._need_theme()
+        area = self._area_of(theme_id) if theme_id else None
+        if theme_id and not area:
+            self._say("This theme is in no area yet (the next run groups it).", error=True)
+            return
+        name = self.area_name.value.strip()
+        if area and self._act("rename the area", lambda: self.actions.rename_area(area, name, who=self._who),
+                              select=theme_id):
+            self._say(f"Area {area} is '{name}' now.")
 
     def undo(self) -> None:
         if self._act("undo", lambda: self.actions.undo(who=self._who)):
