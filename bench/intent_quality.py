@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -189,15 +188,12 @@ def own_held_out(model: IntentClassifier) -> dict:
 
 
 def answer_key(model: IntentClassifier, seed: int) -> int | None:
-    try:
-        from workbench.sample import generate
-        from workbench.sample.catalog import THEMES
-    except ImportError as exc:
-        print(f"  sample generator not available ({exc}): skipped")
+    from answer_key import sample_statements
+
+    key = sample_statements(seed)
+    if key is None:
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), seed=seed)
-        key = pd.read_csv(Path(tmp) / "answer_key" / "statements.csv", dtype=str, keep_default_na=False)
+    from workbench.sample.catalog import THEMES
     key = key[key["text"].str.strip().ne("")].reset_index(drop=True)
 
     positive = {t.key for t in THEMES if t.sentiment == "positive"}

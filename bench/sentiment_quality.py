@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -122,15 +121,12 @@ def fixture(classifier: IntentClassifier, errors: int) -> tuple[float, float]:
 
 
 def answer_key(classifier: IntentClassifier, seed: int) -> None:
-    try:
-        from workbench.sample import generate
-        from workbench.sample.catalog import THEMES
-    except ImportError as exc:
-        print(f"  sample generator not available ({exc}): skipped")
+    from answer_key import sample_statements
+
+    key = sample_statements(seed)
+    if key is None:
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        generate(Path(tmp), seed=seed)
-        key = pd.read_csv(Path(tmp) / "answer_key" / "statements.csv", dtype=str, keep_default_na=False)
+    from workbench.sample.catalog import THEMES
     sentiment = {t.key: t.sentiment for t in THEMES}
     kinds = key["themes"].map(lambda s: frozenset(sentiment.get(k) for k in s.split("|") if k))
     pure = kinds.isin([frozenset({"positive"}), frozenset({"negative"})]).to_numpy()
