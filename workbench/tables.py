@@ -98,11 +98,13 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 }
 
 #: reconciliation per input file: rows_read == rows_accepted + rows_quarantined
-INGEST_FILES_COLUMNS = ["source_file", "source", "layout", "rows_read", "rows_accepted", "rows_quarantined"]
+INGEST_FILES_COLUMNS = ["source_file", "source", "layout", "rows_read", "rows_accepted", "rows_quarantined", "warnings"]
 #: one row per rejected row or file, with the reason
 QUARANTINE_COLUMNS = ["source_file", "locator", "reason", "raw"]
+#: warnings: read, but a reader should know (no statement found, no speaker recognised)
+WARNING_COLUMNS = ["source_file", "locator", "reason"]
 
-TABLE_NAMES = list(SCHEMAS) + ["ingest_files", "quarantine"]
+TABLE_NAMES = list(SCHEMAS) + ["ingest_files", "quarantine", "ingest_warnings"]
 
 
 def columns(table: str) -> list[str]:
@@ -112,6 +114,8 @@ def columns(table: str) -> list[str]:
         return list(INGEST_FILES_COLUMNS)
     if table == "quarantine":
         return list(QUARANTINE_COLUMNS)
+    if table == "ingest_warnings":
+        return list(WARNING_COLUMNS)
     return list(SCHEMAS[table].columns)
 
 

@@ -43,6 +43,7 @@ class IngestResult:
     tables: dict[str, pd.DataFrame]
     files: pd.DataFrame
     quarantine: pd.DataFrame
+    warnings: pd.DataFrame = field(default_factory=lambda: empty("ingest_warnings"))
     seconds: float = 0.0
     store_path: Path | None = None
     exported: list[Path] = field(default_factory=list)
@@ -159,7 +160,7 @@ def ingest(
         log.info("read %s", rel)
     tables = assemble(ctx)
     ledger.check()
-    result = IngestResult(data_dir, tables, ledger.files_frame(), _redact_quarantine(ctx))
+    result = IngestResult(data_dir, tables, ledger.files_frame(), _redact_quarantine(ctx), ledger.warnings_frame())
     if result.rows_read == 0:
         raise IngestError(f"{data_dir}: no input files found (expected {EXPECTED})")
     if strict and result.rows_quarantined:
@@ -170,7 +171,8 @@ def ingest(
         )
     if write and result.rows_accepted:  # nothing accepted: keep the previous store
         result.store_path = store.save_tables(
-            data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine}, keep_others=True
+            data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine,
+                       "ingest_warnings": result.warnings}, keep_others=True
         )
     if export_csv is not None:
         out = Path(export_csv)

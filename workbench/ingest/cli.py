@@ -45,7 +45,7 @@ def summary(result: IngestResult, per_file: bool = True) -> str:
     lines = [f"Ingested {result.data_dir} in {result.seconds:.1f} s"]
     files = result.files.rename(columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"})
     if per_file:
-        lines += ["", "Per file:", _table(files[["source_file", "source", "layout", "read", "accepted", "quarantined"]])]
+        lines += ["", "Per file:", _table(files[["source_file", "source", "layout", "read", "accepted", "quarantined", "warnings"]])]
     by_source = result.by_source().rename(
         columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"}
     )
@@ -62,6 +62,13 @@ def summary(result: IngestResult, per_file: bool = True) -> str:
             lines.append(f"  {row['source_file']} {row['locator']}: {row['reason']}")
         if len(q) > MAX_REASONS:
             lines.append(f"  ... and {len(q) - MAX_REASONS} more (see quarantine.csv with --export-csv)")
+    w = result.warnings
+    if len(w):
+        lines += ["", f"Warnings ({len(w)}):"]
+        for _, row in w.head(MAX_REASONS).iterrows():
+            lines.append(f"  {row['source_file']} {row['locator']}: {row['reason']}")
+        if len(w) > MAX_REASONS:
+            lines.append(f"  ... and {len(w) - MAX_REASONS} more (stored in the ingest_warnings table)")
     lines += [
         "",
         f"Reconciled: {result.rows_read:,} rows read = {result.rows_accepted:,} accepted"

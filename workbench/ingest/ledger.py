@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..tables import INGEST_FILES_COLUMNS, QUARANTINE_COLUMNS
+from ..tables import INGEST_FILES_COLUMNS, QUARANTINE_COLUMNS, WARNING_COLUMNS
 
 RAW_LIMIT = 300
 
@@ -19,6 +19,7 @@ class FileEntry:
     rows_read: int = 0
     rows_accepted: int = 0
     rows_quarantined: int = 0
+    warnings: int = 0
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Ledger:
 
     files: dict[str, FileEntry] = field(default_factory=dict)
     quarantine: list[dict] = field(default_factory=list)
+    #: things read but worth a reader's attention (a note with no statements, a transcript with no
+    #: recognised speaker): they do not change the row counts, they are shown beside them
+    warnings: list[dict] = field(default_factory=list)
 
     def entry(self, source_file: str, source: str, layout: str = "") -> FileEntry:
         if source_file not in self.files:
@@ -47,6 +51,10 @@ class Ledger:
         self.quarantine.append(
             {"source_file": source_file, "locator": locator, "reason": reason, "raw": (raw or "")[:RAW_LIMIT]}
         )
+
+    def warn(self, source_file: str, locator: str, reason: str) -> None:
+        self.files[source_file].warnings += 1
+        self.warnings.append({"source_file": source_file, "locator": locator, "reason": reason})
 
     def unaccept(self, source_file: str, locator: str, reason: str, raw: str = "") -> None:
         """Move a row counted as accepted to quarantine (a check that needs the whole data set)."""
@@ -69,6 +77,9 @@ class Ledger:
 
     def quarantine_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.quarantine, columns=QUARANTINE_COLUMNS)
+
+    def warnings_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.warnings, columns=WARNING_COLUMNS)
 
     def reason_counts(self) -> Counter:
         return Counter(q["reason"].split(":")[0] for q in self.quarantine)
