@@ -6,6 +6,8 @@ import importlib
 import logging
 import sys
 
+from .errors import SettingsError, WorkbenchError
+
 #: modules that each provide ``register(subparsers)``; the parser they add sets ``func``
 COMMAND_MODULES = [
     "workbench.sample.cli",
@@ -18,7 +20,7 @@ COMMAND_MODULES = [
 ]
 
 
-class UsageError(Exception):
+class UsageError(WorkbenchError):
     """Bad arguments or settings: printed as one line, exit status 2."""
 
 
@@ -52,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except UsageError as exc:
+    except (UsageError, SettingsError) as exc:
+        # bad arguments or a broken workbench.yml: nothing was stored
         print(f"workbench {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -6,8 +6,15 @@ What is replaced, and by what:
 - values after "order id", "username", ... -> [ID]
 - phone numbers (libphonenumber matcher)   -> [PHONE]
 - other runs of 7+ digits (order numbers)  -> [ID]
-- street addresses ("6821 1st Ave, ...")   -> [ADDRESS]
+- US social security numbers (123-45-6789) -> [ID]
+- dates of birth ("born 12/03/1985", "DOB: 1985-03-12") -> [DOB]
+- street addresses ("6821 1st Ave, ...", "44 Deansgate, Manchester M3 8AB",
+  "Hauptstraße 5, 10115 Berlin", "12 rue de la Paix, 75002 Paris") -> [ADDRESS]
 - names of known people                    -> their role label, e.g. [Sponsor], [Customer]
+
+Phone numbers are looked for in every configured region (``phone_regions``; international +CC
+numbers whatever the regions). Names nobody listed, IBANs and IP addresses are the second pass
+(``workbench.pii``), which needs the whole batch of texts at once.
 
 Names are "known" when the data names them: session front matter, transcript speakers and
 participant lists, survey respondents, company staff in workbench.yml. A full name is replaced
@@ -20,9 +27,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 import phonenumbers
+
+from .pii import replace_patterns
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+)@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 CARD_RE = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
@@ -42,6 +52,31 @@ ADDRESS_RE = re.compile(
     r"(?:(?:\s*,\s*|\s+)(?:(?:apt|suite|unit|#)\s*[\w-]+))?"
     r"(?:\s*,?\s+[A-Za-z .'-]{2,30},\s*[A-Za-z]{2}\s+\d{5}(?:-\d{4})?)?",
     re.IGNORECASE,
+)
+SSN_RE = re.compile(r"(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])")
+_DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|"
+         r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]{3,9}\.?,?\s+\d{4}|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})")
+DOB_RE = re.compile(
+    rf"\b((?:date\s+of\s+birth|d\.?o\.?b\.?|birth\s*date|birthday|born(?:\s+on)?)\s*(?:is|was|[:=-])?\s*){_DATE}",
+    re.IGNORECASE,
+)
+#: UK postcodes ("M3 8AB", "SW1A 2AA"), and EU "NNNNN City" / Dutch "1015 CJ City" after a street
+UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}"
+UK_ADDRESS_RE = re.compile(
+    rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]+\s+){{0,4}}[A-Z][\w'’-]+"
+    rf"(?:,\s*[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})?,?\s+{UK_POSTCODE}\b"
+)
+EU_STREET_WORDS = (r"stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|laan|straat|plein|"
+                   r"kade|vej|gatan|gade|veien")
+EU_STREET_FIRST = r"rue|avenue|boulevard|bd|place|chemin|allée|quai|calle|c/|avenida|av\.|plaza|paseo|via|viale|piazza|corso|rua|praça"
+#: the city, state and postcode written after a street that was found ("[ADDRESS], Sydney NSW 2000",
+#: "[ADDRESS], São Paulo SP 01310-100")
+ADDRESS_TAIL_RE = re.compile(r"\[ADDRESS\],?\s+(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}[A-Z]{2,3}\s+\d{4,5}(?:-\d{3,4})?\b")
+EU_CITY = r"(?:,\s*|\s+)(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[A-ZÀ-Þ][\w'’-]+(?:[ -][A-ZÀ-Þ][\w'’-]+)?"
+EU_ADDRESS_RE = re.compile(
+    rf"(?:\b[A-ZÀ-Þ][\w'’-]*(?:{EU_STREET_WORDS})\s+\d{{1,4}}[a-z]?\b(?:{EU_CITY})?"
+    rf"|\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?i:{EU_STREET_FIRST})\s+(?:[\w'’-]+\s+){{0,4}}?[\w'’-]+(?:{EU_CITY})"
+    rf"|\b(?i:{EU_STREET_FIRST})\s+(?:[A-ZÀ-Þ\w'’-]+\s+){{0,3}}?[A-ZÀ-Þ][\w'’-]+,?\s+\d{{1,4}}[a-z]?\b(?:{EU_CITY})?)"
 )
 ZIP_STATE_RE = re.compile(r"\b[A-Za-z]{2}\s+\d{5}(?:-\d{4})?\b")
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
@@ -134,16 +169,26 @@ def _sub_luhn(match: re.Match) -> str:
     return "[CARD]" if 13 <= len(digits) <= 19 and luhn_ok(digits) else match.group(0)
 
 
-def _redact_phones(text: str, region: str) -> str:
-    if not PHONE_HINT_RE.search(text):
-        return text
-    spans = [
-        (m.start, m.end)
-        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
-    ]
-    for start, end in reversed(spans):
-        text = text[:start] + "[PHONE]" + text[end:]
+def _redact_phones(text: str, regions: tuple[str, ...]) -> str:
+    """Numbers libphonenumber finds, read as national numbers of each region in turn."""
+    for region in regions:
+        if not PHONE_HINT_RE.search(text):
+            return text
+        spans = [
+            (m.start, m.end)
+            for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
+        ]
+        for start, end in reversed(spans):
+            text = text[:start] + "[PHONE]" + text[end:]
     return text
+
+
+@lru_cache(maxsize=65536)
+def _everyday(word: str) -> bool:
+    """Whether a lower-case word is also an English word (simplemma's dictionary), so not surely a name."""
+    import simplemma
+
+    return len(word) < 4 or simplemma.is_known(word, lang="en")
 
 
 def _redact_names(text: str, local: NameBook | None, known: NameBook | None) -> str:
@@ -172,8 +217,11 @@ def _redact_names(text: str, local: NameBook | None, known: NameBook | None) -> 
             label = local.parts.get(normed[i]) or local.common_parts.get(normed[i])
             if label:
                 hit = (1, label)
-        if hit is None and known and normed[i] in known.parts and words[i].group(0)[:1].isupper():
-            # a capitalised known name that is not an everyday word (those live in common_parts)
+        if hit is None and known and normed[i] in known.parts and (
+            words[i].group(0)[:1].isupper() or not _everyday(normed[i])
+        ):
+            # a known name that is not an everyday word (those live in common_parts); in lower case
+            # too ("thanks to marco") unless the dictionary knows it as a word ("rose", "tom")
             hit = (1, known.parts[normed[i]])
         if hit:
             size, label = hit
@@ -192,7 +240,7 @@ class Redactor:
     """Redacts one text at a time. ``known`` names apply everywhere; ``local`` ones per call."""
 
     known: NameBook | None = None
-    phone_region: str = "US"
+    phone_regions: tuple[str, ...] = ("US",)
 
     def __call__(self, text: str | None, local: NameBook | None = None) -> str | None:
         return self.redact(text, local)
@@ -204,11 +252,17 @@ class Redactor:
         if local is not None:
             identifiers |= local.identifiers
         text = EMAIL_RE.sub("[EMAIL]", text)
+        text = replace_patterns(text)
         text = CARD_RE.sub(_sub_luhn, text)
         text = LABELLED_ID_RE.sub(lambda m: m.group(1) + m.group(2) + "[ID]", text)
-        text = _redact_phones(text, self.phone_region)
+        text = DOB_RE.sub(lambda m: m.group(1) + "[DOB]", text)
+        text = SSN_RE.sub("[ID]", text)
+        text = _redact_phones(text, tuple(self.phone_regions))
         text = LONG_DIGITS_RE.sub("[ID]", text)
+        text = UK_ADDRESS_RE.sub("[ADDRESS]", text)
+        text = EU_ADDRESS_RE.sub("[ADDRESS]", text)
         text = ADDRESS_RE.sub("[ADDRESS]", text)
+        text = ADDRESS_TAIL_RE.sub("[ADDRESS]", text)
         for ident in identifiers:
             text = re.sub(rf"(?<![\w.]){re.escape(ident)}(?![\w])", "[ID]", text, flags=re.IGNORECASE)
         return _redact_names(text, local, self.known)

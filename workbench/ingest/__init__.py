@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import store
 from ..contract import EVIDENCE_COLUMNS, SEGMENTS, evidence_id, to_quarter
+from ..pii import NameFinder
 from ..redact import NameBook, Redactor
 from ..tables import SCHEMAS, columns, empty
 from .context import Context, Settings
@@ -160,7 +161,8 @@ def ingest(
         log.info("read %s", rel)
     tables = assemble(ctx)
     ledger.check()
-    result = IngestResult(data_dir, tables, ledger.files_frame(), _redact_quarantine(ctx), ledger.warnings_frame())
+    quarantine = _redact_quarantine(ctx, context=tables["evidence"]["text"].tolist())
+    result = IngestResult(data_dir, tables, ledger.files_frame(), quarantine, ledger.warnings_frame())
     if result.rows_read == 0:
         raise IngestError(f"{data_dir}: no input files found (expected {EXPECTED})")
     if strict and result.rows_quarantined:
@@ -211,21 +213,18 @@ def assemble(ctx: Context) -> dict[str, pd.DataFrame]:
             ledger.unaccept(row["source_file"], row["locator"], f"unknown account_id '{row['account_id']}' (not in accounts)",
                             f"{row['account_id']},{row['quarter']},{row['arr']}")
         arr = arr[~unknown]
-    redactor = Redactor(known=ctx.known_names, phone_region=ctx.settings.phone_region)
+    redactor = _redactor(ctx)
+    actions = _concat(ctx, "action_items")
+    ev = pd.concat(ctx.evidence, ignore_index=True) if ctx.evidence else None
+    texts = [redactor(str(t).strip(), _book(local)) for t, local in zip(ev["text"], ev["_local"])] if ev is not None else []
+    action_texts = [redactor(a, _book(b)) for a, b in zip(actions["action"], actions["_local"])] if len(actions) else []
+    # the second pass (names nobody listed): statements and action items at once, see workbench.pii
+    raw = ([str(t) for t in ev["text"]] if ev is not None else []) + ([str(a) for a in actions["action"]] if len(actions) else [])
+    both = _finder(ctx).redact_all(texts + action_texts, raw=raw)
+    texts, action_texts = both[: len(texts)], both[len(texts):]
 
-    # evidence: redact, then id, quarter and segments
-    if ctx.evidence:
-        ev = pd.concat(ctx.evidence, ignore_index=True)
-        texts = []
-        for text, local in zip(ev["text"], ev["_local"]):
-            book = None
-            if isinstance(local, NameBook):
-                book = local
-            elif isinstance(local, list):
-                book = NameBook()
-                for name, label in local:
-                    book.add(name, label)
-            texts.append(redactor(str(text).strip(), book))
+    # evidence: redacted, then id, quarter and segments
+    if ev is not None:
         ev["text"] = texts
         ev["date"] = pd.to_datetime(ev["date"]).astype("datetime64[ns]")
         ev["quarter"] = to_quarter(ev["date"])
@@ -251,9 +250,8 @@ def assemble(ctx: Context) -> dict[str, pd.DataFrame]:
     if len(sessions):
         sessions["quarter"] = to_quarter(sessions["date"])
         sessions = _segments(sessions, accounts)
-    actions = _concat(ctx, "action_items")
     if len(actions):
-        actions["action"] = [redactor(a, b if isinstance(b, NameBook) else None) for a, b in zip(actions["action"], actions["_local"])]
+        actions["action"] = action_texts
         actions["quarter"] = to_quarter(actions["session_date"])
     enps = _concat(ctx, "enps")
     if len(enps):
@@ -287,9 +285,32 @@ def _coerce(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame
 
 
-def _redact_quarantine(ctx: Context) -> pd.DataFrame:
+def _redact_quarantine(ctx: Context, context: list[str]) -> pd.DataFrame:
+    """Quarantined rows are stored too: both PII passes (the evidence texts teach the name finder
+    how this data set writes its words)."""
     frame = ctx.ledger.quarantine_frame()
     if len(frame):
-        redactor = Redactor(known=ctx.known_names, phone_region=ctx.settings.phone_region)
-        frame["raw"] = [redactor(r) for r in frame["raw"]]
+        redactor = _redactor(ctx)
+        frame["raw"] = _finder(ctx).redact_all([redactor(r) for r in frame["raw"]], context=context)
     return frame
+
+
+def _book(local) -> NameBook | None:
+    """A row's own names (the people of that file) as a NameBook."""
+    if isinstance(local, NameBook):
+        return local
+    if isinstance(local, list):
+        book = NameBook()
+        for name, label in local:
+            book.add(name, label)
+        return book
+    return None
+
+
+def _redactor(ctx: Context) -> Redactor:
+    return Redactor(known=ctx.known_names, phone_regions=ctx.settings.phone_regions)
+
+
+def _finder(ctx: Context) -> NameFinder:
+    return NameFinder(keep_words=ctx.settings.keep_words, find_names=ctx.settings.find_names,
+                      known=dict(ctx.known_names.parts))

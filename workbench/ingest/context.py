@@ -6,45 +6,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..redact import NameBook
 from .ledger import Ledger
+from .settings import read_settings
 
 
 @dataclass
 class Settings:
-    """DATA_DIR/workbench.yml, all optional."""
+    """DATA_DIR/workbench.yml, all optional; validated by ``settings.read_settings``."""
 
     company_name: str = ""
     email_domains: tuple[str, ...] = ()
     staff: tuple[str, ...] = ()
     survey_layouts: dict = field(default_factory=dict)
     survey_files: dict = field(default_factory=dict)
-    phone_region: str = "US"
+    phone_regions: tuple[str, ...] = ("US",)
+    #: words never redacted as names (product and tool names)
+    keep_words: tuple[str, ...] = ()
+    find_names: bool = True
 
     @classmethod
     def load(cls, data_dir: Path, ledger: Ledger) -> "Settings":
-        path = data_dir / "workbench.yml"
-        if not path.exists():
+        """Read and validate the settings; a broken file raises SettingsError (nothing is stored)."""
+        parsed, exists = read_settings(data_dir)
+        if not exists:
             return cls()
         ledger.entry("workbench.yml", "config", "settings")
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-            if not isinstance(raw, dict):
-                raise ValueError("top level must be a mapping")
-            company = raw.get("company") or {}
-            settings = cls(
-                company_name=str(company.get("name") or ""),
-                email_domains=tuple(str(d).lower().lstrip("@") for d in company.get("email_domains") or ()),
-                staff=tuple(str(s) for s in company.get("staff") or ()),
-                survey_layouts=dict(raw.get("survey_layouts") or {}),
-                survey_files={str(k): str(v) for k, v in (raw.get("surveys") or {}).items()},
-                phone_region=str(raw.get("phone_region") or "US"),
-            )
-        except (yaml.YAMLError, ValueError, AttributeError, TypeError) as exc:
-            ledger.reject("workbench.yml", "file", f"unreadable settings, defaults used: {exc}".replace("\n", " "))
-            return cls()
+        regions = list(parsed.phone_regions)
+        if parsed.phone_region and parsed.phone_region.upper() not in regions:
+            regions.insert(0, parsed.phone_region.upper())
+        settings = cls(
+            company_name=parsed.company.name,
+            email_domains=tuple(parsed.company.email_domains),
+            staff=tuple(parsed.company.staff),
+            survey_layouts={k: v.model_dump(exclude_unset=True) for k, v in parsed.survey_layouts.items()},
+            survey_files=dict(parsed.surveys),
+            phone_regions=tuple(regions),
+            keep_words=tuple(parsed.pii.keep_words),
+            find_names=parsed.pii.find_names,
+        )
         ledger.accept("workbench.yml")
         return settings
 

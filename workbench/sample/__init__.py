@@ -32,6 +32,7 @@ def _settings(staff: list[str]) -> str:
         f"  staff: [{', '.join(staff)}]",
         "surveys:",
         "  surveys/nps_2025H2_emea.csv: surveymonkey",
+        "phone_regions: [US, GB]   # national numbers of these regions are redacted (+CC ones always)",
     ]
     return "\n".join(lines) + "\n"
 

