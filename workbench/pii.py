@@ -37,6 +37,15 @@ LABELS = {"PERSON": "[Person]", "IBAN_CODE": "[IBAN]", "IP_ADDRESS": "[IP]"}
 MIN_SCORE = 0.5
 #: name particles written in lower case inside a name ("Ana de la Cruz", "Ludwig van Beethoven")
 PARTICLES = frozenset("de la del der van von da di du le bin al y".split())
+#: words that make a capitalised phrase a company, not a person
+ORG_WORDS = frozenset("""inc ltd llc gmbh ag sa plc corp co company group labs lab technologies tech software
+    systems solutions cloud bank university college school hospital clinic services partners studio""".split())
+#: a greeting, thanks or speech verb right before or after a single name
+PERSON_BEFORE_RE = re.compile(r"(?:\b(?:thanks|thank you|cheers|hi|hey|hello|dear|spoke with|spoke to|talked to|"
+                              r"talked with|shout[- ]out to|ask|asked|cc|ping|per)\W{0,3})$")
+PERSON_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|tells|mentioned|asked|explained|helped|fixed|sorted|"
+                             r"called|emailed|replied|wrote|confirmed|promised|from (?:your|our|the) "
+                             r"(?:support|team|success|account)|on (?:our|my|your) team|is our|was our)\b")
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
 
@@ -49,6 +58,7 @@ def _engines():
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
     from presidio_anonymizer import AnonymizerEngine
 
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)  # no per-language notices in cron logs
     engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
     engine.nlp = {"en": spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)}
     analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
@@ -76,8 +86,10 @@ def _is_english(text: str) -> bool:
 
     if len(WORD_RE.findall(text)) < 4:
         return True
-    detected = _english_detector().detect_language_of(text)
-    return detected is None or detected == Language.ENGLISH
+    # only a text lingua is sure of is kept from the English finder: names make English look foreign
+    values = _english_detector().compute_language_confidence_values(text)
+    english = next((v.value for v in values if v.language == Language.ENGLISH), 0.0)
+    return not values or values[0].language == Language.ENGLISH or english >= 0.1 or values[0].value < 0.7
 
 
 def replace_patterns(text: str) -> str:
@@ -174,7 +186,10 @@ class NameFinder:
         def swap(m: re.Match) -> str:
             word = m.group(0)
             label = self.known.get(word)
-            if label and word.islower() and casing.inner[word] + casing.initial[word] >= max(1, casing.lower[word]):
+            # a listed name the run rarely writes in lower case, or writes capitalised at least as
+            # often; everyday words that are also names ("Mark", "Rose") are never in ``known``
+            if label and word.islower() and (casing.inner[word] + casing.initial[word] >= casing.lower[word]
+                                             or casing.lower[word] <= 3 or not _english_word(word)):
                 return f"[{label}]"
             return word
 
@@ -205,8 +220,14 @@ class NameFinder:
             for r in found:
                 for w in WORD_RE.findall(texts[i][r.start:r.end]):
                     rules.tags[w.lower()][r.entity_type == "PERSON"] += 1
-                if r.entity_type == "PERSON":
+                if r.entity_type == "PERSON" or rules.person_like(texts[i], r.start, r.end):
                     people.setdefault(i, []).append((r.start, r.end))
+                    words = WORD_RE.findall(texts[i][r.start:r.end])
+                    if len(words) > 1 and all(rules.strong(w) for w in words):
+                        rules.in_full_names.update(w.lower() for w in words)
+        for i in todo:  # what the small model missed: rare proper nouns beside a person cue
+            for start, end in rules.cued_names(texts[i]):
+                people.setdefault(i, []).append((start, end))
         names: dict[int, list[tuple[str, int, int]]] = {}
         for i, spans in people.items():
             for start, end in spans:
@@ -226,6 +247,8 @@ class _Rules:
         #: trade ("Okta"); people named that often are staff, and staff are listed in workbench.yml
         self.frequent = max(10, 0.002 * n_texts)
         self.vocabulary = [w for w, n in casing.lower.most_common(5000) if n >= 5]
+        #: words the finder saw inside a name of two or more words ("Rahul" of "Rahul Mehta")
+        self.in_full_names: set[str] = set()
 
     def weak(self, word: str) -> bool:
         """Capitalised, and not written in lower case more often than capitalised."""
@@ -243,6 +266,40 @@ class _Rules:
 
         return bool(difflib.get_close_matches(word.lower(), self.vocabulary, n=1, cutoff=0.8))
 
+    def person_like(self, text: str, start: int, end: int) -> bool:
+        """A span the small model calls a place or an organisation that reads as a person: every
+        word a rare proper noun of this run, and either two or three of them with no company
+        suffix ("Arjun Adeyemi"), or one where a greeting, a thank-you or a speech verb sits next
+        to it ("Thanks, Rahul.", "spoke with Siobhan")."""
+        words = WORD_RE.findall(text[start:end])
+        if not words or len(words) > 3 or not all(self.strong(w) and not self._common(w) for w in words):
+            return False
+        if len(words) > 1:
+            return not any(w.lower() in ORG_WORDS for w in words)
+        return self._cue(text, start, end)
+
+    def cued_names(self, text: str) -> list[tuple[int, int]]:
+        """Runs of one to three rare proper nouns with a person cue before or after them."""
+        out, run = [], []
+        for m in list(WORD_RE.finditer(text)) + [None]:
+            if m is not None and self.strong(m.group(0)) and not self._common(m.group(0)) and not _camel(m.group(0)) \
+                    and (not run or text[run[-1].end():m.start()].strip() == ""):
+                run.append(m)
+                continue
+            if run and len(run) <= 3 and self._cue(text, run[0].start(), run[-1].end()):
+                out.append((run[0].start(), run[-1].end()))
+            run = [m] if m is not None and self.strong(m.group(0)) and not self._common(m.group(0)) else []
+        return out
+
+    @staticmethod
+    def _cue(text: str, start: int, end: int) -> bool:
+        before, after = text[max(0, start - 25):start].lower(), text[end:end + 25].lower()
+        return bool(PERSON_BEFORE_RE.search(before) or PERSON_AFTER_RE.search(after))
+
+    def _common(self, word: str) -> bool:
+        key = word.lower()
+        return self.casing.inner[key] + self.casing.initial[key] > self.frequent
+
     def trim(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """The part of a PERSON span made of name words, or None."""
         if "[" in text[start:end] or "]" in text[start:end]:
@@ -256,16 +313,26 @@ class _Rules:
         if not words:
             return None
         if len(words) == 1:
+            # one word alone is a name only beside a greeting, thanks or speech verb, or when the
+            # run also writes it inside a full name: alone, the small model takes product names
+            # ("Paypal", "Komik") for people as readily as first names
             word = words[0].group(0)
             key = word.lower()
             tags = self.tags[key]
             seen = self.casing.inner[key] + self.casing.initial[key]
-            if (not self.strong(word) or tags[False] > tags[True] or seen > self.frequent
-                    or (self.casing.inner[key] <= 1 and self.typo(word))):
+            cue = self._cue(text, words[0].start(), words[0].end()) or key in self.in_full_names
+            if (not cue or not self.strong(word) or tags[False] > tags[True] or seen > self.frequent
+                    or _camel(word) or (self.casing.inner[key] <= 1 and self.typo(word))):
                 return None
         elif not any(self.strong(m.group(0)) for m in words):
             return None
         return words[0].start(), words[-1].end()
+
+
+def _camel(word: str) -> bool:
+    """An identifier or product written in camel case ("LoginAsync", "WindowsPhone"), not "McKay"."""
+    inner = [i for i, ch in enumerate(word) if i and ch.isupper()]
+    return any(not (word[:i].lower() in ("mc", "mac", "de", "di", "la", "le") or word[i - 1] in "'’-") for i in inner)
 
 
 def _non_overlapping(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

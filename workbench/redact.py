@@ -171,13 +171,13 @@ def _sub_luhn(match: re.Match) -> str:
 
 def _redact_phones(text: str, regions: tuple[str, ...]) -> str:
     """Numbers libphonenumber finds, read as national numbers of each region in turn."""
-    for region in regions:
+    for n, region in enumerate(regions):
         if not PHONE_HINT_RE.search(text):
             return text
-        spans = [
-            (m.start, m.end)
-            for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
-        ]
+        # the first region's numbers need only be possible (people write fictional 555 numbers);
+        # further regions' must be valid, or short national plans (DE) would take any digit run
+        leniency = phonenumbers.Leniency.POSSIBLE if n == 0 else phonenumbers.Leniency.VALID
+        spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency)]
         for start, end in reversed(spans):
             text = text[:start] + "[PHONE]" + text[end:]
     return text
