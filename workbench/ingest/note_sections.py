@@ -119,6 +119,10 @@ def _bold_label(token: Token) -> tuple[str | None, str]:
     return None, plain(token)
 
 
+def _lines(text: str) -> list[str]:
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
 def _join(children: list[Token]) -> str:
     fake = Token("inline", "", 0, children=children)
     return plain(fake)
@@ -165,7 +169,7 @@ def parse_markdown(text: str, first_line: int = 1) -> NoteDoc:
             in_quote.text = (in_quote.text + sep + plain(tok)).strip()
             in_quote.raw = (in_quote.raw + "\n" + tok.content).strip()
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open" and item is not None:
-            item.raw = tok.content
+            item.raw, item.lines = tok.content, _lines(plain(tok))
             item.bold_label, item.text = _bold_label(tok)
             task = TASK_RE.match(item.text)
             if task:
@@ -180,7 +184,7 @@ def parse_markdown(text: str, first_line: int = 1) -> NoteDoc:
                 continue
             label, body = _bold_label(tok)
             doc.blocks.append(Block("paragraph", tokens[i - 1].map[0] + offset, section, heading, body,
-                                    tok.content, bold_label=label))
+                                    tok.content, bold_label=label, lines=_lines(plain(tok))))
         elif tok.type == "tr_open":
             row, row_line, row_raw = [], line, source[tok.map[0]].strip()
         elif tok.type == "inline" and tokens[i - 1].type in ("th_open", "td_open"):
@@ -195,7 +199,7 @@ def parse_markdown(text: str, first_line: int = 1) -> NoteDoc:
         elif tok.type == "table_close":
             header = None
     for block in doc.blocks:
-        block.lines = [ln.strip() for ln in block.text.split("\n") if ln.strip()]
+        block.lines = block.lines or _lines(block.text)
         block.text = " ".join(block.text.split()) if block.form != "quote" else block.text
     _attach_attributions(doc)
     return doc

@@ -18,13 +18,15 @@ from ..redact import NameBook
 from .context import Context
 from .note_actions import table_action, text_action
 from .note_meta import NoteProps, date_from, parse_duration, read_props
-from .note_sections import SECTION_SYNONYMS, STATEMENT_KINDS, Block, NoteDoc, parse_markdown
+from .note_sections import STATEMENT_KINDS, Block, NoteDoc, parse_markdown
 from .reading import FileProblem, read_text
 
 #: bold labels before a quote that name a role, not a person ("**Practitioner:** ...")
 ROLE_WORDS = set("""practitioner sponsor admin administrator user customer champion buyer owner manager lead director
 head vp cto ceo cio cfo analyst engineer developer ops operations it finance procurement executive exec
 stakeholder client participant interviewee""".split())
+
+USED_HEADINGS = "quotes, insights, observations, pain points, feature requests, action items, next steps"
 
 
 @dataclass
@@ -108,6 +110,15 @@ class People:
     personas: dict[str, str]  # lower-case name -> persona key
     company_attendees: int
 
+    def owner_label(self, owner: str) -> str | None:
+        """The label of a listed person named in full or by one name ("Leo" for Leo Brandt) when
+        that name fits one person only."""
+        key = " ".join(owner.lower().split())
+        if key in self.owners:
+            return self.owners[key]
+        fits = {label for name, label in self.owners.items() if set(key.split()) <= set(name.split())}
+        return fits.pop() if len(fits) == 1 else None
+
 
 def _people(meta: dict, props: NoteProps, ctx: Context) -> People:
     book, owners = _names(meta)
@@ -125,14 +136,24 @@ def _people(meta: dict, props: NoteProps, ctx: Context) -> People:
     listed = 0
     for person in props.people:
         label = "Company staff" if person.staff else "Customer"
-        book.add(person.name, label)
-        ctx.known_names.add(person.name, label)
+        _add_name(book, ctx, person.name, label)
         owners.setdefault(person.name.lower(), label)
         if person.staff:
             staff.add(person.name.lower())
             listed += 1
     attendees = meta.get("attendees") or [meta[k] for k in ("moderator", "note_taker") if meta.get(k)]
     return People(book, owners, staff, personas, len(attendees) or listed)
+
+
+def _add_name(book: NameBook, ctx: Context, name: str, label: str) -> None:
+    """A name to redact in this note and everywhere. The redactor reads "Priya's" as one word, so
+    the possessive of each part is added too (notes say "Priya's team" often)."""
+    for target in (book, ctx.known_names):
+        target.add(name, label)
+        for word in name.split():
+            if len(word) >= 3 and word[:1].isupper():
+                target.add(f"{word}'s", label)
+                target.add(f"{word}’s", label)
 
 
 def _is_staff(ctx: Context, meta: dict):
@@ -180,8 +201,7 @@ def ingest_note(rel: str, doc: NoteDoc, meta: dict, has_fm: bool, ctx: Context) 
     if not statements and not actions:
         seen = "; ".join(f"'{h}'" for h in doc.headings) or "none"
         ctx.ledger.warn(rel, "file", f"no statements found: no list item, paragraph or blockquote under a heading "
-                                     f"the notes use ({', '.join(SECTION_SYNONYMS['quote'][:2])}, insights, "
-                                     f"observations, action items, ...); headings seen: {seen}")
+                                     f"the notes use ({USED_HEADINGS}, ...); headings seen: {seen}")
     if date_problem:
         ctx.ledger.reject(rel, "line 1", date_problem)
         for row in statements + actions:
@@ -199,12 +219,11 @@ def ingest_note(rel: str, doc: NoteDoc, meta: dict, has_fm: bool, ctx: Context) 
                      "score": float("nan"), "_local": people.book, **row})
     for a in actions:
         owner = (a["owner"] or "").strip()
-        owner_label = people.owners.get(owner.lower())
+        owner_label = people.owner_label(owner)
         if owner_label is None:
             owner_label = owner if owner.lower() in {t.lower() for t in teams} else ("Unlisted owner" if owner else None)
         if owner:
-            people.book.add(owner, owner_label)
-            ctx.known_names.add(owner, owner_label)
+            _add_name(people.book, ctx, owner, owner_label)
         team = re.search(r"\(([^)]+)\)", owner_label or "")
         good_actions.append({
             "session_id": session_id, "account_id": account_id, "action": a["text"], "owner": owner_label,
@@ -234,10 +253,14 @@ def _session(rel, session_id, account_id, date, meta, props: NoteProps, people: 
     if dup:
         ctx.ledger.reject(rel, "line 1", f"duplicate session_id '{session_id}' (first at {dup})")
     elif pd.isna(duration) or duration <= 0:
-        where = "'Duration:' line" if props.value("duration") and "duration_minutes" not in meta else (
-            "front matter duration_minutes" if meta else "no front matter and no 'Duration:' line: duration")
-        ctx.ledger.reject(rel, "line 1", f"{where} '{raw_duration}' is not a positive number: the session is not "
-                                         f"counted (its statements are); write 'Duration: 45 min'")
+        if raw_duration is None:
+            problem = "no duration (front matter duration_minutes or a 'Duration: 45 min' line)"
+        elif props.value("duration") and "duration_minutes" not in meta:
+            problem = f"'Duration: {raw_duration}' is not a positive number of minutes"
+        else:
+            problem = f"front matter duration_minutes '{raw_duration}' is not a positive number"
+        ctx.ledger.reject(rel, "line 1", f"{problem}: the session is not counted in exposure hours "
+                                         f"(its statements are kept)")
     else:
         ctx.seen("sessions")[session_id] = f"{rel} line 1"
         ctx.ledger.accept(rel)
@@ -295,11 +318,9 @@ def _speaker(block: Block, kind: str, people: People, ctx: Context) -> dict:
             persona = who.strip().lower()
         elif _is_staff(ctx, {})(name):
             role = "company"
-            people.book.add(name, "Company staff")
-            ctx.known_names.add(name, "Company staff")
+            _add_name(people.book, ctx, name, "Company staff")
         else:  # a customer named only here: redacted like the listed ones
-            people.book.add(name, "Customer")
-            ctx.known_names.add(name, "Customer")
+            _add_name(people.book, ctx, name, "Customer")
     if kind == "quote":
         text = text.strip().strip('"“”').strip()
     return {"kind": kind, "text": text, "persona": persona, "speaker_role": role}
