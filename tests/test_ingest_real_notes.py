@@ -18,7 +18,7 @@ UMBRELLA = "sessions/umbrella_2026_09_08.md"
 HALLWAY = "sessions/Sep 15 2026 - Acme follow-up.md"
 #: every person named in the notes; none may be stored by name
 NAMES = ["Priya", "Shah", "Tom Reyes", "Reyes", "Dana", "Whitfield", "Leo", "Brandt", "Maria", "Lopez", "Sam Ito",
-         "Peter", "Gibbons", "Ana", "Costa"]
+         "Peter", "Gibbons", "Ana", "Costa", "Gavin", "Belson"]
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +172,16 @@ def test_attendee_names_are_not_stored(result):
     stored += " ".join(result.quarantine["raw"])
     for name in NAMES:
         assert name not in stored, name
+
+
+def test_word_note_styles_become_sections(result):
+    ev = _ev(result, "sessions/Hooli check-in.docx")
+    assert ev.loc["paragraph 6", ["kind", "text"]].tolist() == ["insight", "[Customer] team wants audit logs exported nightly."]
+    assert ev.loc["paragraph 9", ["kind", "text"]].tolist() == ["quote", "We cannot pass the audit without the logs."]
+    assert set(ev["date"]) == {pd.Timestamp("2026-09-16")}
+    actions = _actions(result, "sessions/Hooli check-in.docx")
+    assert actions.loc["paragraph 11", ["action", "owner", "status", "due_date"]].tolist() == [
+        "Send the audit log guide by Friday", "Company staff", "done", pd.Timestamp("2026-09-18")]
+    assert actions.loc["paragraph 12", ["owner", "status"]].tolist() == ["Company staff", "open"]
+    entry = result.files.set_index("source_file").loc["sessions/Hooli check-in.docx"]
+    assert (entry["layout"], entry["rows_read"], entry["rows_accepted"]) == ("docx", 6, 6)

@@ -74,6 +74,7 @@ class Block:
     speaker: str | None = None  # attribution of a quote ("Priya, Ops lead")
     cells: dict[str, str] | None = None  # table row keyed by the header's lower-case names
     lines: list[str] = field(default_factory=list)  # plain text lines as written (for "Key: value" lines)
+    locator: str = ""  # where it is, when not "line N" / "paragraph N"
 
 
 @dataclass
@@ -81,6 +82,15 @@ class NoteDoc:
     blocks: list[Block] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)  # every heading seen, as written
     title: str | None = None
+    unit: str = "line"  # what block.line counts: "line" (Markdown) or "paragraph" (Word)
+
+    @property
+    def head(self) -> str:
+        """Where problems of the whole note are reported."""
+        return "line 1" if self.unit == "line" else "file"
+
+    def locator(self, block: Block) -> str:
+        return block.locator or f"{self.unit} {block.line}"
 
 
 def plain(token: Token) -> str:
@@ -201,11 +211,11 @@ def parse_markdown(text: str, first_line: int = 1) -> NoteDoc:
     for block in doc.blocks:
         block.lines = block.lines or _lines(block.text)
         block.text = " ".join(block.text.split()) if block.form != "quote" else block.text
-    _attach_attributions(doc)
+    attach_attributions(doc)
     return doc
 
 
-def _attach_attributions(doc: NoteDoc) -> None:
+def attach_attributions(doc: NoteDoc) -> None:
     """Find who said each quote: a last line '— Priya', a trailing '"..." — Priya', or the short
     'Priya, Ops lead' line or list item written straight after a blockquote (then dropped)."""
     drop = set()

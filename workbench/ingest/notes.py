@@ -16,6 +16,7 @@ import yaml
 
 from ..redact import NameBook
 from .context import Context
+from .note_docx import parse_docx
 from .note_actions import table_action, text_action
 from .note_meta import NoteProps, date_from, parse_duration, read_props
 from .note_sections import STATEMENT_KINDS, Block, NoteDoc, parse_markdown
@@ -87,6 +88,8 @@ def _names(fm: dict) -> tuple[NameBook, dict[str, str]]:
 
 
 def load_note(path: Path, ctx: Context) -> None:
+    if path.suffix.lower() == ".docx":
+        return load_docx_note(path, ctx)
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "session_note", "markdown")
     lines = read_text(path).text.splitlines()
@@ -98,6 +101,12 @@ def load_note(path: Path, ctx: Context) -> None:
         ctx.ledger.entry(rel, "session_note", "markdown, no front matter")
     doc = parse_markdown("\n".join(lines[body_start:]), body_start + 1)
     ingest_note(rel, doc, meta, bool(lines and lines[0].strip() == "---"), ctx)
+
+
+def load_docx_note(path: Path, ctx: Context) -> None:
+    rel = ctx.rel(path)
+    ctx.ledger.entry(rel, "session_note", "docx")
+    ingest_note(rel, parse_docx(path), {}, False, ctx)
 
 
 @dataclass
@@ -203,7 +212,7 @@ def ingest_note(rel: str, doc: NoteDoc, meta: dict, has_fm: bool, ctx: Context) 
         ctx.ledger.warn(rel, "file", f"no statements found: no list item, paragraph or blockquote under a heading "
                                      f"the notes use ({USED_HEADINGS}, ...); headings seen: {seen}")
     if date_problem:
-        ctx.ledger.reject(rel, "line 1", date_problem)
+        ctx.ledger.reject(rel, doc.head, date_problem)
         for row in statements + actions:
             ctx.ledger.reject(rel, row["locator"], date_problem, row["text"])
         return
@@ -212,7 +221,7 @@ def ingest_note(rel: str, doc: NoteDoc, meta: dict, has_fm: bool, ctx: Context) 
         ctx.ledger.warn(rel, "file", account_warning)
     session_id = str(meta.get("session_id") or props.value("session_id") or Path(rel).stem)
     teams = sorted({str(_person(a)[1]) for a in meta.get("attendees") or [] if _person(a)[1]})
-    _session(rel, session_id, account_id, date, meta, props, people, teams, ctx)
+    _session(rel, doc.head, session_id, account_id, date, meta, props, people, teams, ctx)
     rows, good_actions = [], []
     for row in statements:
         rows.append({"source": "session_note", "source_file": rel, "account_id": account_id, "date": date,
@@ -241,7 +250,7 @@ def ingest_note(rel: str, doc: NoteDoc, meta: dict, has_fm: bool, ctx: Context) 
         ctx.add_table("action_items", pd.DataFrame(good_actions))
 
 
-def _session(rel, session_id, account_id, date, meta, props: NoteProps, people: People, teams: list[str],
+def _session(rel, head, session_id, account_id, date, meta, props: NoteProps, people: People, teams: list[str],
              ctx: Context) -> None:
     """The session record itself: accepted, or quarantined with the reason (duplicate id, no duration)."""
     raw_duration = meta.get("duration_minutes")
@@ -251,7 +260,7 @@ def _session(rel, session_id, account_id, date, meta, props: NoteProps, people: 
         duration = parse_duration(raw_duration)
     dup = ctx.seen("sessions").get(session_id)
     if dup:
-        ctx.ledger.reject(rel, "line 1", f"duplicate session_id '{session_id}' (first at {dup})")
+        ctx.ledger.reject(rel, head, f"duplicate session_id '{session_id}' (first at {dup})")
     elif pd.isna(duration) or duration <= 0:
         if raw_duration is None:
             problem = "no duration (front matter duration_minutes or a 'Duration: 45 min' line)"
@@ -259,10 +268,10 @@ def _session(rel, session_id, account_id, date, meta, props: NoteProps, people: 
             problem = f"'Duration: {raw_duration}' is not a positive number of minutes"
         else:
             problem = f"front matter duration_minutes '{raw_duration}' is not a positive number"
-        ctx.ledger.reject(rel, "line 1", f"{problem}: the session is not counted in exposure hours "
+        ctx.ledger.reject(rel, head, f"{problem}: the session is not counted in exposure hours "
                                          f"(its statements are kept)")
     else:
-        ctx.seen("sessions")[session_id] = f"{rel} line 1"
+        ctx.seen("sessions")[session_id] = f"{rel} {head}"
         ctx.ledger.accept(rel)
         ctx.add_table("sessions", pd.DataFrame([{
             "session_id": session_id, "account_id": account_id, "date": date,
@@ -275,7 +284,7 @@ def _body(doc: NoteDoc, rel: str, ctx: Context, people: People, date) -> tuple[l
     """Statement rows and action items; bad rows go to quarantine."""
     statements, actions = [], []
     for block in doc.blocks:
-        loc = f"line {block.line}"
+        loc = doc.locator(block)
         if block.form == "row":
             if block.section != "action_item":
                 continue
