@@ -85,7 +85,7 @@ def classify(rel: str) -> str:
     top = parts[0]
     if top == "surveys" and suffix == ".csv":
         return "survey"
-    if top == "sessions" and suffix == ".md":
+    if top == "sessions" and suffix in (".md", ".docx"):
         return "note"
     if top == "transcripts":
         if name == "manifest.csv":

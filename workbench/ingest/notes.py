@@ -1,4 +1,10 @@
-"""Check-in session notes: Markdown with YAML front matter (see docs/data-format.md)."""
+"""Check-in session notes: Markdown with or without YAML front matter (see docs/data-format.md).
+
+The note is read into sections by ``note_sections`` (markdown-it-py), its date, account and people
+by ``note_meta`` (front matter first, then "Date:" / "Customer:" / "Attendees:" lines and the
+file name), its action items by ``note_actions``. A note that yields no statement is kept and
+reported as a warning naming the headings it has.
+"""
 from __future__ import annotations
 
 import re
@@ -10,19 +16,18 @@ import yaml
 
 from ..redact import NameBook
 from .context import Context
-from .fields import parse_date
+from .note_docx import parse_docx
+from .note_actions import table_action, text_action
+from .note_meta import NoteProps, date_from, parse_duration, read_props
+from .note_sections import STATEMENT_KINDS, Block, NoteDoc, parse_markdown
 from .reading import FileProblem, read_text
 
-SECTION_KINDS = {
-    "insight": re.compile(r"(?i)^(key\s+)?insights?\b"),
-    "quote": re.compile(r"(?i)^(customer\s+)?quotes?\b"),
-    "observation": re.compile(r"(?i)^watch[\s-]*party|^observations?\b"),
-    "action_item": re.compile(r"(?i)^action\s+items?\b|^follow[\s-]*ups?\b"),
-}
-BULLET_RE = re.compile(r"^\s*[-*+]\s?(.*)$")
-QUOTE_RE = re.compile(r"^\*\*(?P<who>[^*:]+):?\*\*:?\s*(?P<text>.*)$")
-DONE = {"done", "closed", "complete", "completed", "shipped", "resolved"}
-OPEN = {"open", "in progress", "todo", "to do", "pending", "blocked", "not started"}
+#: bold labels before a quote that name a role, not a person ("**Practitioner:** ...")
+ROLE_WORDS = set("""practitioner sponsor admin administrator user customer champion buyer owner manager lead director
+head vp cto ceo cio cfo analyst engineer developer ops operations it finance procurement executive exec
+stakeholder client participant interviewee""".split())
+
+USED_HEADINGS = "quotes, insights, observations, pain points, feature requests, action items, next steps"
 
 
 @dataclass
@@ -82,18 +87,54 @@ def _names(fm: dict) -> tuple[NameBook, dict[str, str]]:
     return book, owners
 
 
-def _table_cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
 def load_note(path: Path, ctx: Context) -> None:
+    if path.suffix.lower() == ".docx":
+        return load_docx_note(path, ctx)
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "session_note", "markdown")
     lines = read_text(path).text.splitlines()
-    fm = split_front_matter(lines)
-    meta = fm.data
-    date = parse_date(meta.get("date"))
+    meta, body_start = {}, 0
+    if lines and lines[0].strip() == "---":
+        fm = split_front_matter(lines)
+        meta, body_start = fm.data, fm.body_start
+    else:
+        ctx.ledger.entry(rel, "session_note", "markdown, no front matter")
+    doc = parse_markdown("\n".join(lines[body_start:]), body_start + 1)
+    ingest_note(rel, doc, meta, bool(lines and lines[0].strip() == "---"), ctx)
+
+
+def load_docx_note(path: Path, ctx: Context) -> None:
+    rel = ctx.rel(path)
+    ctx.ledger.entry(rel, "session_note", "docx")
+    ingest_note(rel, parse_docx(path), {}, False, ctx)
+
+
+@dataclass
+class People:
+    """The note's people: names to redact (``book``), owner labels, who is staff."""
+
+    book: NameBook
+    owners: dict[str, str]
+    staff: set[str]
+    personas: dict[str, str]  # lower-case name -> persona key
+    company_attendees: int
+
+    def owner_label(self, owner: str) -> str | None:
+        """The label of a listed person named in full or by one name ("Leo" for Leo Brandt) when
+        that name fits one person only."""
+        key = " ".join(owner.lower().split())
+        if key in self.owners:
+            return self.owners[key]
+        fits = {label for name, label in self.owners.items() if set(key.split()) <= set(name.split())}
+        return fits.pop() if len(fits) == 1 else None
+
+
+def _people(meta: dict, props: NoteProps, ctx: Context) -> People:
     book, owners = _names(meta)
+    staff = {str(_person(meta.get(k))[0]).lower() for k in ("moderator", "note_taker") if _person(meta.get(k))[0]}
+    staff |= {str(_person(a)[0]).lower() for a in meta.get("attendees") or [] if _person(a)[0]}
+    personas = {str(_person(v)[0]).lower(): str(k).lower() for k, v in (meta.get("personas") or {}).items()
+                if _person(v)[0]}
     for key in ("moderator", "note_taker"):
         name, _ = _person(meta.get(key))
         ctx.known_names.add(name, "Moderator" if key == "moderator" else "Note-taker")
@@ -101,59 +142,107 @@ def load_note(path: Path, ctx: Context) -> None:
         ctx.known_names.add(_person(value)[0], str(persona).replace("_", " ").title())
     for value in meta.get("attendees") or []:
         ctx.known_names.add(_person(value)[0], "Company staff")
-    local = book
+    listed = 0
+    for person in props.people:
+        label = "Company staff" if person.staff else "Customer"
+        _add_name(book, ctx, person.name, label)
+        owners.setdefault(person.name.lower(), label)
+        if person.staff:
+            staff.add(person.name.lower())
+            listed += 1
+    attendees = meta.get("attendees") or [meta[k] for k in ("moderator", "note_taker") if meta.get(k)]
+    return People(book, owners, staff, personas, len(attendees) or listed)
 
-    statements, actions = _body(lines, fm.body_start, rel, ctx)
-    file_problem = None
-    if pd.isna(date):
-        file_problem = f"front matter date '{meta.get('date')}' is missing or not a date"
-    if file_problem:
-        ctx.ledger.reject(rel, "line 1", file_problem)
-        for loc, _, text, _ in statements + [(a["locator"], "action_item", a["action"], None) for a in actions]:
-            ctx.ledger.reject(rel, loc, file_problem, text)
+
+def _add_name(book: NameBook, ctx: Context, name: str, label: str) -> None:
+    """A name to redact in this note and everywhere. The redactor reads "Priya's" as one word, so
+    the possessive of each part is added too (notes say "Priya's team" often)."""
+    for target in (book, ctx.known_names):
+        target.add(name, label)
+        for word in name.split():
+            if len(word) >= 3 and word[:1].isupper():
+                target.add(f"{word}'s", label)
+                target.add(f"{word}’s", label)
+
+
+def _is_staff(ctx: Context, meta: dict):
+    company = ctx.settings.company_name.lower()
+    fm_staff = {str(_person(a)[0]).lower() for a in (meta.get("attendees") or [])}
+
+    def is_staff(name: str, note: str = "") -> bool:
+        note = note.lower()
+        return (ctx.settings.is_staff(name) or name.lower() in fm_staff or note in ("us", "internal", "staff")
+                or bool(company and company in note))
+    return is_staff
+
+
+def _account(meta: dict, props: NoteProps, ctx: Context) -> tuple[str | None, str | None]:
+    """(account_id, warning): front matter, an "Account ID:" line, or a company name found in accounts."""
+    if meta.get("account_id"):
+        return str(meta["account_id"]), None
+    if props.value("account_id"):
+        return props.value("account_id"), None
+    prop = props.props.get("account")
+    if prop is None:
+        return None, None
+    accounts = pd.concat(ctx.tables["accounts"]) if ctx.tables.get("accounts") else None
+    if accounts is not None:
+        wanted = _norm_company(prop.value)
+        for account_id, company in zip(accounts["account_id"], accounts["company"]):
+            if str(account_id).lower() == prop.value.strip().lower() or (
+                    isinstance(company, str) and _norm_company(company) == wanted):
+                return str(account_id), None
+    return None, (f"'{prop.name}: {prop.value}' (line {prop.line}) matches no account_id or company in "
+                  f"accounts.csv: statements kept without an account")
+
+
+def _norm_company(name: str) -> str:
+    words = re.sub(r"[^\w\s]", " ", name.lower()).split()
+    return " ".join(w for w in words if w not in ("inc", "llc", "ltd", "gmbh", "corp", "co", "plc", "the"))
+
+
+def ingest_note(rel: str, doc: NoteDoc, meta: dict, has_fm: bool, ctx: Context) -> None:
+    """Session record, statements and action items of a parsed note (Markdown or Word)."""
+    props = read_props(doc, _is_staff(ctx, meta))
+    people = _people(meta, props, ctx)
+    date, _, date_problem = date_from(meta.get("date"), has_fm, props, Path(rel).name)
+    statements, actions = _body(doc, rel, ctx, people, date)
+    if not statements and not actions:
+        seen = "; ".join(f"'{h}'" for h in doc.headings) or "none"
+        ctx.ledger.warn(rel, "file", f"no statements found: no list item, paragraph or blockquote under a heading "
+                                     f"the notes use ({USED_HEADINGS}, ...); headings seen: {seen}")
+    if date_problem:
+        ctx.ledger.reject(rel, doc.head, date_problem)
+        for row in statements + actions:
+            ctx.ledger.reject(rel, row["locator"], date_problem, row["text"])
         return
-    session_id = str(meta.get("session_id") or Path(rel).stem)
-    account_id = str(meta["account_id"]) if meta.get("account_id") else None
-    # the session record itself
-    duration = pd.to_numeric(pd.Series([meta.get("duration_minutes")]), errors="coerce").iloc[0]
-    attendees = [a for a in meta.get("attendees") or []]
-    if not attendees:
-        attendees = [meta[k] for k in ("moderator", "note_taker") if meta.get(k)]
-    teams = sorted({str(_person(a)[1]) for a in attendees if _person(a)[1]})
-    dup = ctx.seen("sessions").get(session_id)
-    if dup:
-        ctx.ledger.reject(rel, "line 1", f"duplicate session_id '{session_id}' (first at {dup})")
-    elif pd.isna(duration) or duration <= 0:
-        ctx.ledger.reject(rel, "line 1", f"front matter duration_minutes '{meta.get('duration_minutes')}' is not a positive number")
-    else:
-        ctx.seen("sessions")[session_id] = f"{rel} line 1"
-        ctx.ledger.accept(rel)
-        ctx.add_table("sessions", pd.DataFrame([{
-            "session_id": session_id, "account_id": account_id, "date": date,
-            "duration_minutes": float(duration), "company_attendees": len(attendees),
-            "attendee_teams": ";".join(teams) or None, "source_file": rel,
-        }]))
-    rows = []
-    for loc, kind, text, persona in statements:
-        rows.append({"source": "session_note", "kind": kind, "source_file": rel, "locator": loc,
-                     "account_id": account_id, "persona": persona, "speaker_role": "customer",
-                     "date": date, "score": float("nan"), "text": text, "_local": local})
-    good_actions = []
+    account_id, account_warning = _account(meta, props, ctx)
+    if account_warning:
+        ctx.ledger.warn(rel, "file", account_warning)
+    session_id = str(meta.get("session_id") or props.value("session_id") or Path(rel).stem)
+    teams = sorted({str(_person(a)[1]) for a in meta.get("attendees") or [] if _person(a)[1]})
+    _session(rel, doc.head, session_id, account_id, date, meta, props, people, teams, ctx)
+    rows, good_actions = [], []
+    for row in statements:
+        rows.append({"source": "session_note", "source_file": rel, "account_id": account_id, "date": date,
+                     "score": float("nan"), "_local": people.book, **row})
     for a in actions:
         owner = (a["owner"] or "").strip()
-        owner_label = owners.get(owner.lower())
+        owner_label = people.owner_label(owner)
         if owner_label is None:
             owner_label = owner if owner.lower() in {t.lower() for t in teams} else ("Unlisted owner" if owner else None)
+        if owner:
+            _add_name(people.book, ctx, owner, owner_label)
         team = re.search(r"\(([^)]+)\)", owner_label or "")
         good_actions.append({
-            "session_id": session_id, "account_id": account_id, "action": a["action"], "owner": owner_label,
+            "session_id": session_id, "account_id": account_id, "action": a["text"], "owner": owner_label,
             "owner_team": team.group(1) if team else None, "session_date": date, "due_date": a["due"],
             "status": a["status"], "closed_date": a["closed"], "source_file": rel, "locator": a["locator"],
-            "_local": local,
+            "_local": people.book,
         })
         rows.append({"source": "session_note", "kind": "action_item", "source_file": rel, "locator": a["locator"],
                      "account_id": account_id, "persona": None, "speaker_role": "company", "date": date,
-                     "score": float("nan"), "text": a["action"], "_local": local})
+                     "score": float("nan"), "text": a["text"], "_local": people.book})
     ctx.ledger.accept(rel, len(rows))
     if rows:
         ctx.add_evidence(pd.DataFrame(rows))
@@ -161,69 +250,86 @@ def load_note(path: Path, ctx: Context) -> None:
         ctx.add_table("action_items", pd.DataFrame(good_actions))
 
 
-def _body(lines: list[str], start: int, rel: str, ctx: Context):
-    """Statements (locator, kind, text, persona) and action items; bad rows go to quarantine."""
+def _session(rel, head, session_id, account_id, date, meta, props: NoteProps, people: People, teams: list[str],
+             ctx: Context) -> None:
+    """The session record itself: accepted, or quarantined with the reason (duplicate id, no duration)."""
+    raw_duration = meta.get("duration_minutes")
+    duration = pd.to_numeric(pd.Series([raw_duration]), errors="coerce").iloc[0]
+    if raw_duration is None and props.value("duration"):
+        raw_duration = props.value("duration")
+        duration = parse_duration(raw_duration)
+    dup = ctx.seen("sessions").get(session_id)
+    if dup:
+        ctx.ledger.reject(rel, head, f"duplicate session_id '{session_id}' (first at {dup})")
+    elif pd.isna(duration) or duration <= 0:
+        if raw_duration is None:
+            problem = "no duration (front matter duration_minutes or a 'Duration: 45 min' line)"
+        elif props.value("duration") and "duration_minutes" not in meta:
+            problem = f"'Duration: {raw_duration}' is not a positive number of minutes"
+        else:
+            problem = f"front matter duration_minutes '{raw_duration}' is not a positive number"
+        ctx.ledger.reject(rel, head, f"{problem}: the session is not counted in exposure hours "
+                                         f"(its statements are kept)")
+    else:
+        ctx.seen("sessions")[session_id] = f"{rel} {head}"
+        ctx.ledger.accept(rel)
+        ctx.add_table("sessions", pd.DataFrame([{
+            "session_id": session_id, "account_id": account_id, "date": date,
+            "duration_minutes": float(duration), "company_attendees": people.company_attendees,
+            "attendee_teams": ";".join(teams) or None, "source_file": rel,
+        }]))
+
+
+def _body(doc: NoteDoc, rel: str, ctx: Context, people: People, date) -> tuple[list[dict], list[dict]]:
+    """Statement rows and action items; bad rows go to quarantine."""
     statements, actions = [], []
-    kind = None
-    header: list[str] | None = None
-    for i in range(start, len(lines)):
-        line = lines[i]
-        loc = f"line {i + 1}"
-        heading = re.match(r"^#{1,6}\s+(.*)$", line)
-        if heading:
-            title = heading.group(1).strip()
-            kind = next((k for k, rx in SECTION_KINDS.items() if rx.search(title)), None)
-            header = None
-            continue
-        if kind is None or not line.strip():
-            continue
-        if kind == "action_item":
-            if not line.strip().startswith("|"):
+    for block in doc.blocks:
+        loc = doc.locator(block)
+        if block.form == "row":
+            if block.section != "action_item":
                 continue
-            cells = _table_cells(line)
-            if header is None:
-                header = [c.lower() for c in cells]
+            item = table_action(block.cells or {})
+        elif block.checked is not None or block.section == "action_item":
+            if block.form == "quote" or (block.section != "action_item" and block.form != "item"):
                 continue
-            if all(set(c) <= set("-: ") for c in cells):
+            item = text_action(block, date, set(people.owners) | {w for n in people.owners for w in n.split()})
+        elif block.form == "quote" or block.section in STATEMENT_KINDS:
+            kind = "quote" if block.form == "quote" else block.section
+            if not block.text.strip():
+                ctx.ledger.reject(rel, loc, "empty text", block.raw or "-")
                 continue
-            item = _action(dict(zip(header, cells + [""] * (len(header) - len(cells)))))
-            if isinstance(item, str):
-                ctx.ledger.reject(rel, loc, item, line)
-            else:
-                item["locator"] = loc
-                actions.append(item)
+            statements.append({"locator": loc, "kind": kind, **_speaker(block, kind, people, ctx)})
             continue
-        bullet = BULLET_RE.match(line)
-        if not bullet:
+        else:
             continue
-        text, persona = bullet.group(1).strip(), None
-        if kind == "quote":
-            q = QUOTE_RE.match(text)
-            if q:
-                persona = q.group("who").strip().lower()
-                text = q.group("text").strip()
-            text = text.strip().strip('"“”').strip()
-        if not text:
-            ctx.ledger.reject(rel, loc, "empty text", line)
-            continue
-        statements.append((loc, kind, text, persona))
+        if isinstance(item, str):
+            ctx.ledger.reject(rel, loc, item, block.raw)
+        else:
+            actions.append({**item, "text": item["action"], "locator": loc})
     return statements, actions
 
 
-def _action(cells: dict) -> dict | str:
-    action = (cells.get("action") or cells.get("item") or "").strip()
-    if not action:
-        return "empty text: action item without an action"
-    status_raw = (cells.get("status") or "open").strip().lower()
-    if status_raw in DONE:
-        status = "done"
-    elif status_raw in OPEN:
-        status = "open"
-    else:
-        return f"action item status '{status_raw}' is not open or done"
-    due, closed = parse_date(cells.get("due", "")), parse_date(cells.get("closed", ""))
-    for value, parsed, name in ((cells.get("due", ""), due, "due"), (cells.get("closed", ""), closed, "closed")):
-        if value.strip() and pd.isna(parsed):
-            return f"action item {name} date '{value.strip()}' is not a date"
-    return {"action": action, "owner": cells.get("owner"), "due": due, "status": status,
-            "closed": closed if status == "done" else pd.NaT}
+def _speaker(block: Block, kind: str, people: People, ctx: Context) -> dict:
+    """Text, persona and speaker role of a statement; a quote's speaker from its label or attribution."""
+    text, who = block.text, block.speaker or (block.bold_label if kind == "quote" else None)
+    persona, role = None, "customer"
+    if kind == "quote" and who is None:
+        m = re.match(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}):\s*(?P<text>[\"“].+)$", text)
+        if m:
+            who, text = m.group("who"), m.group("text")
+    if who:
+        name = re.split(r"\s*[,(]\s*", who.strip())[0].strip()
+        if name.lower() in people.owners or name.lower() in people.staff:
+            persona = people.personas.get(name.lower())
+            role = "company" if name.lower() in people.staff else "customer"
+        elif name.lower() in {k.lower() for k in ROLE_WORDS} or any(w in ROLE_WORDS for w in who.lower().split()) \
+                and name == who.strip():
+            persona = who.strip().lower()
+        elif _is_staff(ctx, {})(name):
+            role = "company"
+            _add_name(people.book, ctx, name, "Company staff")
+        else:  # a customer named only here: redacted like the listed ones
+            _add_name(people.book, ctx, name, "Customer")
+    if kind == "quote":
+        text = text.strip().strip('"“”').strip()
+    return {"kind": kind, "text": text, "persona": persona, "speaker_role": role}
