@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 import uuid
 from pathlib import Path
 from typing import Iterable, Protocol
@@ -101,6 +102,11 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
+def _show_progress(n: int) -> bool:
+    """A bar for long runs, and only on a terminal: a cron job's log gets no bar lines."""
+    return n >= PROGRESS_FROM and sys.stderr.isatty()
+
+
 class SentenceEmbedder:
     """A local sentence-transformers model on the CPU, loaded on first use.
 
@@ -162,7 +168,7 @@ class SentenceEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         self._load()
         texts = [str(t) for t in texts]
-        show = self.progress if self.progress is not None else len(texts) >= PROGRESS_FROM
+        show = self.progress if self.progress is not None else _show_progress(len(texts))
         return self._encode(texts, progress=show)
 
     def _encode(self, texts: list[str], progress: bool) -> np.ndarray:
@@ -461,7 +467,7 @@ def embed_texts(
             todo.setdefault(keys[i], texts[i])
         log.info("embedding %d new texts (%d cached)", len(todo), len(texts) - len(missing))
         new_keys, new_texts = list(todo), list(todo.values())
-        show = progress if progress is not None else len(new_texts) >= PROGRESS_FROM
+        show = progress if progress is not None else _show_progress(len(new_texts))
         quiet = show and getattr(embedder, "progress", False) is None
         if quiet:
             embedder.progress = False  # one bar is enough

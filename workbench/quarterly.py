@@ -88,7 +88,10 @@ def run_quarterly(
     segment: str | None = None,
     today: dt.date | None = None,
     themes_settings: dict | None = None,
+    strict: bool = False,
 ) -> QuarterlyResult:
+    """Ingest, theme, compute KPIs and publish the quarter's reports. ``strict``: any quarantined
+    row stops the run before anything is stored or published (the previous report stays)."""
     from .ingest import ingest
     from .kpis import compute_kpis, load_kpi_tables
     from .report import publish, render
@@ -106,7 +109,9 @@ def run_quarterly(
     try:
         for note in publish.recover(out_dir):
             stages._log(note)
-        result = stages.run("ingest", ingest, data_dir)
+        result = stages.run("ingest", ingest, data_dir, strict=strict)
+        stages._log(f"ingest: {result.rows_read:,} rows read = {result.rows_accepted:,} accepted + "
+                    f"{result.rows_quarantined:,} quarantined; {len(result.warnings)} warnings")
         quarters = sorted(result.tables["evidence"]["quarter"].dropna().unique().tolist()
                           + result.tables["nps_responses"]["quarter"].dropna().unique().tolist())
         quarter = quarter or last_complete_quarter(quarters, today)

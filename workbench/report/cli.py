@@ -5,6 +5,7 @@ import logging
 import os
 import sys
 
+from ..errors import SettingsError
 from ..quarterly import QuarterlyError, run_quarterly
 
 
@@ -13,7 +14,8 @@ def register(subparsers) -> None:
         "quarterly",
         help="ingest, theme, compute KPIs and publish the quarter's insight and KPI reports",
         description="Regenerate reports/<quarter>/{insights,kpis}.html and reports/index.html. Idempotent and atomic: "
-                    "a failed run leaves the previous report in place. Exit status 0, or 1 with a one-line reason.",
+                    "a failed run leaves the previous report in place. Exit status 0; 1 with a one-line reason "
+                    "(with --strict: any quarantined row); 2 for a broken workbench.yml.",
     )
     p.add_argument("--quarter", help="quarter to report, e.g. 2026Q3 (default: the last complete one in the data)")
     p.add_argument("--data", default=os.environ.get("WORKBENCH_DATA", "data/sample"), metavar="DIR",
@@ -22,6 +24,8 @@ def register(subparsers) -> None:
     p.add_argument("--compare", metavar="QUARTER", help="quarter to compare with (default: the one before)")
     p.add_argument("--segment", metavar="SEGMENT=VALUE", help="restrict the reports to one segment, e.g. plan=Enterprise")
     p.add_argument("--seed", type=int, default=None, help="theme model seed (default 42, recorded in summary.json)")
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1, nothing stored or published) if any input row is quarantined")
     p.set_defaults(func=run)
 
 
@@ -35,7 +39,10 @@ def run(args) -> int:
     settings = {"seed": args.seed} if args.seed is not None else {}
     try:
         result = run_quarterly(args.data, args.out, quarter=args.quarter, compare=args.compare,
-                               segment=args.segment, themes_settings=settings)
+                               segment=args.segment, themes_settings=settings, strict=args.strict)
+    except SettingsError as exc:  # a broken workbench.yml: nothing stored, exit 2 like every command
+        print(f"workbench quarterly: FAILED: {exc}", file=sys.stderr)
+        return 2
     except (QuarterlyError, Exception) as exc:  # the operator gets one line; details are in the log
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"workbench quarterly: FAILED: {type(exc).__name__}: {reason}", file=sys.stderr)
