@@ -42,7 +42,10 @@ ORG_WORDS = frozenset("""inc ltd llc gmbh ag sa plc corp co company group labs l
     systems solutions cloud bank university college school hospital clinic services partners studio""".split())
 #: a greeting, thanks or speech verb right before or after a single name
 PERSON_BEFORE_RE = re.compile(r"(?:\b(?:thanks|thank you|cheers|hi|hey|hello|dear|spoke with|spoke to|talked to|"
-                              r"talked with|shout[- ]out to|ask|asked|cc|ping|per)\W{0,3})$")
+                              r"talked with|shout[- ]out to|ask|asked|cc|ping|per|"
+                              r"(?:our|my|your|the) (?:new |former |old )?(?:admin|administrator|manager|account manager|"
+                              r"csm|rep|representative|contact|colleague|boss|ceo|cto|cfo|coo|vp|director|engineer|"
+                              r"developer|agent|consultant|trainer|lead|owner|champion|sponsor))\W{0,3})$")
 PERSON_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|tells|mentioned|asked|explained|helped|fixed|sorted|"
                              r"called|emailed|replied|wrote|confirmed|promised|from (?:your|our|the) "
                              r"(?:support|team|success|account)|on (?:our|my|your) team|is our|was our)\b")
@@ -87,7 +90,11 @@ def _is_english(text: str) -> bool:
     if len(WORD_RE.findall(text)) < 4:
         return True
     # only a text lingua is sure of is kept from the English finder: names make English look foreign
-    values = _english_detector().compute_language_confidence_values(text)
+    # the proper nouns are left out first: "Aoife Mehta on our team ..." is English, its names are not
+    plain = " ".join(w for w in WORD_RE.findall(text) if not w[:1].isupper() or w.lower() in ("i", "i'm"))
+    if len(plain.split()) < 4:
+        return True
+    values = _english_detector().compute_language_confidence_values(plain)
     english = next((v.value for v in values if v.language == Language.ENGLISH), 0.0)
     return not values or values[0].language == Language.ENGLISH or english >= 0.1 or values[0].value < 0.7
 
@@ -320,8 +327,10 @@ class _Rules:
             key = word.lower()
             tags = self.tags[key]
             seen = self.casing.inner[key] + self.casing.initial[key]
-            cue = self._cue(text, words[0].start(), words[0].end()) or key in self.in_full_names
-            if (not cue or not self.strong(word) or tags[False] > tags[True] or seen > self.frequent
+            cue = self._cue(text, words[0].start(), words[0].end())
+            if not cue and not (key in self.in_full_names and tags[True] >= tags[False]):
+                return None
+            if (not self.strong(word) or seen > self.frequent
                     or _camel(word) or (self.casing.inner[key] <= 1 and self.typo(word))):
                 return None
         elif not any(self.strong(m.group(0)) for m in words):
