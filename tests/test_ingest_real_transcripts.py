@@ -233,3 +233,16 @@ def test_gong_file_with_two_calls_is_a_file_problem():
         parse_json('{"calls": [{"parties": []}, {"parties": []}], "callTranscripts": []}')
     with pytest.raises(FileProblem, match="JSON transcript not recognised"):
         parse_json('{"conversation": {}}')
+
+
+def test_a_title_with_a_time_does_not_make_a_name_colon_transcript_otter():
+    t = parse_txt("Weekly sync 10:30\nDana Whitfield: How are the exports?\nPriya Shah: Still slow.\n")
+    assert t.layout is None
+    assert [(x.locator, x.speaker) for x in t.turns] == [("line 1", None), ("line 2", "Dana Whitfield"),
+                                                        ("line 3", "Priya Shah")]
+
+
+def test_tool_suffixes_are_not_part_of_a_name():
+    t = parse_vtt("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Priya Shah (Guest)>Exports are slow.</v>\n\n"
+                  "00:00:03.000 --> 00:00:04.000\nTom Reyes (External): Same here.\n")
+    assert [x.speaker for x in t.turns] == ["Priya Shah", "Tom Reyes"]

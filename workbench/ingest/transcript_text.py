@@ -59,6 +59,14 @@ class Transcript:
     layout: str | None = None
 
 
+#: what tools append to a display name ("Priya Shah (Guest)"): not part of the name
+NAME_SUFFIX_RE = re.compile(r"\s*\((?:guest|external|unverified|host|co-host)\)\s*$", re.IGNORECASE)
+
+
+def clean_name(name: str) -> str:
+    return " ".join(NAME_SUFFIX_RE.sub("", name).split())
+
+
 def is_generic(name: str | None) -> bool:
     return bool(name) and bool(GENERIC_SPEAKER_RE.match(" ".join(name.split())))
 
@@ -126,7 +134,7 @@ def _cue_locator(n: int, start: str) -> str:
 def _speaker_line(line: str) -> tuple[str | None, str]:
     m = SPEAKER_RE.match(line)
     if m and looks_like_name(m.group("name").strip()):
-        return m.group("name").strip(), (m.group("text") or "").strip()
+        return clean_name(m.group("name")), (m.group("text") or "").strip()
     return None, line.strip()
 
 
@@ -168,7 +176,7 @@ def parse_vtt(text: str) -> Transcript:
         caption = webvtt.Caption(cue.start, cue.end, list(cue.payload))
         ids.append(cue.identifier or "")
         if caption.voice:  # <v Name>text</v>, over as many lines as the cue has
-            speaker, body, voices = caption.voice.strip(), " ".join(caption.text.split()), voices + 1
+            speaker, body, voices = clean_name(caption.voice), " ".join(caption.text.split()), voices + 1
         else:
             speaker, body = _speaker_text(caption.text)
             colon_speakers += speaker is not None
@@ -198,14 +206,16 @@ def parse_srt(text: str) -> Transcript:
 
 def _otter_header(line: str) -> str | None:
     m = OTTER_HEADER_RE.match(line)
-    return m.group("name").strip() if m and looks_like_name(m.group("name").strip()) else None
+    return clean_name(m.group("name")) if m and looks_like_name(m.group("name").strip()) else None
 
 
 def _is_otter(lines: list[str], first: int) -> bool:
+    """Otter when its header lines outnumber `Name: text` lines (a title such as 'Weekly sync 10:30'
+    above a `Name: text` transcript does not make it Otter)."""
     body = [line for line in lines[first:] if line.strip()]
     headers = sum(_otter_header(line) is not None for line in body)
     colons = sum(_speaker_line(line)[0] is not None for line in body)
-    return bool(body) and (_otter_header(body[0]) is not None or (headers >= 2 and headers > colons))
+    return headers > colons
 
 
 def _parse_otter(lines: list[str], first: int, t: Transcript) -> None:
