@@ -246,3 +246,13 @@ def test_tool_suffixes_are_not_part_of_a_name():
     t = parse_vtt("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Priya Shah (Guest)>Exports are slow.</v>\n\n"
                   "00:00:03.000 --> 00:00:04.000\nTom Reyes (External): Same here.\n")
     assert [x.speaker for x in t.turns] == ["Priya Shah", "Tom Reyes"]
+
+
+def test_a_transcript_with_no_turns_is_a_warning(tmp_path):
+    data = make_folder(tmp_path / "data")
+    (data / "transcripts" / "empty_export.vtt").write_text("WEBVTT\n\nNOTE exported with no captions\n", encoding="utf-8")
+    result = ingest(data, write=False)
+    f = result.files.set_index("source_file").loc["transcripts/empty_export.vtt"]
+    assert (f["rows_read"], f["rows_accepted"], f["rows_quarantined"], f["warnings"]) == (0, 0, 0, 1)
+    w = result.warnings
+    assert "no turns in this transcript" in w.loc[w["source_file"] == "transcripts/empty_export.vtt", "reason"].iloc[0]

@@ -87,6 +87,8 @@ def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None
     for loc, reason, raw in t.bad:
         ctx.ledger.reject(rel, loc, reason, raw)
     named = [turn for turn in t.turns if turn.speaker and not is_generic(turn.speaker)]
+    if not t.turns and not t.bad:
+        ctx.ledger.warn(rel, "file", "no turns in this transcript: nothing was said, or the layout is not one described in docs/data-format.md")
     if t.turns and not named:
         labels = sorted({turn.speaker for turn in t.turns if turn.speaker})
         ctx.ledger.warn(rel, "file", (
