@@ -256,3 +256,14 @@ def test_a_transcript_with_no_turns_is_a_warning(tmp_path):
     assert (f["rows_read"], f["rows_accepted"], f["rows_quarantined"], f["warnings"]) == (0, 0, 0, 1)
     w = result.warnings
     assert "no turns in this transcript" in w.loc[w["source_file"] == "transcripts/empty_export.vtt", "reason"].iloc[0]
+
+
+def test_names_redacted_in_quarantine_when_a_transcript_has_no_date(tmp_path):
+    data = make_folder(tmp_path / "data")
+    (data / "transcripts" / "undated.txt").write_text(
+        "Wanda Kowalczyk  0:04\nOur invoices show the wrong currency.\n", encoding="utf-8")
+    result = ingest(data, write=False)
+    q = result.quarantine[result.quarantine["source_file"] == "transcripts/undated.txt"]
+    assert q["locator"].tolist() == ["line 1"] and q["reason"].iloc[0].startswith("no date for this transcript")
+    assert "Wanda" not in q["raw"].iloc[0] and "Kowalczyk" not in q["raw"].iloc[0]
+    assert "wrong currency" in q["raw"].iloc[0]

@@ -95,12 +95,7 @@ def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None
             f"no speaker recognised in this transcript ({', '.join(labels) if labels else 'no speaker labels'}): "
             f"its {len(t.turns)} turns are quarantined, not read as the customer's voice; add speaker names"
         ))
-    if pd.isna(date):
-        reason = (f"transcript date '{date_raw}' is not a date" if date_raw
-                  else "no date for this transcript (not in the file, nor in transcripts/manifest.csv)")
-        for turn in t.turns:
-            ctx.ledger.reject(rel, turn.locator, reason, turn.raw)
-        return
+    # names first: quarantined text is redacted with them too
     settings = ctx.settings
     local = NameBook()
     roles: dict[str, str] = {}
@@ -112,6 +107,12 @@ def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None
         local.add(speaker, label)
         ctx.known_names.add(speaker, label)
     local.add_identifiers_from([turn.text for turn in t.turns] + list(t.emails.values()))
+    if pd.isna(date):
+        reason = (f"transcript date '{date_raw}' is not a date" if date_raw
+                  else "no date for this transcript (not in the file, nor in transcripts/manifest.csv)")
+        for turn in t.turns:
+            ctx.ledger.reject(rel, turn.locator, reason, turn.raw)
+        return
     rows = []
     for turn in t.turns:
         if not turn.text:
