@@ -335,7 +335,24 @@ class _Rules:
                 return None
         elif not any(self.strong(m.group(0)) for m in words):
             return None
+        if _product_or_code(text, words[0].start(), words[-1].end()):
+            return None
         return words[0].start(), words[-1].end()
+
+
+#: a model number after the words ("Galaxy Tab 10.1", "Zenfone 5"), or code around them
+#: ("System.Windows.Markup", "PhoneGap/Cordova", "<ListView"): a product or an identifier
+_VERSION_AFTER_RE = re.compile(r"^\s?(?:v|s)?\d")
+_CODE_CHARS = "./<>_\\=/{}"
+
+
+def _product_or_code(text: str, start: int, end: int) -> bool:
+    after, before = text[end:end + 4], text[max(0, start - 1):start]
+    if _VERSION_AFTER_RE.match(after) or any(ch.isdigit() for ch in text[start:end]):
+        return True
+    if (before and before in _CODE_CHARS and before != ".") or (after[:1] in _CODE_CHARS and after[1:2].isalnum()):
+        return True
+    return re.search(r"(.)\1\1", text[start:end].lower()) is not None  # "Coooll": no name triples a letter
 
 
 def _camel(word: str) -> bool:
