@@ -50,6 +50,9 @@ PERSON_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|tells|mentioned|asked|e
                              r"called|emailed|replied|wrote|confirmed|promised|from (?:your|our|the) "
                              r"(?:support|team|success|account)|on (?:our|my|your) team|is our|was our)\b")
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+#: sentences as the name finder is given them: up to a full stop, question or exclamation mark
+#: followed by space, or a line break (the stop stays with its sentence)
+SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
 SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
 
 
@@ -218,18 +221,23 @@ class NameFinder:
             return {}
         from presidio_analyzer import BatchAnalyzerEngine
 
+        # only the sentences with a candidate word are parsed (a name needs no more context): in
+        # transcripts and notes that is a small part of the text
+        pieces = [(i, m.start(), m.group(0)) for i in todo for m in SENTENCE_RE.finditer(texts[i])
+                  if any(rules.strong(w.group(0)) for w in WORD_RE.finditer(m.group(0)))]
         analyzer, _ = _engines()
         batch = BatchAnalyzerEngine(analyzer)
-        results = batch.analyze_iterator([texts[i] for i in todo], language="en", entities=ENTITIES,
+        results = batch.analyze_iterator([piece for _, _, piece in pieces], language="en", entities=ENTITIES,
                                          batch_size=self.batch_size, score_threshold=MIN_SCORE)
         people: dict[int, list[tuple[int, int]]] = {}
-        for i, found in zip(todo, results):
+        for (i, offset, _), found in zip(pieces, results):
             for r in found:
-                for w in WORD_RE.findall(texts[i][r.start:r.end]):
+                start, end = r.start + offset, r.end + offset
+                for w in WORD_RE.findall(texts[i][start:end]):
                     rules.tags[w.lower()][r.entity_type == "PERSON"] += 1
-                if r.entity_type == "PERSON" or rules.person_like(texts[i], r.start, r.end):
-                    people.setdefault(i, []).append((r.start, r.end))
-                    words = WORD_RE.findall(texts[i][r.start:r.end])
+                if r.entity_type == "PERSON" or rules.person_like(texts[i], start, end):
+                    people.setdefault(i, []).append((start, end))
+                    words = WORD_RE.findall(texts[i][start:end])
                     if len(words) > 1 and all(rules.strong(w) for w in words):
                         rules.in_full_names.update(w.lower() for w in words)
         for i in todo:  # what the small model missed: rare proper nouns beside a person cue
