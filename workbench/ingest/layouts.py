@@ -66,7 +66,7 @@ class SurveyLayout(BaseModel):
     questions: dict[str, str | list[str]] = Field(default_factory=dict)
     #: which header row holds the question texts (1 = the first)
     question_row: int = Field(1, ge=1, le=5)
-    #: columns (names, or ``re:`` patterns) never taken by a pattern: metadata, "other, please specify" boxes
+    #: columns (names, or ``re:`` patterns) never taken by a question pattern: metadata, "other, please specify" boxes
     ignore_columns: list[str] = Field(default_factory=list)
     #: a column named ``<question><suffix>`` (Qualtrics' ``Q5_NPS_GROUP``) marks ``<question>`` as the 0-10 score
     nps_group_suffix: str | None = None

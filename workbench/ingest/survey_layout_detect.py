@@ -98,7 +98,7 @@ def resolve_columns(header: list[str], questions: list[str], layout: SurveyLayou
             continue
         hits = matching(header, source)
         if source.startswith("re:"):
-            hits = [i for i in hits if i not in taken and (i not in ignored or target in MULTI)]
+            hits = [i for i in hits if i not in taken]
         if target in MULTI:
             found.multi[target] = hits
         elif len(hits) > 1:

@@ -7,6 +7,7 @@ when a column does not hold what it was taken for (survey_checks), then rows are
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,5 +234,16 @@ def _respondent_names(rows: list[list[str]], found: Resolved) -> pd.Series:
 
     full, first, last = cells("respondent_name"), cells("respondent_first_name"), cells("respondent_last_name")
     names = [f or f"{a} {b}".strip() for f, a, b in zip(full, first, last)]
+    if not any(found.multi.get(t) for t in ("respondent_name", "respondent_first_name", "respondent_last_name")):
+        # no name column (Google Forms collects only the address): "lena.fischer@..." names Lena Fischer
+        names = [_name_from_email(e) for e in cells("respondent_email")]
     series = pd.Series(names, index=pd.RangeIndex(len(rows)), dtype=object)
     return series.where(series != "", None)
+
+
+EMAIL_NAME = re.compile(r"^([A-Za-z]{2,})[._]([A-Za-z]{2,})@")
+
+
+def _name_from_email(address: str) -> str:
+    match = EMAIL_NAME.match(address.strip())
+    return f"{match.group(1).title()} {match.group(2).title()}" if match else ""
