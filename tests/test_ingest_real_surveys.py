@@ -354,3 +354,11 @@ def test_small_legit_files_are_not_refused(tmp_path):
     assert _counts(result, "surveys/one_bad.csv") == (6, 4, 2)
     assert _reasons(result, "surveys/one_bad.csv") == {"row 3": "score '11' out of range 0–10",
                                                        "row 5": "score 'n/a' is not a number"}
+
+
+def test_documented_layout_example_validates():
+    doc = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    block = doc.split("### Your own layouts", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    for spec in yaml.safe_load(block)["survey_layouts"].values():
+        layout = SurveyLayout.model_validate(spec)
+        assert layout.date_format == "%d/%m/%Y %H:%M" and layout.exclude[0].keep == ["0", "IP Address"]
