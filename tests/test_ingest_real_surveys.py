@@ -317,9 +317,9 @@ def _generic(scores: list[str], comments: list[str] | None = None, prefix: str =
      ["4 of 5 values are outside 0–10 (its values are 7–100)"]),
     ("numbers.csv", _generic(["9", "8", "10", "7"], ["9", "10 - Extremely likely", "8", "great"]), None,
      ["column 'comment' was taken as the comment but 3 of 4 answers are numbers"]),
-    ("csat.csv", "Response ID,Score,Comment,Created\n" + "".join(
-        f"{i},{s},,2026-08-{i:02d} 10:00:00 UTC\n" for i, s in enumerate([5, 4, 4, 3, 5, 2, 4, 5], start=1)), None,
-     ["column 'Score' was taken as the 0–10 score but its values are 2–5"]),
+    ("csat.csv", "Response ID,Score,Comment,Created\n" + "".join(  # a Delighted CSAT export: 1-5
+        f"{i},{1 + i * 7 % 5},,2026-08-{1 + i % 28:02d} 10:00:00 UTC\n" for i in range(1, 31)), None,
+     ["column 'Score' was taken as the 0–10 score but its values are 1–5 (a 1–5 scale, not 0–10)"]),
     ("two_nps.csv", "#,How likely are you to recommend the product to a friend?,"
      "How likely are you to recommend our support team to a colleague?,Why?,Submit Date (UTC),Network ID\n"
      "t1,9,10,Great,2026-08-01 10:00:00,n1\nt2,6,8,Meh,2026-08-02 10:00:00,n2\n", None,
@@ -345,12 +345,14 @@ def test_small_legit_files_are_not_refused(tmp_path):
         "labelled.csv": _generic(["10 - Extremely likely", "0 - Not at all likely", "Extremely likely", "6"],
                                  prefix="C"),
         "one_bad.csv": _generic(["9", "11", "8", "n/a", "7", "6"], prefix="D"),  # single bad values: row problems
+        "detractors.csv": _generic(["2"] * 12, prefix="E"),  # a "score" column: 12 unhappy customers are plausible
     }
     result = _ingest(_folder(tmp_path, files=files))
     assert _counts(result, "surveys/three_promoters.csv") == (3, 3, 0)
     assert _counts(result, "surveys/few_low.csv") == (4, 4, 0)
     assert _counts(result, "surveys/labelled.csv") == (4, 4, 0)
     assert sorted(_nps(result, "surveys/labelled.csv")["score"]) == [0, 6, 10, 10]
+    assert _counts(result, "surveys/detractors.csv") == (12, 12, 0)
     assert _counts(result, "surveys/one_bad.csv") == (6, 4, 2)
     assert _reasons(result, "surveys/one_bad.csv") == {"row 3": "score '11' out of range 0–10",
                                                        "row 5": "score 'n/a' is not a number"}

@@ -15,13 +15,17 @@ from .layouts import ExcludeRule
 from .survey_layout_detect import HINT
 
 #: A column whose answers all lie in 1-5 is what a choice question (role, plan, region coded 1..k)
-#: or a 1-5 rating looks like when read as numbers. Genuine 0-10 answers rarely avoid both 0 and 6-10:
-#: even a detractors-only export has its 0s and 6s. So a column is refused when all its values are in
-#: 1-5 and it has at least MIN_SUSPECT answers, or MIN_SUSPECT_RECOMMEND when its question is about
-#: recommending (then a 1-5 likelihood scale is the worry, and a few low scores are plausible). Below
-#: those counts (a handful of responses) the file is read: too few answers to tell.
+#: or a 1-5 rating looks like when read as numbers. Genuine 0-10 answers rarely avoid both 0 and 6-10,
+#: but a file of a few detractors can. So the count of answers that makes an all-1-5 column suspect
+#: depends on what the column says it is:
+#: - a column whose name or question does not say "score" or "recommend" (Q1, "What is your role?"):
+#:   MIN_SUSPECT answers, all in 1-5, refuse the file (the role-codes-read-as-NPS failure);
+#: - a column that says it is the score (the recommend question, a "score" column): MIN_SUSPECT_NAMED,
+#:   since a short file of unhappy customers is plausible and only a 1-5 scale (a CSAT export in an
+#:   NPS layout) is the worry.
+#: Below those counts the file is read: too few answers to tell.
 MIN_SUSPECT = 8
-MIN_SUSPECT_RECOMMEND = 30
+MIN_SUSPECT_NAMED = 30
 #: a comment column is refused when more than half of at least this many answers are numbers
 MIN_COMMENTS = 3
 
@@ -47,7 +51,7 @@ def _range(values: pd.Series) -> str:
     return f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}"
 
 
-def check_score(values: pd.Series, column: str, recommend: bool) -> str | None:
+def check_score(values: pd.Series, column: str, named: bool) -> str | None:
     """Why ``values`` (score cells, already through ``score_values``) are not 0-10 answers, or None."""
     s = values[values != ""]
     if s.empty:
@@ -67,9 +71,9 @@ def check_score(values: pd.Series, column: str, recommend: bool) -> str | None:
         return (f"{taken} {int(outside.sum())} of {len(nums)} values are outside 0–10 "
                 f"(its values are {_range(nums)}); {HINT}")
     answers = nums[~fraction & ~outside]
-    need = MIN_SUSPECT_RECOMMEND if recommend else MIN_SUSPECT
+    need = MIN_SUSPECT_NAMED if named else MIN_SUSPECT
     if len(answers) >= need and answers.min() >= 1 and answers.max() <= 5:
-        kind = "a 1–5 scale, not 0–10" if recommend else "looks like a choice question or a 1–5 rating"
+        kind = "a 1–5 scale, not 0–10" if named else "looks like a choice question or a 1–5 rating"
         return f"{taken} its values are {_range(answers)} ({kind}); {HINT}"
     return None
 

@@ -20,7 +20,8 @@ MULTI = ("respondent_name", "respondent_first_name", "respondent_last_name", "re
 #: question patterns are tried in this order, each skipping the columns already taken
 QUESTION_ORDER = ("score", "comment", "persona")
 HINT = "name the column in a survey_layouts entry in workbench.yml (see docs/data-format.md)"
-RECOMMEND = re.compile(r"(?i)recommend|net promoter|\bNPS\b|\bLTR\b")
+#: a column whose name or question says it is the score (the recommend question, or a column called "score")
+NAMED_SCORE = re.compile(r"(?i)recommend|net promoter|\bNPS\b|\bLTR\b|\bscore\b")
 
 
 def known_layouts(ctx: Context) -> dict[str, SurveyLayout]:
@@ -170,6 +171,7 @@ def required_fields(layout: SurveyLayout) -> list[str]:
     return required
 
 
-def is_recommend_question(i: int, header: list[str], questions: list[str]) -> bool:
+def names_a_score(i: int, header: list[str], questions: list[str]) -> bool:
+    """Whether a column's name or question text says it holds the score."""
     text = " ".join(t for t in (header[i], questions[i] if i < len(questions) else "") if t)
-    return bool(RECOMMEND.search(text))
+    return bool(NAMED_SCORE.search(text))

@@ -18,7 +18,7 @@ from .fields import Field, first_seen_duplicates, validate
 from .layouts import SurveyLayout
 from .reading import FileProblem, read_csv_records, read_text, read_xlsx
 from .survey_checks import check_comment, check_score, excluded, numeric_persona, score_values
-from .survey_layout_detect import (Resolved, describe, detect_layout, is_recommend_question, missing_reason,
+from .survey_layout_detect import (Resolved, describe, detect_layout, missing_reason, names_a_score,
                                    required_fields, resolve_columns)
 
 #: comments that carry no content: kept as responses, but make no evidence row
@@ -147,8 +147,8 @@ def _load_rows(rel: str, table: Table, ctx: Context, cols: _Columns, good_rows: 
     live = exclusions.isna()
     frame["score"] = score_values(frame["score"])
     score_at = found.columns["score"]
-    recommend = found.score_by == "nps_group" or is_recommend_question(score_at, cols.header, cols.questions)
-    refusal = check_score(frame.loc[live, "score"], cols.describe("score"), recommend)
+    named = found.score_by == "nps_group" or names_a_score(score_at, cols.header, cols.questions)
+    refusal = check_score(frame.loc[live, "score"], cols.describe("score"), named)
     if refusal is None and "comment" in frame:
         refusal = check_comment(frame.loc[live, "comment"], cols.describe("comment"), PLACEHOLDER_COMMENTS)
     if refusal is not None:  # the whole file, every row, rather than one wrong number
