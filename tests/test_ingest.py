@@ -168,7 +168,9 @@ def test_missing_survey_column_quarantines_every_row(tmp_path):
     assert entry["rows_read"] == 2 and entry["rows_quarantined"] == 2
     q = result.quarantine[result.quarantine["source_file"] == "surveys/qx.csv"]
     assert list(q["locator"]) == ["row 4", "row 5"]
-    assert q.iloc[0]["reason"] == "missing required column 'Q1' for score (qualtrics layout)"
+    assert q.iloc[0]["reason"].startswith(
+        "missing required column for score (qualtrics layout): no '*_NPS_GROUP' column and no question text "
+        "(header row 2) reads like the 0–10 'how likely … recommend' question")
 
 
 def test_strict_refuses_and_keeps_previous_store(mini_dir):

@@ -83,7 +83,7 @@ def classify(rel: str) -> str:
                 return table
         return "unknown"
     top = parts[0]
-    if top == "surveys" and suffix == ".csv":
+    if top == "surveys" and suffix in (".csv", ".tsv", ".xlsx"):
         return "survey"
     if top == "sessions" and suffix in (".md", ".docx"):
         return "note"
@@ -96,7 +96,7 @@ def classify(rel: str) -> str:
 
 
 EXPECTED = (
-    "accounts.csv, arr.csv, tickets.csv, enps.csv at the top; surveys/*.csv; sessions/*.md; "
+    "accounts.csv, arr.csv, tickets.csv, enps.csv at the top; surveys/*.csv|.tsv|.xlsx; sessions/*.md; "
     "transcripts/*.vtt|.srt|.txt|.json"
 )
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,22 +13,48 @@ DATE_FORMATS = {
     "mdy": ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%m/%d/%y"],
     "dmy": ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y"],
 }
-ALWAYS = ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y"]
+#: tried whatever the order: none of these can be read two ways (year-first slashes are Google Forms' stamps)
+ALWAYS = ["%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+          "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y"]
+#: a zone written after a stamp, as exports do: "... UTC", "... GMT", "... GMT-7", "... UTC+05:30".
+#: "GMT-7" means seven hours behind UTC (the everyday reading, not the inverted POSIX "Etc/GMT-7"). Neither
+#: pandas nor strptime reads these words with an offset (%Z knows only bare names), hence this pattern.
+ZONE_SUFFIX = re.compile(r"^(?P<stamp>.*\d.*?)\s*(?<![A-Za-z])(?:UTC|GMT)(?:\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?$",
+                         re.IGNORECASE)
 MIN_DATE, MAX_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f", ""}
 
 
-def parse_dates(values: pd.Series, order: str = "ymd") -> pd.Series:
-    """Dates (midnight) from strings in ISO, and the given order's, formats; NaT when unparseable."""
+def split_zone(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Stamps without their zone suffix, and each suffix's offset from UTC in minutes (0 where none)."""
+    parts = values.str.extract(ZONE_SUFFIX)
+    has = parts["stamp"].notna()
+    minutes = parts["h"].astype(float).fillna(0) * 60 + parts["m"].astype(float).fillna(0)
+    minutes = minutes.where(parts["sign"] != "-", -minutes)
+    return values.where(~has, parts["stamp"]), minutes.where(has, 0.0)
+
+
+def parse_dates(values: pd.Series, order: str = "ymd", fmt: str | None = None) -> pd.Series:
+    """Dates (midnight, UTC) from strings in ISO, and the given order's, formats; NaT when unparseable.
+
+    Stamps that carry a zone (an ISO offset, or a suffix such as ``UTC`` or ``GMT-7``) are converted to
+    UTC before the time is dropped, so "2026/09/30 6:53:47 PM GMT-7" is 2026-10-01. Stamps without a zone
+    are taken as they are. With ``fmt`` (a strptime format) only that format is used, after the suffix.
+    """
     s = values.fillna("").astype(str).str.strip()
-    out = pd.to_datetime(s.where(s != ""), format="ISO8601", errors="coerce", utc=True)
-    out = out.dt.tz_localize(None)
-    for fmt in DATE_FORMATS.get(order, []) + ALWAYS:
-        todo = out.isna() & (s != "")
-        if not todo.any():
-            break
-        out.loc[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    s, offset = split_zone(s)
+    if fmt:
+        out = pd.to_datetime(s.where(s != ""), format=fmt, errors="coerce", utc=True).dt.tz_localize(None)
+    else:
+        out = pd.to_datetime(s.where(s != ""), format="ISO8601", errors="coerce", utc=True)
+        out = out.dt.tz_localize(None)
+        for form in DATE_FORMATS.get(order, []) + ALWAYS:
+            todo = out.isna() & (s != "")
+            if not todo.any():
+                break
+            out.loc[todo] = pd.to_datetime(s[todo], format=form, errors="coerce")
+    out = out - pd.to_timedelta(offset, unit="m")
     out = out.dt.normalize()
     out = out.where((out >= MIN_DATE) & (out <= MAX_DATE))  # also keeps nanosecond timestamps in bounds
     return out.astype("datetime64[ns]")
@@ -46,6 +73,8 @@ def parse_date(value, order: str = "ymd") -> pd.Timestamp:
         text = str(value).strip()
         if not text:
             return pd.NaT
+        if ZONE_SUFFIX.match(text):  # "... GMT-7": the vectorised rules read the suffix
+            return parse_dates(pd.Series([text]), order).iloc[0]
         stamp = None
         try:
             stamp = pd.Timestamp(dt.datetime.fromisoformat(text.replace("Z", "+00:00")))
@@ -75,8 +104,9 @@ class Field:
     hi: float | None = None
 
 
-def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd") -> tuple[pd.DataFrame, pd.Series]:
-    """Parse ``frame``'s string columns by ``fields``.
+def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd",
+             date_format: str | None = None) -> tuple[pd.DataFrame, pd.Series]:
+    """Parse ``frame``'s string columns by ``fields`` (dates by ``date_format`` alone when given).
 
     Returns the parsed frame and, per row, the first reason it is bad (None when good).
     """
@@ -100,8 +130,9 @@ def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd") 
         if f.kind == "str":
             parsed[f.name] = raw.where(~empty, None)
         elif f.kind == "date":
-            values = parse_dates(raw, date_order)
-            flag(~empty & values.isna(), f"{f.name} " + shown + " is not a date (or not in 1900–2199)")
+            values = parse_dates(raw, date_order, date_format)
+            expected = f" does not match date_format '{date_format}'" if date_format else " is not a date"
+            flag(~empty & values.isna(), f"{f.name} " + shown + expected + " (or not in 1900–2199)")
             parsed[f.name] = values
         elif f.kind in ("int", "float"):
             values = pd.to_numeric(raw.str.replace(",", "", regex=False).where(~empty), errors="coerce")

@@ -1,10 +1,16 @@
 """Turning files into text and records, with a clear reason when that is impossible."""
 from __future__ import annotations
 
+import codecs
 import csv
+import datetime as dt
 import io
+import math
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 DELIMITERS = ",;\t"
 
@@ -25,14 +31,27 @@ class TextFile:
 
 
 def read_text(path: Path) -> TextFile:
-    """Decode a text file: UTF-8 (with or without BOM), else cp1252; reject binary and empty files.
+    """Decode a text file: UTF-16 when it starts with a UTF-16 byte-order mark, else UTF-8 (with or
+    without BOM), else cp1252; reject binary and empty files.
 
-    cp1252 (Windows Western) is what spreadsheet exports use when they are not UTF-8; it leaves only
-    five byte values undefined, so a file that is neither is reported with the first bad byte.
+    Qualtrics' TSV export (and Excel's "Unicode text") is UTF-16LE with a BOM; it is full of NUL bytes,
+    so the BOM is looked at before the binary check. cp1252 (Windows Western) is what spreadsheet exports
+    use when they are not UTF-8; it leaves only five byte values undefined, so a file that is neither is
+    reported with the first bad byte.
     """
     data = path.read_bytes()
     if not data.strip():
         raise FileProblem("empty file")
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise FileProblem(f"starts with a UTF-16 byte-order mark but is not UTF-16 (bad bytes at offset "
+                                  f"{exc.start + len(bom)})") from exc
+            if not text.strip():
+                raise FileProblem("empty file")
+            return TextFile(text, encoding)
     if b"\x00" in data[:8192]:
         raise FileProblem("binary file (contains NUL bytes), not text")
     try:
@@ -110,3 +129,48 @@ def read_csv_records(text: str, header_rows: int = 1, delimiter: str | None = No
         row_numbers=[n for n, _ in body],
         delimiter=delimiter,
     )
+
+
+@dataclass
+class Sheet:
+    """One worksheet's non-blank rows as text; ``rows[i]`` sits on spreadsheet row ``row_numbers[i]``."""
+
+    name: str
+    rows: list[list[str]]
+    row_numbers: list[int]
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a CSV export would hold: whole numbers without '.0', stamps in ISO form."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path) -> list[Sheet]:
+    """The worksheets of an .xlsx workbook (read by openpyxl through pandas), blank rows left out."""
+    try:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise FileProblem(f"not a readable .xlsx workbook: {exc}") from exc
+    sheets = []
+    for name, frame in frames.items():
+        rows, numbers = [], []
+        for index, values in zip(frame.index, frame.itertuples(index=False, name=None)):
+            cells = [_cell_text(v) for v in values]
+            while cells and cells[-1] == "":
+                cells.pop()
+            if cells:
+                rows.append(cells)
+                numbers.append(int(index) + 1)  # header=None keeps leading blank rows: index 0 is row 1
+        if rows:
+            sheets.append(Sheet(str(name), rows, numbers))
+    if not sheets:
+        raise FileProblem("empty workbook: no sheet has any cell filled")
+    return sheets
