@@ -280,13 +280,15 @@ def test_custom_layout_wins_over_shipped_and_reads_its_date_format(tmp_path):
     assert _reasons(result, rel)["row 4"].startswith("date '2026-04-05' does not match date_format '%d/%m/%Y %H:%M'")
 
 
-def test_invalid_custom_layout_is_refused_naming_the_key(tmp_path):
+def test_invalid_custom_layout_stops_the_run_naming_the_key(tmp_path):
+    """A typo in a layout is a broken workbench.yml: the run stops before anything is stored."""
+    from workbench.errors import SettingsError
+
     settings = {"survey_layouts": {"mine": {"detect": ["response_id"], "colums": {"score": "score"}}}}
-    result = _ingest(_folder(tmp_path, files={"a.csv": "response_id,date,score\nR1,2026-07-01,9\n"},
-                             settings=settings))
-    reasons = _reasons(result, "surveys/a.csv")
-    assert "survey_layouts 'mine'" in reasons["row 2"] and "colums" in reasons["row 2"]
-    assert len(result.tables["nps_responses"]) == 0
+    folder = _folder(tmp_path, files={"a.csv": "response_id,date,score\nR1,2026-07-01,9\n"}, settings=settings)
+    with pytest.raises(SettingsError, match=r"unknown key 'survey_layouts.mine.colums'; did you mean 'columns'\?"):
+        _ingest(folder)
+    assert not (folder / ".workbench").exists()
 
 
 # ------------------------------------------------------------------ sanity checks refuse wrong numbers
