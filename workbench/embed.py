@@ -149,6 +149,10 @@ class SentenceEmbedder:
                 numba.set_num_threads(min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS))
             if not Path(self.model_path).is_dir():
                 raise FileNotFoundError(f"{self.model_path}: not a sentence-transformers model folder")
+            if not sys.stderr.isatty():  # a cron log gets no "Loading weights" bar
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
             model = SentenceTransformer(str(self.model_path), device="cpu")
             model.eval()
             self._model = model

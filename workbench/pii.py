@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from contextlib import contextmanager
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,24 +58,43 @@ SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
 SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
 
 
+@contextmanager
+def _lean_import():
+    """Presidio's optional Hugging Face engine imports transformers, and thinc imports torch: 4-5 s
+    of a run that uses neither (spaCy's small model runs on numpy). Both imports are guarded by
+    their packages, so while they are hidden here they are skipped; a later import of either (the
+    theme model's) is unaffected. Nothing is hidden once they are loaded."""
+    hidden = [name for name in ("transformers", "torch") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if sys.modules.get(name) is None:
+                del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def _engines():
     """Presidio's analyzer (spaCy NER + pattern recognizers) and anonymizer, built once per process."""
-    import spacy
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
-    from presidio_anonymizer import AnonymizerEngine
+    with _lean_import():
+        import spacy
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+        from presidio_anonymizer import AnonymizerEngine
 
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)  # no per-language notices in cron logs
-    engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
-    engine.nlp = {"en": spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)}
-    analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
-    return analyzer, AnonymizerEngine()
+        logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)  # no per-language notices in cron logs
+        engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": SPACY_MODEL}])
+        engine.nlp = {"en": spacy.load(SPACY_MODEL, exclude=SPACY_EXCLUDE)}
+        analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=["en"])
+        return analyzer, AnonymizerEngine()
 
 
 @lru_cache(maxsize=1)
 def _pattern_recognizers():
-    from presidio_analyzer.predefined_recognizers import IbanRecognizer, IpRecognizer
+    with _lean_import():
+        from presidio_analyzer.predefined_recognizers import IbanRecognizer, IpRecognizer
 
     return [IbanRecognizer(), IpRecognizer()]
 
@@ -227,10 +248,13 @@ class NameFinder:
                   if any(rules.strong(w.group(0)) for w in WORD_RE.finditer(m.group(0)))]
         analyzer, _ = _engines()
         batch = BatchAnalyzerEngine(analyzer)
-        results = batch.analyze_iterator([piece for _, _, piece in pieces], language="en", entities=ENTITIES,
-                                         batch_size=self.batch_size, score_threshold=MIN_SCORE)
+        # each distinct sentence is parsed once (feedback repeats itself: "Great product.")
+        distinct = list(dict.fromkeys(piece for _, _, piece in pieces))
+        parsed = dict(zip(distinct, batch.analyze_iterator(distinct, language="en", entities=ENTITIES,
+                                                           batch_size=self.batch_size, score_threshold=MIN_SCORE)))
         people: dict[int, list[tuple[int, int]]] = {}
-        for (i, offset, _), found in zip(pieces, results):
+        for i, offset, piece in pieces:
+            found = parsed[piece]
             for r in found:
                 start, end = r.start + offset, r.end + offset
                 for w in WORD_RE.findall(texts[i][start:end]):
