@@ -96,7 +96,7 @@ def classify(rel: str) -> str:
 
 
 EXPECTED = (
-    "accounts.csv, arr.csv, tickets.csv, enps.csv at the top; surveys/*.csv|.tsv|.xlsx; sessions/*.md; "
+    "accounts.csv, arr.csv, tickets.csv, enps.csv at the top; surveys/*.csv|.tsv|.xlsx; sessions/*.md|.docx; "
     "transcripts/*.vtt|.srt|.txt|.json"
 )
 
