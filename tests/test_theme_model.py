@@ -332,3 +332,21 @@ def test_theme_model_hands_the_texts_to_its_reducer():
     ThemeModel(umap_model=reducer, random_state=0).fit(texts, vecs)
     assert reducer.seen == texts
     assert ThemeModel().get_params()["lexical_weight"] == 0.3
+
+
+def test_themes_fit_cli_redacts_before_writing(tmp_path, monkeypatch):
+    from workbench.cli import main
+
+    texts, _ = _table_embedder(monkeypatch, 20)
+    planted = ["Thanks, Giuseppe.", "mail me at ana.lopez@example.com", "call 020 7946 0173"]
+    texts = [f"{t} {planted[i % 3]}" if i < 6 else t for i, t in enumerate(texts)]
+    csv = tmp_path / "in.csv"
+    pd.DataFrame({"body": texts}).to_csv(csv, index=False)
+    assert main(["themes", "fit", str(csv), "--text-col", "body", "--out", str(tmp_path / "o"),
+                 "--phone-regions", "US,GB"]) == 0
+    written = " ".join((tmp_path / "o" / name).read_text(encoding="utf-8")
+                       for name in ("mentions.csv", "quotes.csv", "themes.csv"))
+    for secret in ("Giuseppe", "ana.lopez", "7946"):
+        assert secret not in written
+    assert main(["themes", "fit", str(csv), "--text-col", "body", "--out", str(tmp_path / "o"),
+                 "--phone-regions", "XX"]) == 2

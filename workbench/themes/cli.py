@@ -42,6 +42,10 @@ def register(subparsers) -> None:
     p.add_argument("--text-col", help="with 'fit': the column holding the texts")
     p.add_argument("--id-col", help="with 'fit': a column of ids (default: the row number)")
     p.add_argument("--out", help="with 'fit': the folder to write themes.csv and assignments.csv to")
+    p.add_argument("--phone-regions", default="US", metavar="CC[,CC...]",
+                   help="with 'fit': regions whose national phone numbers are redacted (default US)")
+    p.add_argument("--keep-words", default="", metavar="WORD[,WORD...]",
+                   help="with 'fit': words never redacted as a person's name (product names)")
     p.add_argument("--quarter", help="with DATA_DIR: the quarter to flag emerging and fading themes for (default: the latest)")
     p.add_argument("--model", metavar="PATH",
                    help="a local sentence-transformers model folder; with DATA_DIR the default is the model the "
@@ -191,6 +195,23 @@ def read_and_quarantine(path: Path, text_col: str, id_col: str | None, out: Path
     return accepted, quarantined
 
 
+def redact_texts(texts: list[str], phone_regions: str = "US", keep_words: str = "") -> list[str]:
+    """Both PII passes of ingestion over a CSV's texts (no names are known here: the name finder
+    finds them)."""
+    import phonenumbers
+
+    from ..pii import NameFinder
+    from ..redact import Redactor
+
+    regions = tuple(r.strip().upper() for r in phone_regions.split(",") if r.strip()) or ("US",)
+    unknown = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        raise UsageError(f"--phone-regions: '{unknown[0]}' is not a region code (e.g. US, GB, DE)")
+    redactor = Redactor(phone_regions=regions)
+    words = tuple(w.strip() for w in keep_words.split(",") if w.strip())
+    return NameFinder(keep_words=words).redact_all([redactor(t) for t in texts], raw=texts)
+
+
 def fit_csv(args) -> int:
     import json
 
@@ -206,6 +227,8 @@ def fit_csv(args) -> int:
     if accepted.empty:
         raise UsageError(f"{path}: no texts to theme: {len(quarantined)} rows read, none usable "
                          f"(reasons in {out / 'quarantined.csv'})")
+    # customer text is personal: every text is redacted before it is themed or written out
+    accepted["text"] = redact_texts(accepted["text"].tolist(), args.phone_regions, args.keep_words)
 
     def encode(texts: list[str]):
         return embed_texts(texts, cache_dir=out / ".embeddings", model=args.model)
