@@ -42,6 +42,10 @@ def execute(template: Path, output: Path, parameters: dict, cwd: Path | None = N
         pm.execute_notebook(
             str(template), str(output), parameters=copy.deepcopy(parameters), progress_bar=False,
             cwd=str(cwd) if cwd else None, kernel_name="python3", execution_timeout=timeout,
+            # the kernel's own notices (e.g. "running over TCP without encryption": it listens on
+            # localhost only) are not for a cron log; its errors still are, and a failing cell
+            # fails the run with its error either way
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except pm.PapermillExecutionError as exc:
         raise ReportError(
