@@ -55,3 +55,12 @@ def test_strict_quarterly_stops_before_storing(tmp_path):
 def test_no_progress_bar_off_a_terminal(capsys):
     assert not _show_progress(10_000)  # pytest's stderr is not a terminal, like cron's
     assert not _show_progress(10)
+
+
+def test_the_workbench_own_registry_is_not_an_unknown_input(tmp_path):
+    folder = _folder(tmp_path)
+    (folder / "theme_registry.yml").write_text("version: 1\nthemes: []\n", encoding="utf-8")
+    (folder / "theme_registry.centroids.npy").write_bytes(b"\x93NUMPY")
+    result = ingest(folder, write=False)
+    assert not result.files["source_file"].str.startswith("theme_registry").any()
+    assert not result.quarantine["source_file"].str.startswith("theme_registry").any()

@@ -82,3 +82,10 @@ def quarter_bounds(quarter: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def quarter_range(first: str, last: str) -> list[str]:
     return [str(p) for p in pd.period_range(pd.Period(first, "Q"), pd.Period(last, "Q"), freq="Q")]
+
+
+#: the analysts' theme registry, kept in the data folder so it travels with the data (and its
+#: centroids beside it): written by the workbench, never read as input by ingestion
+REGISTRY_FILENAME = "theme_registry.yml"
+CENTROIDS_SUFFIX = ".centroids.npy"
+WORKBENCH_FILES = (REGISTRY_FILENAME, REGISTRY_FILENAME.removesuffix(".yml") + CENTROIDS_SUFFIX)

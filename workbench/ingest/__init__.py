@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import store
-from ..contract import EVIDENCE_COLUMNS, SEGMENTS, evidence_id, to_quarter
+from ..contract import EVIDENCE_COLUMNS, SEGMENTS, WORKBENCH_FILES, evidence_id, to_quarter
 from ..pii import NameFinder
 from ..redact import NameBook, Redactor
 from ..tables import SCHEMAS, columns, empty
@@ -78,6 +78,8 @@ def classify(rel: str) -> str:
     if len(parts) == 1:
         if name == "workbench.yml":
             return "config"
+        if name in WORKBENCH_FILES:
+            return "workbench"  # written by the workbench itself (the theme registry): not input
         for table in ROOT_TABLES:
             if name.startswith(table) and suffix == ".csv":
                 return table
@@ -113,7 +115,7 @@ def discover(data_dir: Path) -> list[tuple[str, Path]]:
     return found
 
 
-ORDER = ["config", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps", "unknown"]
+ORDER = ["config", "workbench", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps", "unknown"]
 
 
 def ingest(
@@ -136,7 +138,7 @@ def ingest(
     manifest: dict[str, dict] = {}
     for kind, path in files:
         rel = ctx.rel(path)
-        if kind == "config":
+        if kind in ("config", "workbench"):
             continue
         try:
             if kind == "unknown":

@@ -13,9 +13,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-REGISTRY_FILENAME = "theme_registry.yml"
-#: the centroids sit next to the YAML in this array file (rows named in the YAML's ``centroids``)
-CENTROIDS_SUFFIX = ".centroids.npy"
+from ...contract import CENTROIDS_SUFFIX, REGISTRY_FILENAME  # noqa: F401  (the centroids sit next to the
+# YAML in this array file, rows named in the YAML's ``centroids``)
 FORMAT_VERSION = 1
 
 STATUSES = ("active", "emerging", "fading", "merged")
