@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,18 +105,48 @@ EXPECTED = (
 
 
 def discover(data_dir: Path) -> list[tuple[str, Path]]:
+    """Every file under ``data_dir`` with its kind; what must not be read is kind 'refused'
+    (see :func:`refusal`). Symlinked folders are listed as refused, not silently skipped."""
     found = []
     for root, dirs, files in os.walk(data_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) == data_dir and d in SKIPPED_DIRS))
+        for d in sorted(dirs):
+            if (Path(root) / d).is_symlink() and not d.startswith("."):
+                found.append(("refused", Path(root) / d))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) == data_dir and d in SKIPPED_DIRS)
+                         and not (Path(root) / d).is_symlink())
         for name in sorted(files):
             if name.startswith("."):
                 continue
             path = Path(root) / name
-            found.append((classify(path.relative_to(data_dir).as_posix()), path))
+            kind = "refused" if refusal(path, data_dir) else classify(path.relative_to(data_dir).as_posix())
+            found.append((kind, path))
     return found
 
 
-ORDER = ["config", "workbench", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps", "unknown"]
+def refusal(path: Path, data_dir: Path) -> str | None:
+    """Why a path must not be read, or None: only regular files inside the folder are read (a FIFO
+    blocks a reader forever, a device never ends, a symlink may lead out of the folder)."""
+    if path.is_symlink():
+        if not path.exists():
+            return "a dangling symlink (its target does not exist): not read"
+        if path.is_dir():
+            return "a symlinked folder: not followed (put the files themselves in the data folder)"
+        try:
+            path.resolve().relative_to(data_dir.resolve())
+        except ValueError:
+            return "a symlink to a file outside the data folder: not read"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, device or socket): not read"
+    if not os.access(path, os.R_OK):
+        return "cannot be read: permission denied"
+    return None
+
+
+ORDER = ["refused", "config", "workbench", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps", "unknown"]
 
 
 def ingest(
@@ -140,7 +171,11 @@ def ingest(
         rel = ctx.rel(path)
         if kind in ("config", "workbench"):
             continue
+        mark = _mark(ctx)
         try:
+            if kind == "refused":
+                ledger.entry(rel, "unknown")
+                raise FileProblem(refusal(path, data_dir) or "not read")
             if kind == "unknown":
                 ledger.entry(rel, "unknown")
                 raise FileProblem(f"unknown file type '{path.suffix or path.name}' here; expected {EXPECTED}")
@@ -160,6 +195,15 @@ def ingest(
             entry = ledger.files[rel]
             assert entry.rows_read == 0, f"{rel}: a file problem after rows were counted"
             ledger.reject(rel, problem.locator, problem.reason)
+        except Exception as exc:  # noqa: BLE001 - one file's reader must not stop the folder
+            # a reader failed in a way nobody foresaw: what it added is taken back and the whole
+            # file quarantined with the error, so the rest of the folder is still read and counted
+            log.warning("%s: reader failed: %s: %s", rel, type(exc).__name__, exc)
+            _rollback(ctx, mark)
+            ledger.entry(rel, "unknown")
+            ledger.forget(rel)
+            ledger.reject(rel, "file", f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); "
+                          "nothing from this file is used")
         log.info("read %s", rel)
     tables = assemble(ctx)
     ledger.check()
@@ -187,6 +231,23 @@ def ingest(
             result.exported.append(path)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _mark(ctx: Context) -> tuple:
+    """Where the run's collected pieces stand before one file is read."""
+    return (len(ctx.evidence), {k: len(v) for k, v in ctx.tables.items()},
+            {k: len(v) for k, v in ctx.seen_ids.items()})
+
+
+def _rollback(ctx: Context, mark: tuple) -> None:
+    """Drop what a failed file's reader added (evidence, table pieces, ids seen)."""
+    evidence, tables, seen = mark
+    del ctx.evidence[evidence:]
+    for name, pieces in ctx.tables.items():
+        del pieces[tables.get(name, 0):]
+    for kind, ids in ctx.seen_ids.items():
+        for key in list(ids)[seen.get(kind, 0):]:
+            del ids[key]
 
 
 def _concat(ctx: Context, name: str) -> pd.DataFrame:

@@ -56,6 +56,13 @@ class Ledger:
         self.files[source_file].warnings += 1
         self.warnings.append({"source_file": source_file, "locator": locator, "reason": reason})
 
+    def forget(self, source_file: str) -> None:
+        """Undo everything counted for one file (its reader failed half-way; see ``ingest``)."""
+        entry = self.files[source_file]
+        entry.rows_read = entry.rows_accepted = entry.rows_quarantined = entry.warnings = 0
+        self.quarantine = [q for q in self.quarantine if q["source_file"] != source_file]
+        self.warnings = [w for w in self.warnings if w["source_file"] != source_file]
+
     def unaccept(self, source_file: str, locator: str, reason: str, raw: str = "") -> None:
         """Move a row counted as accepted to quarantine (a check that needs the whole data set)."""
         e = self.files[source_file]

@@ -1,0 +1,70 @@
+"""One bad file never stops the folder: FIFOs, symlinks, and a reader that fails half-way."""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+import workbench.ingest as ingest_module
+from workbench.ingest import ingest
+
+GOOD = "response_id,date,score,comment\nR1,2026-08-01,9,Great export\nR2,2026-08-02,3,Slow sync\n"
+
+
+def _folder(tmp_path):
+    data = tmp_path / "data"
+    (data / "surveys").mkdir(parents=True)
+    (data / "surveys" / "good.csv").write_text(GOOD, encoding="utf-8")
+    return data
+
+
+def _reasons(result) -> dict[str, str]:
+    return dict(zip(result.quarantine["source_file"], result.quarantine["reason"]))
+
+
+def test_fifo_is_refused_not_waited_on(tmp_path):
+    data = _folder(tmp_path)
+    os.mkfifo(data / "surveys" / "pipe.csv")
+    result = ingest(data, write=False)
+    assert "not a regular file" in _reasons(result)["surveys/pipe.csv"]
+    assert result.rows_accepted == 2
+
+
+def test_symlinks_leaving_the_folder_or_dangling_are_refused(tmp_path):
+    data = _folder(tmp_path)
+    outside = tmp_path / "secret.csv"
+    outside.write_text(GOOD.replace("R1", "X1").replace("R2", "X2"), encoding="utf-8")
+    (data / "surveys" / "out.csv").symlink_to(outside)
+    (data / "surveys" / "gone.csv").symlink_to(tmp_path / "nowhere.csv")
+    (data / "surveys" / "inside.csv").symlink_to(data / "surveys" / "good.csv")
+    (tmp_path / "more").mkdir()
+    (data / "transcripts").symlink_to(tmp_path / "more", target_is_directory=True)
+    result = ingest(data, write=False)
+    reasons = _reasons(result)
+    assert "outside the data folder" in reasons["surveys/out.csv"]
+    assert "dangling symlink" in reasons["surveys/gone.csv"]
+    assert "symlinked folder" in reasons["transcripts"]
+    assert "X1" not in set(result.tables["nps_responses"]["response_id"])
+    # a link inside the folder is read (its ids are duplicates of good.csv's, and quarantined as such)
+    assert "duplicate id" in reasons["surveys/inside.csv"]
+
+
+def test_a_reader_failing_half_way_quarantines_its_file_and_keeps_the_rest(tmp_path, monkeypatch):
+    data = _folder(tmp_path)
+    (data / "sessions").mkdir()
+    (data / "sessions" / "bad.md").write_text("---\ndate: 2026-08-01\n---\n## Quotes\n- hello\n", encoding="utf-8")
+
+    def broken(path, ctx):
+        ctx.ledger.entry(ctx.rel(path), "session_note")
+        ctx.add_evidence(pd.DataFrame({"text": ["half-read"], "source_file": [ctx.rel(path)]}))
+        ctx.ledger.accept(ctx.rel(path), 1)
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(ingest_module, "load_note", broken)
+    result = ingest(data, write=False)
+    files = result.files.set_index("source_file")
+    assert files.loc["sessions/bad.md", "rows_accepted"] == 0 and files.loc["sessions/bad.md", "rows_quarantined"] == 1
+    assert "RecursionError" in _reasons(result)["sessions/bad.md"]
+    assert "half-read" not in set(result.tables["evidence"]["text"])
+    assert result.rows_accepted == 2 and result.rows_read == result.rows_accepted + result.rows_quarantined
