@@ -68,3 +68,18 @@ def test_a_reader_failing_half_way_quarantines_its_file_and_keeps_the_rest(tmp_p
     assert "RecursionError" in _reasons(result)["sessions/bad.md"]
     assert "half-read" not in set(result.tables["evidence"]["text"])
     assert result.rows_accepted == 2 and result.rows_read == result.rows_accepted + result.rows_quarantined
+
+
+def test_exported_csvs_run_no_formula(tmp_path):
+    data = _folder(tmp_path)
+    (data / "surveys" / "evil.csv").write_text(
+        'response_id,date,score,comment\nE1,2026-08-01,9,"=HYPERLINK(""http://x"",""y"")"\n'
+        'E2,2026-08-01,eleven,"@SUM(A1:A2)"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    ingest(data, export_csv=out)
+    evidence = pd.read_csv(out / "evidence.csv", keep_default_na=False)
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in set(evidence["text"])
+    quarantine = pd.read_csv(out / "quarantine.csv", keep_default_na=False)
+    assert not any(str(v).startswith(("=", "+", "-", "@")) for v in quarantine.to_numpy().ravel())
+    from workbench import store
+    assert '=HYPERLINK("http://x","y")' in set(store.load_table(data, "evidence")["text"])  # the store keeps it raw

@@ -20,6 +20,7 @@ from .. import store
 from ..contract import EVIDENCE_COLUMNS, SEGMENTS, WORKBENCH_FILES, evidence_id, to_quarter
 from ..pii import NameFinder
 from ..redact import NameBook, Redactor
+from ..safe_csv import write_csv
 from ..tables import SCHEMAS, columns, empty
 from .context import Context, Settings
 from .csvtables import load_simple, load_tickets
@@ -227,7 +228,7 @@ def ingest(
         out.mkdir(parents=True, exist_ok=True)
         for name, frame in (("evidence", tables["evidence"]), ("quarantine", result.quarantine)):
             path = out / f"{name}.csv"
-            frame.to_csv(path, index=False)
+            write_csv(frame, path)  # analysts open these in a spreadsheet: no cell runs as a formula
             result.exported.append(path)
     result.seconds = time.perf_counter() - started
     return result
