@@ -6,17 +6,20 @@ a half-written store and a failed ingest leaves the previous store in place.
 from __future__ import annotations
 
 import os
-import shutil
+import uuid
 from pathlib import Path
 from typing import Iterable
 
 import duckdb
 import pandas as pd
+from filelock import FileLock
 
 from . import tables as T
 
 STORE_DIRNAME = ".workbench"
 STORE_FILENAME = "store.duckdb"
+#: how long a write waits for another run writing the same data folder's store
+LOCK_TIMEOUT_S = 600
 
 
 class StoreError(RuntimeError):
@@ -39,55 +42,119 @@ def store_path(data_dir: str | os.PathLike) -> Path:
     return workdir(data_dir) / STORE_FILENAME
 
 
+def _tmp_path(path: Path) -> Path:
+    """A temporary name of this process's own: two runs on one folder never share it."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _sql_string(value: str | os.PathLike) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _finish(con: duckdb.DuckDBPyConnection, tmp: Path, path: Path, expected: dict[str, int]) -> None:
+    """Checkpoint, check and sync the new store, then move it over the old one.
+
+    DuckDB can fail to checkpoint on close without raising (a full disk): the new file is checked
+    (every table present, with the rows written) before it replaces anything, so a failure leaves
+    the previous store in place and raises StoreError with the reason.
+    """
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    try:
+        with duckdb.connect(str(tmp), read_only=True) as check:
+            for name, rows in expected.items():
+                found = check.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+                if found != rows:
+                    raise StoreError(f"{tmp}: table '{name}' has {found} rows after writing, not {rows}")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+    except (duckdb.Error, OSError) as exc:
+        raise StoreError(f"the new store could not be checked ({exc}); the previous store is kept") from exc
+    os.replace(tmp, path)
+    try:
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError:  # some file systems cannot sync a folder; the rename itself is already atomic
+        pass
+
+
+def _write(data_dir: str | os.PathLike, fill) -> Path:
+    """Build the new store in a temporary file with ``fill(con, old_path)`` (which returns the row
+    count of every table it wrote), then check and swap it in, under the data folder's lock."""
+    path = store_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path.parent / ".store.lock"), timeout=LOCK_TIMEOUT_S):
+        tmp = _tmp_path(path)
+        con = duckdb.connect(str(tmp))
+        try:
+            expected = fill(con, path)
+            _finish(con, tmp, path, expected)
+        except BaseException as exc:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            if isinstance(exc, (duckdb.Error, OSError)):
+                raise StoreError(f"{path}: the store could not be written ({exc}); the previous store is kept") from exc
+            raise
+    return path
+
+
 def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], keep_others: bool = False) -> Path:
     """Replace the store with these tables, atomically.
 
     ``keep_others`` carries over the old store's other tables (derived tables and caches keyed by
     evidence id, such as themes or the explorer's 2-D map), so re-ingesting does not discard them.
     """
-    path = store_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".duckdb.tmp")
-    if tmp.exists():
-        tmp.unlink()
-    con = duckdb.connect(str(tmp))
-    try:
+    def fill(con, old_path: Path) -> dict[str, int]:
+        expected = {}
         for name, frame in tables.items():
             frame = frame.reset_index(drop=True)
             con.register("_frame", frame)
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
             con.unregister("_frame")
-        if keep_others and path.exists():
-            con.execute(f"ATTACH '{path}' AS old (READ_ONLY)")
+            expected[name] = len(frame)
+        if keep_others and old_path.exists():
+            con.execute(f"ATTACH {_sql_string(old_path)} AS old (READ_ONLY)")
             old = [r[0] for r in con.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old'").fetchall()]
             for name in old:
                 if name not in tables:
                     con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM old."{name}"')
+                    expected[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
             con.execute("DETACH old")
-    finally:
-        con.close()
-    os.replace(tmp, path)
-    return path
+        return expected
+
+    return _write(data_dir, fill)
 
 
 def add_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) -> Path:
-    """Add or replace some tables, keeping the others; atomic like ``save_tables``."""
-    path = store_path(data_dir)
-    if not path.exists():
+    """Add or replace some tables, keeping the others; atomic and checked like ``save_tables``."""
+    if not store_path(data_dir).exists():
         return save_tables(data_dir, tables)
-    tmp = path.with_suffix(".duckdb.tmp")
-    shutil.copyfile(path, tmp)
-    con = duckdb.connect(str(tmp))
-    try:
+
+    def fill(con, old_path: Path) -> dict[str, int]:
+        con.execute(f"ATTACH {_sql_string(old_path)} AS old (READ_ONLY)")
+        old = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'old'").fetchall()]
+        expected = {}
+        for name in old:
+            if name not in tables:
+                con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM old."{name}"')
+                expected[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        con.execute("DETACH old")
         for name, frame in tables.items():
             con.register("_frame", frame.reset_index(drop=True))
             con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
             con.unregister("_frame")
-    finally:
-        con.close()
-    os.replace(tmp, path)
-    return path
+            expected[name] = len(frame)
+        return expected
+
+    return _write(data_dir, fill)
 
 
 def table_names(data_dir: str | os.PathLike) -> list[str]:
