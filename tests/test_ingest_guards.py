@@ -83,3 +83,16 @@ def test_exported_csvs_run_no_formula(tmp_path):
     assert not any(str(v).startswith(("=", "+", "-", "@")) for v in quarantine.to_numpy().ravel())
     from workbench import store
     assert '=HYPERLINK("http://x","y")' in set(store.load_table(data, "evidence")["text"])  # the store keeps it raw
+
+
+def test_a_decimal_comma_is_read_as_its_value_never_times_ten(tmp_path):
+    data = tmp_path / "data"
+    (data / "surveys").mkdir(parents=True)
+    (data / "surveys" / "eu.csv").write_text(
+        "response_id;date;score;comment\nR1;2026-08-01;1,0;meh\nR2;2026-08-01;7,5;half\nR3;2026-08-01;1,000;odd\n",
+        encoding="utf-8")
+    result = ingest(data, write=False)
+    scores = dict(zip(result.tables["nps_responses"]["response_id"], result.tables["nps_responses"]["score"]))
+    assert scores == {"R1": 1}
+    reasons = dict(zip(result.quarantine["locator"], result.quarantine["reason"]))
+    assert "not a whole number" in reasons["row 3"] and "out of range" in reasons["row 4"]

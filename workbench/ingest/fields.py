@@ -93,6 +93,20 @@ def parse_date(value, order: str = "ymd") -> pd.Timestamp:
     return stamp if MIN_DATE <= stamp <= MAX_DATE else pd.NaT
 
 
+_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
+_DECIMAL_COMMA = r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$"
+
+
+def _numeric_text(raw: pd.Series) -> pd.Series:
+    """Numbers as pandas reads them: "1,234.5" loses its thousands comma; a decimal comma ("1,0",
+    "7,25", as European spreadsheets write) becomes a point, so "1,0" is 1, never 10. Anything
+    else with a comma is left as it is and reported as not a number."""
+    thousands = raw.str.match(_THOUSANDS)
+    decimal = raw.str.match(_DECIMAL_COMMA)
+    out = raw.where(~thousands, raw.str.replace(",", "", regex=False))
+    return out.where(~decimal, raw.str.replace(",", ".", regex=False))
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a table: how to parse it and what makes a value bad."""
@@ -135,7 +149,7 @@ def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd",
             flag(~empty & values.isna(), f"{f.name} " + shown + expected + " (or not in 1900–2199)")
             parsed[f.name] = values
         elif f.kind in ("int", "float"):
-            values = pd.to_numeric(raw.str.replace(",", "", regex=False).where(~empty), errors="coerce")
+            values = pd.to_numeric(_numeric_text(raw).where(~empty), errors="coerce")
             flag(~empty & values.isna(), f"{f.name} " + shown + " is not a number")
             if f.kind == "int":
                 frac = values.notna() & (values != np.round(values))
