@@ -97,7 +97,7 @@ _THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"
 _DECIMAL_COMMA = r"^[+-]?\d+,(?:\d{1,2}|\d{4,})$"
 
 
-def _numeric_text(raw: pd.Series) -> pd.Series:
+def numeric_text(raw: pd.Series) -> pd.Series:
     """Numbers as pandas reads them: "1,234.5" loses its thousands comma; a decimal comma ("1,0",
     "7,25", as European spreadsheets write) becomes a point, so "1,0" is 1, never 10. Anything
     else with a comma is left as it is and reported as not a number."""
@@ -149,7 +149,7 @@ def validate(frame: pd.DataFrame, fields: list[Field], date_order: str = "ymd",
             flag(~empty & values.isna(), f"{f.name} " + shown + expected + " (or not in 1900–2199)")
             parsed[f.name] = values
         elif f.kind in ("int", "float"):
-            values = pd.to_numeric(_numeric_text(raw).where(~empty), errors="coerce")
+            values = pd.to_numeric(numeric_text(raw).where(~empty), errors="coerce")
             flag(~empty & values.isna(), f"{f.name} " + shown + " is not a number")
             if f.kind == "int":
                 frac = values.notna() & (values != np.round(values))

@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from .fields import numeric_text
+
 from .layouts import ExcludeRule
 from .survey_layout_detect import HINT
 
@@ -43,7 +45,8 @@ def score_values(raw: pd.Series) -> pd.Series:
 
 
 def _numbers(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.str.replace(",", "", regex=False), errors="coerce")
+    """As the row validation reads them (fields.numeric_text: a decimal comma is a point)."""
+    return pd.to_numeric(numeric_text(s), errors="coerce")
 
 
 def _range(values: pd.Series) -> str:
