@@ -26,6 +26,8 @@ def test_reports_index_and_summary_are_published(published):
     assert summary["headline"].startswith("NPS ")
     assert summary["settings"]["themes"]["seed"] == 42
     assert set(summary["timings_s"]) >= {"ingest", "themes", "kpis", "notebooks"}
+    coverage = summary["coverage"]
+    assert coverage["rows_read"] == coverage["rows_accepted"] + coverage["rows_quarantined"] > 0
     assert not list(out.glob(".staging-*"))
 
 

@@ -142,6 +142,7 @@ def run_quarterly(
             "headline": _headline(kpis, quarter),
             "settings": {"themes": getattr(themes, "settings", {}), "segment_filter": segment or ""},
             "notes": list(getattr(themes, "notes", [])),
+            "coverage": _coverage(result),
             "timings_s": {k: round(v, 2) for k, v in stages.timings.items()},
         }
         (staging / publish.SUMMARY).write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
@@ -181,6 +182,19 @@ def _render_reports(render, staging: Path, params: dict, quarter: str) -> dict[s
     for name, seconds in results:
         log.info("notebook %s: %.1f s", name, seconds)
     return dict(results)
+
+
+def _coverage(result) -> dict:
+    """What the reports are built from, for summary.json: rows read, accepted, quarantined, and
+    every file that gave nothing (with its first reason)."""
+    files = result.files[result.files["source"] != "config"]
+    first = result.quarantine.drop_duplicates("source_file").set_index("source_file")["reason"]
+    empty = files[files["rows_accepted"] == 0]["source_file"]
+    return {
+        "rows_read": int(files["rows_read"].sum()), "rows_accepted": int(files["rows_accepted"].sum()),
+        "rows_quarantined": int(files["rows_quarantined"].sum()), "warnings": int(len(result.warnings)),
+        "files_not_read": {f: str(first.get(f, "nothing accepted")) for f in empty},
+    }
 
 
 def _headline(kpis: pd.DataFrame, quarter: str) -> str:

@@ -41,6 +41,18 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_string(index=False)
 
 
+def _listed(frame: pd.DataFrame, title: str, where_more: str) -> list[str]:
+    """Up to MAX_REASONS rows as 'file locator: reason' lines under a title."""
+    if not len(frame):
+        return []
+    lines = ["", f"{title} ({len(frame)}):"]
+    for row in frame.head(MAX_REASONS).itertuples():
+        lines.append(f"  {row.source_file} {row.locator}: {row.reason}")
+    if len(frame) > MAX_REASONS:
+        lines.append(f"  ... and {len(frame) - MAX_REASONS} more ({where_more})")
+    return lines
+
+
 def summary(result: IngestResult, per_file: bool = True) -> str:
     lines = [f"Ingested {result.data_dir} in {result.seconds:.1f} s"]
     files = result.files.rename(columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"})
@@ -55,20 +67,8 @@ def summary(result: IngestResult, per_file: bool = True) -> str:
         "",
         "Tables: " + ", ".join(f"{name} {len(frame):,}" for name, frame in t.items()),
     ]
-    q = result.quarantine
-    if len(q):
-        lines += ["", f"Quarantined rows ({len(q)}):"]
-        for _, row in q.head(MAX_REASONS).iterrows():
-            lines.append(f"  {row['source_file']} {row['locator']}: {row['reason']}")
-        if len(q) > MAX_REASONS:
-            lines.append(f"  ... and {len(q) - MAX_REASONS} more (see quarantine.csv with --export-csv)")
-    w = result.warnings
-    if len(w):
-        lines += ["", f"Warnings ({len(w)}):"]
-        for _, row in w.head(MAX_REASONS).iterrows():
-            lines.append(f"  {row['source_file']} {row['locator']}: {row['reason']}")
-        if len(w) > MAX_REASONS:
-            lines.append(f"  ... and {len(w) - MAX_REASONS} more (stored in the ingest_warnings table)")
+    lines += _listed(result.quarantine, "Quarantined rows", "see quarantine.csv with --export-csv")
+    lines += _listed(result.warnings, "Warnings", "stored in the ingest_warnings table")
     lines += [
         "",
         f"Reconciled: {result.rows_read:,} rows read = {result.rows_accepted:,} accepted"
