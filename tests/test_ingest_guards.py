@@ -96,3 +96,43 @@ def test_a_decimal_comma_is_read_as_its_value_never_times_ten(tmp_path):
     assert scores == {"R1": 1}
     reasons = dict(zip(result.quarantine["locator"], result.quarantine["reason"]))
     assert "not a whole number" in reasons["row 3"] and "out of range" in reasons["row 4"]
+
+
+def test_exports_without_responses_or_without_their_extra_header_rows(tmp_path):
+    data = _folder(tmp_path)
+    surveys = data / "surveys"
+    (surveys / "sm_condensed.csv").write_text(  # SurveyMonkey's condensed export: one header row
+        "Respondent ID,Collector ID,Start Date,End Date,IP Address,Email Address,First Name,Last Name,Custom Data 1,"
+        "How likely is it that you would recommend Brightloop to a friend or colleague?,Why did you choose that score?\n"
+        "114213101,431002,08/03/2026 09:12:01 AM,08/03/2026 09:14:40 AM,198.51.100.9,,,,,8,Solid but pricey\n",
+        encoding="utf-8")
+    (surveys / "sm_empty.csv").write_text(
+        "Respondent ID,Collector ID,Start Date,End Date,How likely is it that you would recommend us?\n"
+        ",,,,Response\n", encoding="utf-8")
+    (surveys / "generic_empty.csv").write_text("response_id,date,score,comment\n", encoding="utf-8")
+    result = ingest(data, write=False)
+    nps = result.tables["nps_responses"].set_index("response_id")
+    assert nps.loc["114213101", "score"] == 8  # its only response is not taken for a header row
+    warned = dict(zip(result.warnings["source_file"], result.warnings["reason"]))
+    assert "no responses" in warned["surveys/sm_empty.csv"] and "no responses" in warned["surveys/generic_empty.csv"]
+    assert result.rows_read == result.rows_accepted + result.rows_quarantined == 3
+
+
+def test_qualtrics_legacy_and_a_qualtrics_file_saved_without_its_extra_header_rows(tmp_path):
+    data = _folder(tmp_path)
+    (data / "surveys" / "legacy.csv").write_text(
+        "ResponseID,ResponseSet,StartDate,EndDate,Status,Finished,Q1,Q2\n"
+        "ResponseID,ResponseSet,StartDate,EndDate,Status,Finished,"
+        "How likely is it that you would recommend Brightloop to a friend or colleague?,Please tell us why.\n"
+        "R_legacy001,Default Response Set,2026-08-03 09:12:01,2026-08-03 09:14:40,0,1,6,The export breaks\n"
+        "R_legacy002,Default Response Set,2026-08-04 09:12:01,2026-08-04 09:14:40,1,1,10,preview\n", encoding="utf-8")
+    (data / "surveys" / "resaved.csv").write_text(  # rows 2-3 (question texts, ImportIds) deleted
+        "RecordedDate,ResponseId,Q1,Q1_NPS_GROUP,Q2\n"
+        "2026-08-05 10:00:00,R_a1,9,Promoter,Great\n2026-08-06 10:00:00,R_a2,2,Detractor,Broken\n", encoding="utf-8")
+    result = ingest(data, write=False)
+    nps = result.tables["nps_responses"].set_index("response_id")
+    assert nps.loc["R_legacy001", "score"] == 6 and "R_legacy002" not in nps.index
+    assert nps.loc["R_a1", "score"] == 9 and nps.loc["R_a2", "score"] == 2  # no response taken for a header
+    files = result.files.set_index("source_file")
+    assert files.loc["surveys/legacy.csv", "layout"] == "qualtrics_legacy"
+    assert files.loc["surveys/resaved.csv", "rows_read"] == 2

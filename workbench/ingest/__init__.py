@@ -211,6 +211,11 @@ def ingest(
     quarantine = _redact_quarantine(ctx, context=tables["evidence"]["text"].tolist())
     result = IngestResult(data_dir, tables, ledger.files_frame(), quarantine, ledger.warnings_frame())
     if result.rows_read == 0:
+        seen = [f for f, e in ledger.files.items() if e.source != "config"]
+        if seen:
+            first = ledger.warnings[0] if ledger.warnings else None
+            raise IngestError(f"{data_dir}: {len(seen)} input files, none with a row to read"
+                              + (f" (first: {first['source_file']}: {first['reason']})" if first else ""))
         raise IngestError(f"{data_dir}: no input files found (expected {EXPECTED})")
     if strict and result.rows_quarantined:
         raise IngestError(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from .context import Context
-from .fields import Field, first_seen_duplicates, validate
+from .fields import Field, first_seen_duplicates, parse_dates, validate
 from .layouts import SurveyLayout
 from .reading import FileProblem, read_csv_records, read_text, read_xlsx
 from .survey_checks import check_comment, check_score, excluded, numeric_persona, score_values
@@ -91,15 +91,15 @@ def _load_table(rel: str, table: Table, ctx: Context) -> None:
         _reject_all(ctx, rel, table, problem.reason, table.rows[1:], table.numbers[1:])
         return
     ctx.ledger.entry(rel, "nps", layout_name)
-    extra = layout.header_rows - 1
-    if len(table.rows) - 1 < extra:
-        raise FileProblem(f"only {len(table.rows)} rows: the {layout_name} layout has {layout.header_rows} "
-                          "header rows")
+    extra = _extra_header_rows(header, table.rows[1: layout.header_rows], layout)
     width = len(header)
     block = [header] + table.rows[1: 1 + extra]
     qrow = block[layout.question_row - 1] if layout.question_row <= len(block) else header
     questions = [qrow[i].strip() if i < len(qrow) else "" for i in range(width)]
     rows, numbers = table.rows[1 + extra:], table.numbers[1 + extra:]
+    if not rows:  # an everyday export: the survey had no responses yet
+        ctx.ledger.warn(rel, table.where.strip() or "file", f"no responses: only the {layout_name} header rows")
+        return
     try:
         found = resolve_columns(header, questions, layout)
     except FileProblem as problem:
@@ -119,6 +119,31 @@ def _load_table(rel: str, table: Table, ctx: Context) -> None:
         good_locs.append(table.locator(n))
     columns = _Columns(layout_name, layout, found, header, questions)
     _load_rows(rel, table, ctx, columns, good_rows, good_locs)
+
+
+def _extra_header_rows(header: list[str], candidates: list[list[str]], layout: SurveyLayout) -> int:
+    """How many of the layout's extra header rows this file really has.
+
+    Exports are often re-saved without them (a Qualtrics file opened and saved in a spreadsheet
+    with rows 2-3 deleted; SurveyMonkey's condensed export has one header row): a row whose date
+    cell reads as a date is a response, never a header, so no response is taken for a header
+    and lost uncounted.
+    """
+    source = str(layout.columns.get("date") or "")
+    if not source:
+        return len(candidates)
+    if source.startswith("re:"):
+        pattern = re.compile(source[3:])
+        at = next((i for i, h in enumerate(header) if pattern.search(h)), None)
+    else:
+        at = header.index(source) if source in header else None
+    if at is None:
+        return len(candidates)
+    for n, row in enumerate(candidates):
+        cell = row[at] if at < len(row) else ""
+        if pd.notna(parse_dates(pd.Series([cell]), layout.date_order, layout.date_format).iloc[0]):
+            return n
+    return len(candidates)
 
 
 @dataclass
