@@ -6,7 +6,7 @@ import importlib
 import logging
 import sys
 
-from .errors import SettingsError, WorkbenchError
+from .errors import SettingsError, UsageError
 
 #: modules that each provide ``register(subparsers)``; the parser they add sets ``func``
 COMMAND_MODULES = [
@@ -19,9 +19,7 @@ COMMAND_MODULES = [
     "workbench.explore.cli",
 ]
 
-
-class UsageError(WorkbenchError):
-    """Bad arguments or settings: printed as one line, exit status 2."""
+__all__ = ["UsageError", "build_parser", "main"]  # UsageError lives in workbench.errors; kept importable here
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,20 +14,10 @@ import duckdb
 import pandas as pd
 
 from . import tables as T
+from .errors import MissingColumnError, StoreError
 
 STORE_DIRNAME = ".workbench"
 STORE_FILENAME = "store.duckdb"
-
-
-class StoreError(RuntimeError):
-    """The store is missing or does not hold what was asked for."""
-
-
-class MissingColumnError(StoreError, KeyError):
-    """A table lacks a column a computation needs; the message names both."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
 
 
 def workdir(data_dir: str | os.PathLike) -> Path:

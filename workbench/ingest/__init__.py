@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import store
 from ..contract import EVIDENCE_COLUMNS, SEGMENTS, WORKBENCH_FILES, evidence_id, to_quarter
+from ..errors import IngestError
 from ..pii import NameFinder
 from ..redact import NameBook, Redactor
 from ..tables import SCHEMAS, columns, empty
@@ -32,10 +33,6 @@ log = logging.getLogger(__name__)
 
 SKIPPED_DIRS = {"answer_key"}
 ROOT_TABLES = ("accounts", "arr", "tickets", "enps")
-
-
-class IngestError(RuntimeError):
-    """Nothing could be ingested, or --strict found quarantined rows."""
 
 
 @dataclass
