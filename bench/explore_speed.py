@@ -36,7 +36,7 @@ import pandas as pd
 
 from workbench import store
 from workbench.explore import AnalystActions, Explorer, ExplorerState
-from workbench.explore import cli as explore_cli
+from workbench.explore import lab as explore_lab
 from workbench.themes.registry import ThemeRegistry, default_path
 
 QUARTERS = [str(q) for q in pd.period_range("2024Q4", "2026Q3", freq="Q")]
@@ -138,7 +138,7 @@ def browser_timings(data_dir: Path, repeat: int) -> dict[str, list[float]]:
     settings.parent.mkdir(parents=True)
     settings.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     log = (data_dir / "lab.log").open("w")
-    process, url = explore_cli.launch(data_dir, token="bench", env=env, stdout=log, stderr=subprocess.STDOUT,
+    process, url = explore_lab.launch(data_dir, token="bench", env=env, stdout=log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
     times: dict[str, list[float]] = {"NPS category": [], "source": [], "plan": [], "search": [], "clear filters": []}
     try:
