@@ -1,5 +1,5 @@
 """The house rules, checked on every `make test`: imports flow one way (the contracts in
-``.importlinter``)."""
+``.importlinter``) and ruff finds nothing (``ruff.toml``)."""
 from __future__ import annotations
 
 import shutil
@@ -36,3 +36,13 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     run = lint_imports(tmp_path)
     assert run.returncode == 1
     assert "workbench.themes.texts -> workbench.explore.actions" in run.stdout
+
+
+def test_ruff_finds_nothing():
+    ruff = shutil.which("ruff") or (str(Path(sys.executable).with_name("ruff"))
+                                    if Path(sys.executable).with_name("ruff").exists() else None)
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install ruff)")
+    run = subprocess.run([ruff, "check", "--no-cache", "workbench", "tests", "bench"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr

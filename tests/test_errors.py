@@ -24,7 +24,7 @@ def defined_exceptions() -> dict[str, type]:
     found = {}
     for name in package_modules():
         module = importlib.import_module(name)
-        for attr, value in vars(module).items():
+        for value in vars(module).values():
             if inspect.isclass(value) and issubclass(value, BaseException) and value.__module__.startswith("workbench"):
                 found[f"{value.__module__}.{value.__qualname__}"] = value
     return found

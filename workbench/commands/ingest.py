@@ -57,7 +57,8 @@ def summary(result: "IngestResult", per_file: bool = True) -> str:
     lines = [f"Ingested {result.data_dir} in {result.seconds:.1f} s"]
     files = result.files.rename(columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"})
     if per_file:
-        lines += ["", "Per file:", _table(files[["source_file", "source", "layout", "read", "accepted", "quarantined", "warnings"]])]
+        shown = ["source_file", "source", "layout", "read", "accepted", "quarantined", "warnings"]
+        lines += ["", "Per file:", _table(files[shown])]
     by_source = result.by_source().rename(
         columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"}
     )

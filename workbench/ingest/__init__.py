@@ -227,7 +227,7 @@ def assemble(ctx: Context) -> dict[str, pd.DataFrame]:
         ev["text"] = texts
         ev["date"] = pd.to_datetime(ev["date"]).astype("datetime64[ns]")
         ev["quarter"] = to_quarter(ev["date"])
-        ev["evidence_id"] = [evidence_id(f, l, t) for f, l, t in zip(ev["source_file"], ev["locator"], ev["text"])]
+        ev["evidence_id"] = [evidence_id(f, loc, t) for f, loc, t in zip(ev["source_file"], ev["locator"], ev["text"])]
         ev = _segments(ev, accounts)
     else:
         ev = pd.DataFrame(columns=EVIDENCE_COLUMNS + ["_response_id"])
