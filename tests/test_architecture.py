@@ -1,5 +1,6 @@
 """The house rules, checked on every `make test`: imports flow one way (the contracts in
-``.importlinter``) and ruff finds nothing (``ruff.toml``)."""
+``.importlinter``), ruff finds nothing (``ruff.toml``),
+and the man page ``docs/workbench.1`` is the one the parser makes."""
 from __future__ import annotations
 
 import shutil
@@ -46,3 +47,11 @@ def test_ruff_finds_nothing():
     run = subprocess.run([ruff, "check", "--no-cache", "workbench", "tests", "bench"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_man_page_is_the_one_the_parser_makes():
+    pytest.importorskip("argparse_manpage", reason="argparse-manpage is not installed (pip install argparse-manpage)")
+    from workbench.manpage import manpage
+
+    committed = (ROOT / "docs" / "workbench.1").read_text(encoding="utf-8")
+    assert manpage() == committed, "docs/workbench.1 is stale: run `python -m workbench.manpage > docs/workbench.1`"
