@@ -36,7 +36,7 @@ import pandas as pd
 
 from workbench import store
 from workbench.explore import AnalystActions, Explorer, ExplorerState
-from workbench.explore import cli as explore_cli
+from workbench.explore import lab as explore_lab
 from workbench.themes.registry import ThemeRegistry, default_path
 
 QUARTERS = [str(q) for q in pd.period_range("2024Q4", "2026Q3", freq="Q")]
@@ -138,7 +138,7 @@ def browser_timings(data_dir: Path, repeat: int) -> dict[str, list[float]]:
     settings.parent.mkdir(parents=True)
     settings.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     log = (data_dir / "lab.log").open("w")
-    process, url = explore_cli.launch(data_dir, token="bench", env=env, stdout=log, stderr=subprocess.STDOUT,
+    process, url = explore_lab.launch(data_dir, token="bench", env=env, stdout=log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
     times: dict[str, list[float]] = {"NPS category": [], "source": [], "plan": [], "search": [], "clear filters": []}
     try:
@@ -189,7 +189,8 @@ def browser_timings(data_dir: Path, repeat: int) -> dict[str, list[float]]:
                 page.locator(".wb-explorer button:has-text('Clear filters')").click()
 
             for i in range(repeat):
-                times["NPS category"].append(timed_in_page(pick(".wb-filter-nps-category", ["detractor", "passive", "promoter"][i % 3])))
+                category = ["detractor", "passive", "promoter"][i % 3]
+                times["NPS category"].append(timed_in_page(pick(".wb-filter-nps-category", category)))
                 times["source"].append(timed_in_page(pick(".wb-filter-sources", SOURCES[i % 3])))
                 times["plan"].append(timed_in_page(pick(".wb-filter-plan", PLANS[i % 3])))
                 times["search"].append(timed_in_page(search(WORDS[i])))
@@ -227,12 +228,15 @@ def main(argv=None) -> int:
         rng = np.random.default_rng(11)
         sorts = iter(["impact", "growth", "size"] * (2 * args.repeat + 2))
         filters = {
-            "quarter range": lambda: setattr(explorer.quarters, "index", tuple(sorted(rng.choice(len(QUARTERS), 2, replace=False).tolist()))),
-            "source": lambda: setattr(explorer.sources, "value", tuple(rng.choice(SOURCES, rng.integers(1, 3), replace=False).tolist())),
+            "quarter range": lambda: setattr(explorer.quarters, "index",
+                                             tuple(sorted(rng.choice(len(QUARTERS), 2, replace=False).tolist()))),
+            "source": lambda: setattr(explorer.sources, "value",
+                                      tuple(rng.choice(SOURCES, rng.integers(1, 3), replace=False).tolist())),
             "industry": lambda: setattr(explorer.industry, "value", tuple(rng.choice(INDUSTRIES, 2, replace=False).tolist())),
             "plan": lambda: setattr(explorer.plan, "value", (str(rng.choice(PLANS)),)),
             "region": lambda: setattr(explorer.region, "value", tuple(rng.choice(REGIONS, 2, replace=False).tolist())),
-            "NPS category": lambda: setattr(explorer.nps_category, "value", (str(rng.choice(["promoter", "passive", "detractor", "no score"])),)),
+            "NPS category": lambda: setattr(explorer.nps_category, "value",
+                                            (str(rng.choice(["promoter", "passive", "detractor", "no score"])),)),
             "search": lambda: setattr(explorer.search, "value", " ".join(rng.choice(WORDS, rng.integers(1, 3)).tolist())),
         }
 
@@ -243,7 +247,8 @@ def main(argv=None) -> int:
         others = {
             "sort": lambda: setattr(explorer.sort_by, "value", next(sorts)),
             "select theme": other_theme,
-            "map region": lambda: explorer.select_region(tuple(sorted(rng.uniform(-20, 20, 2))), tuple(sorted(rng.uniform(-20, 20, 2)))),
+            "map region": lambda: explorer.select_region(tuple(sorted(rng.uniform(-20, 20, 2))),
+                                                         tuple(sorted(rng.uniform(-20, 20, 2)))),
         }
         single: dict[str, list[float]] = {name: [] for name in filters}
         stacked: dict[str, list[float]] = {name: [] for name in [*filters, "clear filters"]}

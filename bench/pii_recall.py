@@ -166,7 +166,7 @@ def main() -> int:
     texts = bulk + [sentence for _, sentence, _ in cases]
     out = _redacted(texts, STAFF)
     rows = []
-    for (kind, sentence, must), got in zip(cases, out[len(bulk):]):
+    for (kind, _sentence, must), got in zip(cases, out[len(bulk):]):
         for value in must:
             rows.append({"kind": kind, "value": value, "caught": value not in got, "got": got})
     table = pd.DataFrame(rows)

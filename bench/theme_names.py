@@ -23,8 +23,8 @@ them with ``workbench.themes.area_names.area_names``, printing each area's label
 majority ``domain`` (CLINC150) or majority intents: a visual check, no metric and no target.
 
 Targets (BANKING77): names right for >= 0.75 of themes; naming <= 10 s (2 CPU cores). CLINC150
-is a check on a second dataset (no constant was chosen on it either), reported without a target. Exit status 1 on a MISS; 0 (with a message)
-when the dataset is absent.
+is a check on a second dataset (no constant was chosen on it either), reported without a target.
+Exit status 1 on a MISS; 0 (with a message) when the dataset is absent.
 """
 from __future__ import annotations
 

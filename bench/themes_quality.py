@@ -139,7 +139,8 @@ def report(name: str, result: dict, y: np.ndarray) -> dict:
            "embed_s": result["embed_s"], "fit_s": result["fit_s"],
            "total_s": result["embed_s"] + result["fit_s"], "peak_mb": result["peak_mb"]}
     print(f"{name:20s} themes {row['themes']:4d}  coverage {row['coverage']:6.1%}  NMI {row['nmi']:.3f}  "
-          f"ARI {row['ari']:.3f}  AMI {row['ami']:.3f}  ACC {row['acc']:.3f}  {row['total_s']:6.1f} s (embed {row['embed_s']:5.1f}, fit {row['fit_s']:5.1f})  "
+          f"ARI {row['ari']:.3f}  AMI {row['ami']:.3f}  ACC {row['acc']:.3f}  "
+          f"{row['total_s']:6.1f} s (embed {row['embed_s']:5.1f}, fit {row['fit_s']:5.1f})  "
           f"peak {row['peak_mb']:5.0f} MB", flush=True)
     return row
 

@@ -81,7 +81,6 @@ def main() -> int:
         data = Path(tmp) / "sample"
         generate(data, seed=7)
         ingest(data)
-        planted = pd.read_json(data / "answer_key" / "planted.json", typ="series")
         key_themes = pd.read_csv(data / "answer_key" / "themes.csv")
         emerging_key = key_themes.loc[key_themes["lifecycle"] == "emerging", "theme_key"].iloc[0]
         fading_key = key_themes.loc[key_themes["lifecycle"] == "fading", "theme_key"].iloc[0]

@@ -48,7 +48,8 @@ def test_report_renders_offline_with_charts_and_no_injected_script(published, br
         charts = page.locator(".wb-chart svg").count()
         assert charts >= min_charts
         # a chart has marks drawn, not just an empty frame
-        assert page.locator(".wb-chart svg .mark-rect path, .wb-chart svg .mark-line path, .wb-chart svg .mark-symbol path").count() > 0
+        marks = ".wb-chart svg .mark-rect path, .wb-chart svg .mark-line path, .wb-chart svg .mark-symbol path"
+        assert page.locator(marks).count() > 0
         assert errors == [], errors
         assert requests == [], f"the report tried to reach the network: {requests[:3]}"
         assert page.evaluate("window.__xss === undefined"), "a script planted in a verbatim ran"

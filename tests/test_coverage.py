@@ -26,7 +26,8 @@ def test_box_counts_sources_and_names_files_not_read(tmp_path):
     tables = coverage_tables(folder)
     per_source = by_source(tables["ingest_files"]).set_index("source")
     assert per_source.loc["nps", "files"] == 2
-    assert per_source.loc["nps", "rows_read"] == per_source.loc["nps", "rows_accepted"] + per_source.loc["nps", "rows_quarantined"]
+    nps = per_source.loc["nps"]
+    assert nps["rows_read"] == nps["rows_accepted"] + nps["rows_quarantined"]
     assert per_source.loc["nps", "rows_accepted"] == 2
     missing = files_not_read(tables["ingest_files"], tables["quarantine"]).set_index("source_file")
     assert set(missing.index) == {"surveys/forms<b>.csv", "notes.pdf"}

@@ -22,7 +22,8 @@ import yaml
 from fakes import HashingEmbedder, KMeansThemes
 from workbench import store
 from workbench.explore import AnalystActions, Explorer, ExplorerState, open_explorer
-from workbench.explore import cli as explore_cli
+from workbench.commands import explore as explore_command
+from workbench.explore import lab as explore_lab
 from workbench.explore.map2d import place_new, statement_map
 from workbench.themes.registry import ThemeRegistry, default_path
 
@@ -510,7 +511,7 @@ def test_open_explorer_reads_the_data_folder_from_the_environment(themed, monkey
 
 
 def test_notebook_is_stripped_and_only_calls_the_package():
-    nb = nbformat.read(str(explore_cli.NOTEBOOK), as_version=4)
+    nb = nbformat.read(str(explore_lab.NOTEBOOK), as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code)
     assert "parameters" in code[0].metadata.get("tags", [])
@@ -520,7 +521,7 @@ def test_notebook_is_stripped_and_only_calls_the_package():
 def test_parameterised_notebook_runs_and_shows_the_explorer(themed):
     from nbclient import NotebookClient
 
-    notebook = explore_cli.prepare_notebook(themed)
+    notebook = explore_lab.prepare_notebook(themed)
     nb = nbformat.read(str(notebook), as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}).execute()
     shown = nb.cells[-2].outputs  # the cell that calls open_explorer
@@ -530,27 +531,27 @@ def test_parameterised_notebook_runs_and_shows_the_explorer(themed):
 
 def test_cli_writes_a_parameterised_notebook_and_builds_the_lab_command(themed, tmp_path):
     parser = argparse.ArgumentParser()
-    explore_cli.register(parser.add_subparsers(dest="command"))
+    explore_command.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["explore", str(themed), "--no-browser", "--port", "8899"])
-    assert (args.data_dir, args.no_browser, args.port, args.func) == (str(themed), True, 8899, explore_cli.run)
+    assert (args.data_dir, args.no_browser, args.port, args.func) == (str(themed), True, 8899, explore_command.run)
 
-    notebook = explore_cli.prepare_notebook(themed)
+    notebook = explore_lab.prepare_notebook(themed)
     assert notebook.parent == themed.resolve() / ".workbench" / "explore"
     nb = nbformat.read(str(notebook), as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and repr(str(themed.resolve())) in injected[0].source
-    explore_cli.prepare_notebook(themed)  # again: still one injected cell
+    explore_lab.prepare_notebook(themed)  # again: still one injected cell
     assert sum("injected-parameters" in c.metadata.get("tags", []) for c in nbformat.read(str(notebook), 4).cells) == 1
 
-    command = explore_cli.lab_command(notebook, port=8899, token="abc")
+    command = explore_lab.lab_command(notebook, port=8899, token="abc")
     assert "--ServerApp.port=8899" in command and "--IdentityProvider.token=abc" in command
-    assert explore_cli.lab_url("127.0.0.1", 8899, "abc") == "http://127.0.0.1:8899/lab/tree/explore_themes.ipynb?token=abc"
+    assert explore_lab.lab_url("127.0.0.1", 8899, "abc") == "http://127.0.0.1:8899/lab/tree/explore_themes.ipynb?token=abc"
 
     from workbench.cli import UsageError
 
     (tmp_path / "raw").mkdir()
     with pytest.raises(UsageError, match="no themes yet"):
-        explore_cli.check_data_dir(tmp_path / "raw")
+        explore_lab.check_data_dir(tmp_path / "raw")
 
 
 def test_explorer_on_a_folder_themed_by_the_pipeline_and_edits_survive_a_refit(mini_dir):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from test_explore import make_themed_folder
-from workbench.explore import cli as explore_cli
+from workbench.explore import lab as explore_lab
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -60,7 +60,7 @@ def test_notebook_renders_the_explorer_in_jupyterlab(tmp_path):
     notification.parent.mkdir(parents=True)
     notification.write_text('{"fetchNews": "false", "checkForUpdates": false}')  # no news prompt, no network
     log = (tmp_path / "lab.log").open("w")
-    process, url = explore_cli.launch(data, token="e2e-token", env=env, stdout=log, stderr=subprocess.STDOUT,
+    process, url = explore_lab.launch(data, token="e2e-token", env=env, stdout=log, stderr=subprocess.STDOUT,
                                       start_new_session=True)
     ARTIFACTS.mkdir(exist_ok=True)
     try:

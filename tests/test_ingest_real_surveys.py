@@ -68,8 +68,9 @@ def _assert_no_pii(result, *planted: str) -> None:
 
 def test_every_shipped_layout_validates_and_unknown_keys_are_refused():
     raw = shipped_file()["layouts"]
-    assert set(raw) == {"generic", "qualtrics", "qualtrics_legacy", "surveymonkey", "typeform", "google_forms", "delighted", "medallia"}
-    for name, spec in raw.items():
+    assert set(raw) == {"generic", "qualtrics", "qualtrics_legacy", "surveymonkey", "typeform", "google_forms",
+                        "delighted", "medallia"}
+    for spec in raw.values():
         SurveyLayout.model_validate(spec)
     assert shipped_layouts()["qualtrics"].nps_group_suffix == "_NPS_GROUP"
     assert "score" not in shipped_layouts()["qualtrics"].columns  # found by its question, never as "Q1"

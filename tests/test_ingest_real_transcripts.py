@@ -97,7 +97,8 @@ def test_otter_header_lines_and_paragraphs(real):
     assert speakers(turns) == [("line 1", "Dana Whitfield"), ("line 4", "Priya Shah"), ("line 9", "Unknown Speaker"),
                                ("line 12", "Dana Whitfield"), ("line 15", "Priya Shah")]
     ev = rows_of(real, OTTER, 5, 4, 1)
-    assert ev["speaker_role"].to_dict() == {"line 1": "company", "line 4": "customer", "line 12": "company", "line 15": "customer"}
+    assert ev["speaker_role"].to_dict() == {"line 1": "company", "line 4": "customer",
+                                            "line 12": "company", "line 15": "customer"}
     assert ev.loc["line 4", "text"] == ("Honestly, the export keeps timing out when we pull a full quarter, so we end up "
                                         "splitting it by month. It costs my team most of a day at every close.")
     assert ev.loc["line 15", "text"] == "Bottom line: the dashboards are great, the export is not."  # a colon in speech
@@ -186,7 +187,8 @@ def test_gong_api_responses_and_staff_never_a_customer(real):
     ev = rows_of(real, GONG_API, 2, 2, 0)
     # Marco Bellini is staff in workbench.yml: company, though the file calls him External
     assert ev["speaker_role"].to_dict() == {"turn 1": "company", "turn 2": "customer"}
-    assert ev.loc["turn 2", "text"] == "Mostly, but failed webhooks are never retried, so orders go missing. We need a retry queue."
+    assert ev.loc["turn 2", "text"] == ("Mostly, but failed webhooks are never retried, so orders go missing. "
+                                        "We need a retry queue.")
     assert (ev["date"] == pd.Timestamp("2026-10-06")).all()  # 09:30 at UTC-7
     assert_no_names(ev["text"])
 

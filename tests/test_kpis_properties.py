@@ -63,7 +63,7 @@ def accounts(draw):
     rows = []
     for i in range(draw(st.integers(0, 30))):
         start = draw(day)
-        end = draw(st.none() | st.integers(0, 500).map(lambda d: start + pd.Timedelta(days=d)))
+        end = draw(st.none() | st.integers(0, 500).map(lambda d, start=start: start + pd.Timedelta(days=d)))
         rows.append({"account_id": f"A{i}", "start_date": start, "end_date": end})
     return pd.DataFrame(rows, columns=["account_id", "start_date", "end_date"])
 

@@ -3,7 +3,6 @@ import json
 import re
 
 import duckdb
-import pandas as pd
 import pytest
 
 from workbench import store

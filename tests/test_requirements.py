@@ -264,7 +264,7 @@ def world():
         ("ev_c1", None, "2026-05-21", "2026Q2", "company", "We need to follow up on the PDF export."),
     ], columns=["evidence_id", "account_id", "date", "quarter", "speaker_role", "text"])
     evidence["date"] = pd.to_datetime(evidence["date"])
-    evidence["source_file"] = [f"surveys/nps.csv" if i < 3 else "sessions/s1.md" for i in range(len(evidence))]
+    evidence["source_file"] = ["surveys/nps.csv" if i < 3 else "sessions/s1.md" for i in range(len(evidence))]
     evidence["locator"] = [f"row {i + 2}" for i in range(len(evidence))]
     embeddings = np.vstack([
         _vec((0, 1), (2, 0.2)),   # x1

@@ -43,7 +43,8 @@ def test_valid_settings_are_read(tmp_path):
     ("phone_region: [US]\n", "'phone_region'"),
     ("phone_regions: [XX]\n", "'XX' is not a region code"),
     ("surveys_layouts: {}\n", "did you mean 'survey_layouts'?"),
-    ("survey_layouts:\n  mine:\n    header_row: 2\n", "unknown key 'survey_layouts.mine.header_row'; did you mean 'header_rows'?"),
+    ("survey_layouts:\n  mine:\n    header_row: 2\n",
+     "unknown key 'survey_layouts.mine.header_row'; did you mean 'header_rows'?"),
     ("company:\n  name: X\n   staff: [a]\n", "not valid YAML"),
     ("- a\n- b\n", "top level must be a mapping"),
 ])

@@ -23,14 +23,11 @@ from filelock import FileLock, Timeout
 
 from . import store
 from .contract import quarter_bounds
+from .errors import QuarterlyError
 
 log = logging.getLogger("workbench.quarterly")
 
 REPORTS = (("quarterly_insights.ipynb", "insights"), ("kpi_report.ipynb", "kpis"))
-
-
-class QuarterlyError(RuntimeError):
-    """The run failed; the message is the one-line reason an operator sees."""
 
 
 @dataclass

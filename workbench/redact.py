@@ -68,7 +68,7 @@ UK_ADDRESS_RE = re.compile(
 )
 EU_STREET_WORDS = (r"stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|ring|damm|ufer|gracht|laan|straat|plein|"
                    r"kade|vej|gatan|gade|veien")
-EU_STREET_FIRST = r"rue|avenue|boulevard|bd|place|chemin|allée|quai|calle|c/|avenida|av\.|plaza|paseo|via|viale|piazza|corso|rua|praça"
+EU_STREET_FIRST = r"rue|avenue|boulevard|bd|place|chemin|allée|quai|calle|c/|avenida|av\.|plaza|paseo|via|viale|piazza|corso|rua|praça"  # noqa: E501 (a regular expression reads best on one line)
 #: the city, state and postcode written after a street that was found ("[ADDRESS], Sydney NSW 2000",
 #: "[ADDRESS], São Paulo SP 01310-100")
 ADDRESS_TAIL_RE = re.compile(r"\[ADDRESS\],?\s+(?:[A-ZÀ-Þ][\w'’-]+\s+){1,3}[A-Z]{2,3}\s+\d{4,5}(?:-\d{3,4})?\b")

@@ -15,22 +15,12 @@ import pandas as pd
 from filelock import FileLock
 
 from . import tables as T
+from .errors import MissingColumnError, StoreError
 
 STORE_DIRNAME = ".workbench"
 STORE_FILENAME = "store.duckdb"
 #: how long a write waits for another run writing the same data folder's store
 LOCK_TIMEOUT_S = 600
-
-
-class StoreError(RuntimeError):
-    """The store is missing or does not hold what was asked for."""
-
-
-class MissingColumnError(StoreError, KeyError):
-    """A table lacks a column a computation needs; the message names both."""
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
 
 
 def workdir(data_dir: str | os.PathLike) -> Path:

@@ -3,7 +3,8 @@
     coords = statement_map("data/sample")       # evidence_id, x, y
 
 Computed once and cached in the store as the table ``statement_map`` (``evidence_id``, ``x``,
-``y``, ``method``, ``seed``; ``method`` is ``knn`` for statements placed after the first run). Later calls reuse it and place only statements that are new since
+``y``, ``method``, ``seed``; ``method`` is ``knn`` for statements placed after the first run).
+Later calls reuse it and place only statements that are new since
 (each at the distance-weighted mean position of its nearest already-placed neighbours in
 embedding space), so points researchers have learnt where to find do not move.
 

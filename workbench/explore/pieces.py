@@ -186,7 +186,8 @@ def quote_html(quote: pd.Series, with_theme: bool = False) -> str:
 def nps_bar_html(split: dict[str, int]) -> str:
     scored = sum(split[c] for c in ("promoter", "passive", "detractor"))
     if not scored:
-        return f'<div class="wb-muted">No NPS comments in this theme under the filters ({split["no score"]} statements without a score).</div>'
+        return (f'<div class="wb-muted">No NPS comments in this theme under the filters '
+                f'({split["no score"]} statements without a score).</div>')
     spans = "".join(
         f'<span title="{c}: {split[c]}" style="width:{100 * split[c] / scored:.2f}%;background:{NPS_COLOURS[c]}"></span>'
         for c in ("promoter", "passive", "detractor") if split[c]

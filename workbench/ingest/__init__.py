@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import store
 from ..contract import EVIDENCE_COLUMNS, SEGMENTS, WORKBENCH_FILES, evidence_id, to_quarter
+from ..errors import IngestError
 from ..pii import NameFinder
 from ..redact import NameBook, Redactor
 from ..safe_csv import write_csv
@@ -34,10 +35,6 @@ log = logging.getLogger(__name__)
 
 SKIPPED_DIRS = {"answer_key"}
 ROOT_TABLES = ("accounts", "arr", "tickets", "enps")
-
-
-class IngestError(RuntimeError):
-    """Nothing could be ingested, or --strict found quarantined rows."""
 
 
 @dataclass
@@ -297,7 +294,7 @@ def assemble(ctx: Context) -> dict[str, pd.DataFrame]:
         ev["text"] = texts
         ev["date"] = pd.to_datetime(ev["date"]).astype("datetime64[ns]")
         ev["quarter"] = to_quarter(ev["date"])
-        ev["evidence_id"] = [evidence_id(f, l, t) for f, l, t in zip(ev["source_file"], ev["locator"], ev["text"])]
+        ev["evidence_id"] = [evidence_id(f, loc, t) for f, loc, t in zip(ev["source_file"], ev["locator"], ev["text"])]
         ev = _segments(ev, accounts)
     else:
         ev = pd.DataFrame(columns=EVIDENCE_COLUMNS + ["_response_id"])

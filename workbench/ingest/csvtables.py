@@ -93,7 +93,7 @@ def load_csv_table(path: Path, ctx: Context, spec: TableSpec) -> pd.DataFrame | 
         bad, why = check(parsed)
         reasons = reasons.where(~(bad & reasons.isna()), why)
     key = parsed[list(spec.key)].astype(str).agg("/".join, axis=1).where(reasons.isna())
-    reasons = reasons.fillna(first_seen_duplicates(key, pd.Series([f"{rel} {l}" for l in locators]), ctx.seen(spec.table)))
+    reasons = reasons.fillna(first_seen_duplicates(key, pd.Series([f"{rel} {loc}" for loc in locators]), ctx.seen(spec.table)))
     for i in range(len(parsed)):
         if reasons.iat[i] is not None and isinstance(reasons.iat[i], str):
             ctx.ledger.reject(rel, locators[i], reasons.iat[i], raws[i])
@@ -101,7 +101,7 @@ def load_csv_table(path: Path, ctx: Context, spec: TableSpec) -> pd.DataFrame | 
     ctx.ledger.accept(rel, int(good.sum()))
     out = parsed[good].copy()
     out["source_file"] = rel
-    out["locator"] = [l for l, g in zip(locators, good) if g]
+    out["locator"] = [loc for loc, g in zip(locators, good) if g]
     return out
 
 

@@ -19,7 +19,7 @@ ALWAYS = ["%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %I:%M %p", "%Y/%m/%d %H:%M:%S", "%Y/
 #: a zone written after a stamp, as exports do: "... UTC", "... GMT", "... GMT-7", "... UTC+05:30".
 #: "GMT-7" means seven hours behind UTC (the everyday reading, not the inverted POSIX "Etc/GMT-7"). Neither
 #: pandas nor strptime reads these words with an offset (%Z knows only bare names), hence this pattern.
-ZONE_SUFFIX = re.compile(r"^(?P<stamp>.*\d.*?)\s*(?<![A-Za-z])(?:UTC|GMT)(?:\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?$",
+ZONE_SUFFIX = re.compile(r"^(?P<stamp>.*\d.*?)\s*(?<![A-Za-z])(?:UTC|GMT)(?:\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?)?$",  # noqa: E501 (a regular expression reads best on one line)
                          re.IGNORECASE)
 MIN_DATE, MAX_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
 TRUE = {"true", "yes", "y", "1", "t"}

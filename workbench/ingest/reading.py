@@ -12,16 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import FileProblem
+
 DELIMITERS = ",;\t"
-
-
-class FileProblem(Exception):
-    """The whole file cannot be read; the message is the reason shown to the user."""
-
-    def __init__(self, reason: str, locator: str = "file"):
-        super().__init__(reason)
-        self.reason = reason
-        self.locator = locator
 
 
 @dataclass

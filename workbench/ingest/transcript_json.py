@@ -146,7 +146,8 @@ def _gong(data: dict) -> Transcript:
         text = " ".join(" ".join(str(s.get("text") or "") for s in sentences).split())
         sid = _str(mono.get("speakerId"))
         speaker = by_id.get(sid) if sid else None
-        why = None if speaker else (f"speakerId '{sid}' is not among the call's parties" if sid else "monologue without a speakerId")
+        why = None if speaker else (f"speakerId '{sid}' is not among the call's parties" if sid
+                                    else "monologue without a speakerId")
         t.turns.append(Turn(f"turn {i}", speaker, text, raw, why))
     return t
 

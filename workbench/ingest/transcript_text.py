@@ -17,7 +17,7 @@ from webvtt.vtt import WebVTTCueBlock
 from .notes import split_front_matter
 from .reading import FileProblem
 
-SPEAKER_RE = re.compile(r"^\s*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?\s*)?(?P<name>[^:\[\]<>]{1,60}?)\s*:(?:\s+(?P<text>.*))?$")
+SPEAKER_RE = re.compile(r"^\s*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\)?\]?\s*)?(?P<name>[^:\[\]<>]{1,60}?)\s*:(?:\s+(?P<text>.*))?$")  # noqa: E501 (a regular expression reads best on one line)
 PARTICIPANT_RE = re.compile(r"^\s*(?P<name>[^()]+?)\s*\((?P<role>[^)]+)\)\s*$")
 #: Otter.ai: the speaker and the time on a line of their own ("Priya Shah  0:05", "Speaker 1  1:02:33")
 OTTER_HEADER_RE = re.compile(r"^\s*(?P<name>[^\s:](?:[^:]{0,58}[^\s:])?)\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*$")

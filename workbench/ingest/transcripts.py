@@ -17,7 +17,7 @@ import pandas as pd
 from ..redact import NameBook
 from .context import Context, Settings
 from .fields import parse_date
-from .reading import FileProblem, read_csv_records, read_text
+from .reading import read_csv_records, read_text
 from .transcript_json import parse_json
 from .transcript_text import Transcript, is_generic, parse_srt, parse_txt, parse_vtt
 
@@ -88,7 +88,8 @@ def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None
         ctx.ledger.reject(rel, loc, reason, raw)
     named = [turn for turn in t.turns if turn.speaker and not is_generic(turn.speaker)]
     if not t.turns and not t.bad:
-        ctx.ledger.warn(rel, "file", "no turns in this transcript: nothing was said, or the layout is not one described in docs/data-format.md")
+        ctx.ledger.warn(rel, "file", "no turns in this transcript: nothing was said, "
+                                     "or the layout is not one described in docs/data-format.md")
     if t.turns and not named:
         labels = sorted({turn.speaker for turn in t.turns if turn.speaker})
         ctx.ledger.warn(rel, "file", (

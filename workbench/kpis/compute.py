@@ -74,7 +74,8 @@ def compute_kpis(
         for value, part in _slices(data, segment, definitions):
             cache: dict[tuple[str, str], Figure] = {}
 
-            def figure(d: KpiDefinition, w: Window) -> Figure:
+            # cache and part bound now: the closure is called in this iteration only, but says so
+            def figure(d: KpiDefinition, w: Window, cache=cache, part=part) -> Figure:
                 key = (d.id, w.quarter)
                 if key not in cache:
                     cache[key] = MEASURES[d.id](part, w)

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import store
 from .. import tables as T
 from ..contract import to_quarter
+from ..errors import KpiInputError
 from .definitions import TABLE_SOURCES, input_columns
 
 log = logging.getLogger(__name__)
@@ -36,10 +37,6 @@ SCORE_RANGES = {
 }
 _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0", ""}
-
-
-class KpiInputError(ValueError):
-    """Input that no KPI can honestly be computed from, or an unknown quarter or segment."""
 
 
 def load_kpi_tables(data_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:

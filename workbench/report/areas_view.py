@@ -71,7 +71,7 @@ def area_summary(data, summary: pd.DataFrame) -> pd.DataFrame:
 def area_table(areas: pd.DataFrame) -> HTML:
     """The areas, biggest first, each with its largest themes (links to their pages below)."""
     if areas.empty:
-        return paragraph("Themes are not grouped into areas yet: run `workbench themes DATA_DIR` to group them.")
+        return paragraph("Themes are not grouped into areas yet: run `workbench themes update DATA_DIR` to group them.")
     frame = areas[areas["mentions"] + areas["previous"] > 0].copy()
     frame["area"] = [f"<strong>{esc(n)}</strong>" for n in frame["area_name"]]
     frame["largest"] = ["; ".join(esc(t) for t in top) for top in frame["top_themes"]]

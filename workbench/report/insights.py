@@ -247,10 +247,10 @@ def executive_summary(data: InsightData, summary: pd.DataFrame) -> HTML:
     fading = notable(summary[summary["status"] == "fading"], "peak")
     if len(emerging):
         items.append("<li>Emerging (new this quarter): " + ", ".join(
-            f"<b>{esc(l)}</b> ({m} mentions)" for l, m in zip(emerging["label"], emerging["mentions"])) + "</li>")
+            f"<b>{esc(label)}</b> ({m} mentions)" for label, m in zip(emerging["label"], emerging["mentions"])) + "</li>")
     if len(fading):
         items.append("<li>Fading (customers stopped raising them): " + ", ".join(
-            f"{esc(l)} (peak {p} mentions in a quarter)" for l, p in zip(fading["label"], fading["peak"])) + "</li>")
+            f"{esc(label)} (peak {p} mentions in a quarter)" for label, p in zip(fading["label"], fading["peak"])) + "</li>")
     return HTML(html + "<ul>" + "".join(items) + "</ul>")
 
 
@@ -270,7 +270,7 @@ def theme_table(summary: pd.DataFrame, limit: int = TABLE_THEMES) -> HTML:
     frame = summary[summary["mentions"] + summary["previous"] > 0].copy()
     hidden = max(len(frame) - limit, 0)
     frame = frame.head(limit)
-    frame["link"] = [f'<a href="#{esc(t)}">{esc(l)}</a>' for t, l in zip(frame["theme_id"], frame["label"])]
+    frame["link"] = [f'<a href="#{esc(t)}">{esc(label)}</a>' for t, label in zip(frame["theme_id"], frame["label"])]
     frame["spark"] = [sparkline(t) for t in frame["trend"]]
     frame["tag"] = [f'<span class="wb-tag">{esc(s)}</span>' if s in ("emerging", "fading") else "" for s in frame["status"]]
     return table(

@@ -171,7 +171,8 @@ def segment_table(data: KpiReportData, kpis: tuple[str, ...] = ("nps", "csat", "
     ]
     wide = seg.pivot_table(index=["segment", "segment_value"], columns="label", values="shown", aggfunc="first")
     wide = wide.reset_index().fillna("–")
-    cols = {"segment": "segment", "segment_value": "value", **{c: c for c in wide.columns if c not in ("segment", "segment_value")}}
+    cols = {"segment": "segment", "segment_value": "value",
+            **{c: c for c in wide.columns if c not in ("segment", "segment_value")}}
     return table(wide, cols, numeric=[c for c in cols if c not in ("segment", "segment_value")])
 
 
@@ -179,7 +180,6 @@ def segment_chart(data: KpiReportData, kpi: str = "nps") -> alt.Chart:
     seg = data.by_segment[(data.by_segment["kpi"] == kpi) & (data.by_segment["status"] == "ok")].copy()
     seg = seg[["segment", "segment_value", "value", "moe", "n"]].astype({"n": float})
     seg["low"], seg["high"] = seg["value"] - seg["moe"], seg["value"] + seg["moe"]
-    base = alt.Chart(seg).encode(y=alt.Y("segment_value:N", title=None), row=alt.Row("segment:N", title=None))
     return (
         alt.Chart(seg)
         .mark_bar()

@@ -9,18 +9,12 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
+from ..errors import ReportError
+
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-
-
-class ReportError(RuntimeError):
-    """A report notebook failed; ``notebook`` is the partially executed notebook kept for debugging."""
-
-    def __init__(self, message: str, notebook: Path | None = None):
-        super().__init__(message)
-        self.notebook = notebook
 
 
 def notebook_path(name: str) -> Path:

@@ -1,4 +1,7 @@
-"""Product pain: speed, integrations, mobile, exports, the editor migration, the AI assistant. Fragment pools; see ``theme.py`` for the registers."""
+"""Product pain: speed, integrations, mobile, exports, the editor migration, the AI assistant.
+
+Fragment pools; see ``theme.py`` for the registers.
+"""
 from __future__ import annotations
 
 from .theme import Theme

@@ -69,7 +69,8 @@ def area_terms(
     per area, per theme, the lemmas of its name and keywords) hold every word of the term, so a
     word one theme repeats loses to one that runs through the area; times how often its last word
     is used as a noun (after a determiner and not before another content word, "the dashboards",
-    or before "is"/"has": "sync is failing"), so categories win over verbs and adjectives ("charged", "automated"). Surface form: the most
+    or before "is"/"has": "sync is failing"), so categories win over verbs and adjectives ("charged",
+    "automated"). Surface form: the most
     frequent written form, a clause's first word counting a quarter (so "Dashboards" at a
     sentence start does not capitalise it).
     """

@@ -364,7 +364,7 @@ def _note_model_changes(registry: ThemeRegistry, mentions: pd.DataFrame, vectors
         registry.fitted_with["partitioned_by"] = partition
     elif old != partition:
         notes.append(f"mentions themed before keep the themes given by {old}; new mentions were themed by "
-                     f"{partition}. Run `workbench themes DATA_DIR --refit` to re-partition every mention "
+                     f"{partition}. Run `workbench themes update DATA_DIR --refit` to re-partition every mention "
                      "with the current model (theme ids carry over where themes match)")
     for note in notes:
         log.warning("themes: %s", note)

@@ -152,7 +152,8 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
     themes["size"] = themes["theme_id"].map(pairs.groupby("theme_id")["id"].nunique()).fillna(0).astype(int)
     themes["mentions"] = themes["theme_id"].map(mentions.groupby("theme_id").size()).fillna(0).astype(int)
     areas["themes"] = areas["area_id"].map(themes.groupby("area_id").size()).fillna(0).astype(int)
-    areas["size"] = areas["area_id"].map(pairs.dropna(subset=["area_id"]).groupby("area_id")["id"].nunique()).fillna(0).astype(int)
+    texts_per_area = pairs.dropna(subset=["area_id"]).groupby("area_id")["id"].nunique()
+    areas["size"] = areas["area_id"].map(texts_per_area).fillna(0).astype(int)
     if len(lang):
         groups = lang.groupby(["theme_id", "name"]).size().reset_index(name="size")
         themes = pd.concat([themes, groups.assign(keywords=[[]] * len(groups), keyword_label="", area_id="LANG",

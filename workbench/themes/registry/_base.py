@@ -15,6 +15,8 @@ import yaml
 
 from ...contract import CENTROIDS_SUFFIX, REGISTRY_FILENAME  # noqa: F401  (the centroids sit next to the
 # YAML in this array file, rows named in the YAML's ``centroids``)
+from ...errors import RegistryError  # noqa: F401 (re-exported: the registry's error)
+
 FORMAT_VERSION = 1
 
 STATUSES = ("active", "emerging", "fading", "merged")
@@ -50,10 +52,6 @@ def lifecycle(counts: dict[str, int], quarter: str) -> str:
     if quarter in material:
         return "emerging" if min(material) == quarter else "active"
     return "fading" if any(q < quarter for q in material) else "active"
-
-
-class RegistryError(ValueError):
-    """An edit or a match the registry cannot apply (unknown id, cycle, bad status...)."""
 
 
 def default_path(data_dir: str | os.PathLike) -> Path:
@@ -137,7 +135,6 @@ class MatchResult:
     fading: list[str]
     assignments: pd.DataFrame
     new_ids: list[str] = field(default_factory=list)
-
 
 
 @dataclass

@@ -299,7 +299,7 @@ def carry_ids(fresh_ids: list[str], evidence_ids: list[list[str]], previous: pd.
                 shared[(i, before)] = shared.get((i, before), 0) + 1
     ids: list[str | None] = [None] * len(fresh_ids)
     taken: set[str] = set()
-    for (i, before), n in sorted(shared.items(), key=lambda kv: (kv[0][1] not in preferred, -kv[1], kv[0][1], kv[0][0])):
+    for (i, before), _n in sorted(shared.items(), key=lambda kv: (kv[0][1] not in preferred, -kv[1], kv[0][1], kv[0][0])):
         if ids[i] is None and before not in taken:
             ids[i] = before
             taken.add(before)

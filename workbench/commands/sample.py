@@ -4,20 +4,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.cli import UsageError
+from ..errors import UsageError
+from . import add_command
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "sample", help="write the deterministic sample company (Brightloop) into a data folder",
-        description="Write a complete example data folder, with an answer_key/ of the planted truth.")
+    parser = add_command(
+        subparsers, "sample", help="write the deterministic sample company (Brightloop) into a data folder",
+        description="Write a complete example data folder, with an answer_key/ of the planted truth.",
+        examples=["workbench sample --out data/sample --seed 7"],
+        exit_status=["0  written", "2  --out exists and is not a folder"])
     parser.add_argument("--out", type=Path, default=Path("data/sample"), help="folder to write (default data/sample)")
     parser.add_argument("--seed", type=int, default=7, help="random seed; the same seed writes the same bytes")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import generate
+    from ..sample import generate
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out} exists and is not a folder")

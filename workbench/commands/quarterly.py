@@ -5,18 +5,23 @@ import logging
 import os
 import sys
 
-from ..errors import SettingsError
-from ..quarterly import QuarterlyError, run_quarterly
+from ..errors import QuarterlyError, SettingsError
+from . import add_command
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "quarterly",
+    p = add_command(
+        subparsers, "quarterly",
         help="ingest, theme, compute KPIs and publish the quarter's insight and KPI reports",
         description="Regenerate reports/<quarter>/{insights,kpis}.html and reports/index.html. Idempotent and atomic: "
-                    "a failed run leaves the previous report in place. Exit status 0; 1 with a one-line reason "
-                    "(with --strict: any quarantined row); 2 for a broken workbench.yml.",
-    )
+                    "a failed run leaves the previous report in place.",
+        examples=["workbench quarterly --data data/sample --out reports",
+                  "workbench quarterly --data data/acme --quarter 2026Q3 --compare 2025Q3 --strict",
+                  "workbench quarterly --segment plan=Enterprise"],
+        exit_status=["0  published",
+                     "1  failed, with a one-line reason (with --strict: any quarantined row); the previous "
+                     "reports stay in place",
+                     "2  bad arguments or a broken workbench.yml"])
     p.add_argument("--quarter", help="quarter to report, e.g. 2026Q3 (default: the last complete one in the data)")
     p.add_argument("--data", default=os.environ.get("WORKBENCH_DATA", "data/sample"), metavar="DIR",
                    help="data folder (default: $WORKBENCH_DATA or data/sample)")
@@ -30,6 +35,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..quarterly import run_quarterly
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s quarterly %(message)s", "%H:%M:%S"))
     logger = logging.getLogger("workbench.quarterly")

@@ -1,4 +1,4 @@
-"""``workbench explore [DATA_DIR]``: JupyterLab on the theme explorer notebook for one data folder.
+"""JupyterLab on the theme explorer notebook for one data folder (what ``workbench explore`` starts).
 
 Writes a copy of ``notebooks/explore_themes.ipynb`` with the data folder filled in to
 ``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean), starts JupyterLab there
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from .. import store
+from ..errors import UsageError
 from .view import DATA_DIR_ENV
 
 NOTEBOOK_NAME = "explore_themes.ipynb"
@@ -24,20 +24,14 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK_NAME
 DEFAULT_DATA_DIR = "data/sample"
 
 
-def _usage_error(message: str) -> Exception:
-    from ..cli import UsageError
-
-    return UsageError(message)
-
-
 def check_data_dir(data_dir: str | os.PathLike) -> Path:
     """The folder, if it has been themed; a one-line usage error otherwise."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise _usage_error(f"{data_dir}: no such folder")
+        raise UsageError(f"{data_dir}: no such folder")
     missing = {"evidence", "theme_assignments", "themes"} - set(store.table_names(data_dir))
     if missing:
-        raise _usage_error(f"{data_dir} has no themes yet: run `workbench quarterly --data {data_dir}` first")
+        raise UsageError(f"{data_dir} has no themes yet: run `workbench quarterly --data {data_dir}` first")
     return data_dir
 
 
@@ -45,7 +39,7 @@ def prepare_notebook(data_dir: str | os.PathLike, template: Path = NOTEBOOK) -> 
     """Write the explorer notebook with ``data_dir`` filled in (papermill style: an
     ``injected-parameters`` cell after the ``parameters`` cell); returns its path."""
     if not template.exists():
-        raise _usage_error(f"explorer notebook not found: {template}")
+        raise UsageError(f"explorer notebook not found: {template}")
     data_dir = Path(data_dir).resolve()
     nb = nbformat.read(str(template), as_version=4)
     cell = nbformat.v4.new_code_cell(f"# Parameters\ndata_dir = {str(data_dir)!r}\n",
@@ -94,39 +88,6 @@ def launch(data_dir: str | os.PathLike, *, port: int | None = None, ip: str = "1
     process = subprocess.Popen(lab_command(notebook, port=port, ip=ip, token=token, open_browser=open_browser),
                                cwd=notebook.parent, env=environment, **popen)
     return process, lab_url(ip, port, token)
-
-
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "explore", help="explore themes in JupyterLab: filters, theme list, quotes, map, analyst edits",
-        description="Start JupyterLab on the theme explorer notebook for DATA_DIR (themed by `workbench quarterly`). "
-                    "Edits made there (rename, merge, split, pin, requirement) go to DATA_DIR/theme_registry.yml.")
-    parser.add_argument("data_dir", nargs="?", default=DEFAULT_DATA_DIR, metavar="DATA_DIR",
-                        help=f"the data folder (default: {DEFAULT_DATA_DIR})")
-    parser.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
-    parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
-    parser.set_defaults(func=run)
-
-
-def run(args) -> int:
-    if args.port is not None and not 0 < args.port < 65536:
-        raise _usage_error(f"--port must be between 1 and 65535, not {args.port}")
-    process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser)
-    print(f"Theme explorer for {args.data_dir}: {url}", flush=True)
-    print("Press Ctrl-C to stop JupyterLab.", flush=True)
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        stop(process)
-
-
-def _raise_interrupt(_signum, _frame):
-    raise KeyboardInterrupt
 
 
 def stop(process: subprocess.Popen, timeout: float = 15) -> None:

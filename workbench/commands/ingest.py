@@ -2,20 +2,30 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import IngestError, IngestResult, ingest
+from ..errors import IngestError
+from . import add_command
+
+if TYPE_CHECKING:
+    from ..ingest import IngestResult
 
 MAX_REASONS = 20
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "ingest",
+    p = add_command(
+        subparsers, "ingest",
         help="read session notes, transcripts, surveys and KPI tables into the store",
-        description="Parse, validate and redact every input in DATA_DIR; bad rows are quarantined with a reason.",
-    )
+        description="Parse, validate and redact every input in DATA_DIR; bad rows are quarantined with a reason. "
+                    "The store (DATA_DIR/.workbench/store.duckdb) is written whole or not at all.",
+        examples=["workbench ingest data/sample",
+                  "workbench ingest data/acme --strict --export-csv out/"],
+        exit_status=["0  ingested (some rows may be quarantined: see the summary)",
+                     "1  nothing could be ingested, or --strict found quarantined rows (store not written)",
+                     "2  bad arguments or a broken DATA_DIR/workbench.yml (nothing stored)"])
     p.add_argument("data_dir", metavar="DATA_DIR")
     p.add_argument("--strict", action="store_true", help="any quarantined row is an error (store not written)")
     p.add_argument("--export-csv", metavar="DIR", help="also write evidence.csv and quarantine.csv to DIR")
@@ -24,6 +34,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..ingest import ingest
+
     try:
         result = ingest(args.data_dir, strict=args.strict, export_csv=args.export_csv)
     except IngestError as exc:
@@ -53,11 +65,12 @@ def _listed(frame: pd.DataFrame, title: str, where_more: str) -> list[str]:
     return lines
 
 
-def summary(result: IngestResult, per_file: bool = True) -> str:
+def summary(result: "IngestResult", per_file: bool = True) -> str:
     lines = [f"Ingested {result.data_dir} in {result.seconds:.1f} s"]
     files = result.files.rename(columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"})
     if per_file:
-        lines += ["", "Per file:", _table(files[["source_file", "source", "layout", "read", "accepted", "quarantined", "warnings"]])]
+        shown = ["source_file", "source", "layout", "read", "accepted", "quarantined", "warnings"]
+        lines += ["", "Per file:", _table(files[shown])]
     by_source = result.by_source().rename(
         columns={"rows_read": "read", "rows_accepted": "accepted", "rows_quarantined": "quarantined"}
     )

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cli import UsageError
-from ..store import StoreError
-from .compute import ALL, compute_kpis
-from .definitions import DEFAULT_SURVEY_MIN_N, SEGMENTS
-from .inputs import KpiInputError, load_kpi_tables
+from ..errors import KpiInputError, StoreError, UsageError
+from ..kpis.compute import ALL, compute_kpis
+from ..kpis.definitions import DEFAULT_SURVEY_MIN_N, SEGMENTS
+from ..kpis.inputs import load_kpi_tables
+from . import add_command
 
 FORMATS = ("table", "json", "csv")
 TABLE_COLUMNS = ["quarter", "segment", "segment_value", "kpi", "value", "unit", "n", "status",
@@ -20,12 +20,15 @@ TABLE_COLUMNS = ["quarter", "segment", "segment_value", "kpi", "value", "unit", 
 
 
 def register(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "kpis",
+    parser = add_command(
+        subparsers, "kpis",
         help="CX KPIs per quarter and segment",
         description="Compute the CX KPIs (see docs/kpis.md) from an ingested data folder, one row "
                     "per quarter, segment value and KPI.",
-    )
+        examples=["workbench kpis data/sample --quarter 2026Q3",
+                  "workbench kpis data/sample --by plan --format csv --out kpis.csv"],
+        exit_status=["0  written",
+                     "2  bad arguments, no ingested data, or a quarter or segment the data does not have"])
     parser.add_argument("data_dir", metavar="DATA_DIR", help="an ingested data folder")
     parser.add_argument("--quarter", action="append", metavar="QUARTER",
                         help="a quarter such as 2026Q3 (repeatable); default every quarter in the data")

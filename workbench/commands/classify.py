@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
+from . import epilog, fill
 
-EPILOG = """examples:
-  workbench classify survey.csv --text-col comment --id-col response_id --out out/
-  workbench classify forum.csv --text-col sentence --out out/
-
-intents: request (asks for a capability or a change; is_requirement is true for these only),
-problem (something broken, slow or hard), question, praise, other.
-
-exit status: 0 done (some rows may be left out: see quarantined.csv); 2 bad arguments or a file
-that cannot be read, or no usable row."""
+EPILOG = epilog(
+    ["workbench classify survey.csv --text-col comment --id-col response_id --out out/",
+     "workbench classify forum.csv --text-col sentence --out out/"],
+    ["0  done (some rows may be left out: see quarantined.csv)",
+     "2  bad arguments or a file that cannot be read, or no usable row"],
+    notes="intents: request (asks for a capability or a change; is_requirement is true for these only), "
+          "problem (something broken, slow or hard), question, praise, other.")
 
 
 def register(subparsers) -> None:
@@ -30,8 +29,8 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser(
         "classify", help="the feedback intent (request, problem, question, praise, other) of each text of a CSV",
-        description="Classify each text of a CSV as a request, problem, question, praise or other, with a "
-                    "confidence, and write DIR/classified.csv.",
+        description=fill("Classify each text of a CSV as a request, problem, question, praise or other, with a "
+                         "confidence, and write DIR/classified.csv."),
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("csv", metavar="CSV", help="a CSV file with a header row")
     p.add_argument("--text-col", required=True, help="the column holding the texts")
@@ -45,9 +44,9 @@ def run(args) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ..embed import embed_texts
-    from .language import detect_languages
-    from .cli import read_and_quarantine
-    from .requirements.intent import IntentClassifier, classify_statements
+    from ..themes.language import detect_languages
+    from ..themes.requirements.intent import IntentClassifier, classify_statements
+    from .csv_texts import read_and_quarantine
 
     path, out = Path(args.csv), Path(args.out)
     accepted, quarantined = read_and_quarantine(path, args.text_col, args.id_col, out)
