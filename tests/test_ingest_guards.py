@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 
 import pandas as pd
-import pytest
 
 import workbench.ingest as ingest_module
 from workbench.ingest import ingest

@@ -350,3 +350,16 @@ def test_themes_fit_cli_redacts_before_writing(tmp_path, monkeypatch):
         assert secret not in written
     assert main(["themes", "fit", str(csv), "--text-col", "body", "--out", str(tmp_path / "o"),
                  "--phone-regions", "XX"]) == 2
+
+
+def test_themes_fit_cli_writes_no_formula(tmp_path, monkeypatch):
+    from workbench.cli import main
+
+    texts, _ = _table_embedder(monkeypatch, 20)
+    texts = [("=HYPERLINK(\"http://x\") " + t) if i < 3 else t for i, t in enumerate(texts)]
+    csv = tmp_path / "in.csv"
+    pd.DataFrame({"body": texts}).to_csv(csv, index=False)
+    assert main(["themes", "fit", str(csv), "--text-col", "body", "--out", str(tmp_path / "o")]) == 0
+    for name in ("mentions.csv", "quotes.csv", "assignments.csv", "themes.csv"):
+        frame = pd.read_csv(tmp_path / "o" / name, keep_default_na=False, dtype=str)
+        assert not any(v.startswith(("=", "+", "-", "@")) for v in frame.to_numpy().ravel()), name

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from . import epilog, fill
+from ..safe_csv import write_csv
 
 EPILOG = epilog(
     ["workbench classify survey.csv --text-col comment --id-col response_id --out out/",
@@ -64,7 +65,7 @@ def run(args) -> int:
     table["is_requirement"] = table["intent"].eq("request")
     table["sentence"] = decided["sentence"].to_numpy()
     table["cues"] = decided["cues"].to_numpy()
-    table.to_csv(out / "classified.csv", index=False)
+    write_csv(table, out / "classified.csv")
     read = len(accepted) + len(quarantined)
     counts = ", ".join(f"{n:,} {intent}" for intent, n in table["intent"].value_counts().items())
     print(f"{read:,} rows read = {len(accepted):,} classified + {len(quarantined):,} left out "

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import FileProblem, UsageError
+from ..safe_csv import write_csv
 
 
 def read_texts(path: Path, text_col: str, id_col: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -55,7 +56,7 @@ def read_and_quarantine(path: Path, text_col: str, id_col: str | None, out: Path
     five of them (and how many more) told on standard error."""
     accepted, quarantined = read_texts(path, text_col, id_col)
     out.mkdir(parents=True, exist_ok=True)
-    quarantined.to_csv(out / "quarantined.csv", index=False)
+    write_csv(quarantined, out / "quarantined.csv")
     for bad in quarantined.head(5).itertuples():
         print(f"{path}: row {bad.row}: left out: {bad.reason}", file=sys.stderr)
     if len(quarantined) > 5:

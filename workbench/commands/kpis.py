@@ -13,6 +13,7 @@ from ..kpis.compute import ALL, compute_kpis
 from ..kpis.definitions import DEFAULT_SURVEY_MIN_N, SEGMENTS
 from ..kpis.inputs import load_kpi_tables
 from . import add_command
+from ..safe_csv import safe_frame
 
 FORMATS = ("table", "json", "csv")
 TABLE_COLUMNS = ["quarter", "segment", "segment_value", "kpi", "value", "unit", "n", "status",
@@ -74,7 +75,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if fmt == "json":
         return frame.to_json(orient="records", indent=2, force_ascii=False) + "\n"
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        return safe_frame(frame).to_csv(index=False)  # opened in spreadsheets: no cell runs as a formula
     return _table(frame)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from .csv_texts import read_and_quarantine, redact_texts
+from ..safe_csv import write_csv
 
 
 def run(args) -> int:
@@ -35,8 +36,8 @@ def run(args) -> int:
     result = theme_texts(accepted[["id", "text"]], encode=encode, seed=args.seed, keep_languages_apart=not args.model)
     rows = accepted.set_index("id")["row"]
     mentions = result.mentions.assign(row=result.mentions["id"].map(rows))
-    mentions[["id", "row", "mention", "start", "end", "text", "theme_id", "area_id", "closeness"]].to_csv(
-        out / "mentions.csv", index=False)
+    write_csv(mentions[["id", "row", "mention", "start", "end", "text", "theme_id", "area_id", "closeness"]],
+              out / "mentions.csv")
     quotes = []
     for theme_id, name in zip(result.themes["theme_id"], result.themes["name"]):
         mine = mentions[mentions["theme_id"].astype(str) == str(theme_id)]
@@ -55,13 +56,13 @@ def run(args) -> int:
     themes["quote_ids"] = [json.dumps(by_theme[t]["id"].tolist() if t in by_theme else []) for t in themes["theme_id"]]
     themes["representative_quotes"] = [json.dumps(by_theme[t]["mention"].tolist() if t in by_theme else [])
                                        for t in themes["theme_id"]]
-    themes[["theme_id", "name", "keywords", "area_id", "area_name", "size", "mentions", "quote_ids",
-            "representative_quotes"]].to_csv(out / "themes.csv", index=False)
+    write_csv(themes[["theme_id", "name", "keywords", "area_id", "area_name", "size", "mentions", "quote_ids",
+                      "representative_quotes"]], out / "themes.csv")
     areas = result.areas.assign(keywords=result.areas["keywords"].map(", ".join))
-    areas[["area_id", "name", "keywords", "themes", "size"]].to_csv(out / "areas.csv", index=False)
-    quotes.to_csv(out / "quotes.csv", index=False)
-    result.assignments[["id", "theme_id", "theme_name", "area_id", "area_name", "mention", "start", "end", "mentions"]].to_csv(
-        out / "assignments.csv", index=False)
+    write_csv(areas[["area_id", "name", "keywords", "themes", "size"]], out / "areas.csv")
+    write_csv(quotes, out / "quotes.csv")
+    write_csv(result.assignments[["id", "theme_id", "theme_name", "area_id", "area_name", "mention", "start", "end",
+                                  "mentions"]], out / "assignments.csv")
     read = len(accepted) + len(quarantined)
     print(f"{read:,} rows read = {len(accepted):,} themed + {len(quarantined):,} left out "
           f"({out / 'quarantined.csv'})")

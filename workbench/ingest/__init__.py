@@ -110,8 +110,8 @@ def discover(data_dir: Path) -> list[tuple[str, Path]]:
         for d in sorted(dirs):
             if (Path(root) / d).is_symlink() and not d.startswith("."):
                 found.append(("refused", Path(root) / d))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) == data_dir and d in SKIPPED_DIRS)
-                         and not (Path(root) / d).is_symlink())
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (Path(root) / d).is_symlink()
+                         and not (Path(root) == data_dir and d in SKIPPED_DIRS))
         for name in sorted(files):
             if name.startswith("."):
                 continue
@@ -144,7 +144,8 @@ def refusal(path: Path, data_dir: Path) -> str | None:
     return None
 
 
-ORDER = ["refused", "config", "workbench", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps", "unknown"]
+ORDER = ["refused", "config", "workbench", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps",
+         "unknown"]
 
 
 def ingest(
