@@ -1,11 +1,13 @@
 """``workbench explore [DATA_DIR]``: JupyterLab on the theme explorer notebook for one data folder.
 
-Writes a copy of ``notebooks/explore_themes.ipynb`` with the data folder filled in to
-``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean), starts JupyterLab there
-with ``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token).
+Writes a copy of ``explore_themes.ipynb`` (shipped in the package, ``workbench/notebooks/``) with
+the data folder filled in to ``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean),
+starts JupyterLab there with ``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token).
+JupyterLab comes with the ``explore`` extra: ``pip install "cx-insight-workbench[explore]"``.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 import signal
@@ -20,7 +22,7 @@ from .. import store
 from .view import DATA_DIR_ENV
 
 NOTEBOOK_NAME = "explore_themes.ipynb"
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK_NAME
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK_NAME
 DEFAULT_DATA_DIR = "data/sample"
 
 
@@ -112,6 +114,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     if args.port is not None and not 0 < args.port < 65536:
         raise _usage_error(f"--port must be between 1 and 65535, not {args.port}")
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise _usage_error('JupyterLab is not installed: pip install "cx-insight-workbench[explore]"')
     process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser)
     print(f"Theme explorer for {args.data_dir}: {url}", flush=True)
     print("Press Ctrl-C to stop JupyterLab.", flush=True)
