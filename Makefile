@@ -10,14 +10,23 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install browser demo sample ingest quarterly test bench clean
+# PyTorch's own index of CPU-only wheels: on a stock Linux machine the default index serves the
+# CUDA build (gigabytes of nvidia-* packages the workbench never uses).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+# an index that cannot be reached fails in seconds, not minutes of retries
+PIP_FAST_FAIL := --timeout 10 --retries 0
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: install constraints browser demo sample ingest quarterly test test-wheel bench clean
+
+# Exact versions from constraints.txt; pyproject.toml holds the ranges the package accepts.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip wheel setuptools
-	# CPU build of torch first, so no dependency pulls a CUDA build.
-	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[test]"
+	# torch alone first, the CPU build: from PyTorch's CPU index, or the default index when that
+	# cannot be reached. Its own requirements come with the rest, from the default index.
+	$(PY) -m pip install -q --no-deps -c constraints.txt --index-url $(TORCH_INDEX) $(PIP_FAST_FAIL) torch \
+		|| $(PY) -m pip install -q --no-deps -c constraints.txt torch
+	$(PY) -m pip install -q -c constraints.txt -e ".[explore,test]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -38,6 +47,14 @@ demo: sample
 
 test: install browser
 	$(PY) -m pytest -q
+
+# only the check that a wheel built from the tracked files installs and runs (also part of `make test`)
+test-wheel: install
+	$(PY) -m pytest -q tests/test_wheel.py
+
+# rewrite constraints.txt from the working .venv, after changing a range or upgrading on purpose
+constraints: install
+	$(PY) tools/freeze_constraints.py > constraints.txt
 
 BENCHES = bench/ingest_speed.py bench/embed_speed.py bench/themes_quality.py bench/themes_sample.py \
 	bench/theme_names.py bench/theme_areas.py bench/multi_theme.py bench/sentiment_quality.py bench/languages.py \

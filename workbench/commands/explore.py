@@ -1,6 +1,7 @@
 """``workbench explore [DATA_DIR]``: JupyterLab on the theme explorer notebook for one data folder."""
 from __future__ import annotations
 
+import importlib.util
 import signal
 
 from ..errors import UsageError
@@ -31,6 +32,8 @@ def run(args) -> int:
 
     if args.port is not None and not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {args.port}")
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise UsageError('JupyterLab is not installed: pip install "cx-insight-workbench[explore]"')
     process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser)
     print(f"Theme explorer for {args.data_dir}: {url}", flush=True)
     print("Press Ctrl-C to stop JupyterLab.", flush=True)

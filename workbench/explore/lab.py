@@ -1,8 +1,9 @@
 """JupyterLab on the theme explorer notebook for one data folder (what ``workbench explore`` starts).
 
-Writes a copy of ``notebooks/explore_themes.ipynb`` with the data folder filled in to
-``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean), starts JupyterLab there
-with ``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token).
+Writes a copy of ``explore_themes.ipynb`` (shipped in the package, ``workbench/notebooks/``) with
+the data folder filled in to ``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean),
+starts JupyterLab there with ``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token).
+JupyterLab comes with the ``explore`` extra: ``pip install "cx-insight-workbench[explore]"``.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..errors import UsageError
 from .view import DATA_DIR_ENV
 
 NOTEBOOK_NAME = "explore_themes.ipynb"
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / NOTEBOOK_NAME
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK_NAME
 DEFAULT_DATA_DIR = "data/sample"
 
 

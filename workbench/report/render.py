@@ -14,15 +14,16 @@ from ..errors import ReportError
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: the report notebooks (and the explorer's) ship inside the package, so an installed wheel has them
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def notebook_path(name: str) -> Path:
-    """A report notebook shipped in notebooks/ (a checkout) or the package's copy."""
-    for folder in (NOTEBOOKS, Path(__file__).parent / "notebooks"):
-        if (folder / name).exists():
-            return folder / name
-    raise ReportError(f"report notebook {name} not found in {NOTEBOOKS}")
+    """A report notebook shipped with the package (``workbench/notebooks/``)."""
+    path = NOTEBOOKS / name
+    if not path.exists():
+        raise ReportError(f"report notebook {name} not found in {NOTEBOOKS}")
+    return path
 
 
 def execute(template: Path, output: Path, parameters: dict, cwd: Path | None = None, timeout: int = 900) -> Path:
