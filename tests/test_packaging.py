@@ -117,7 +117,7 @@ def test_library_requirements_are_ranges_not_pins():
 def test_the_explorer_extra_holds_jupyterlab_and_the_core_holds_the_report_stack():
     assert "jupyterlab" in _names("explore") and "jupyterlab" not in _names("core")
     assert {"papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "vl-convert-python"} <= _names("core")
-    assert {"import-linter", "ruff", "argparse-manpage", "pytest"} <= _names("test")
+    assert {"import-linter", "ruff", "pytest"} <= _names("test")
 
 
 def _constraints() -> dict[str, str]:
