@@ -26,7 +26,7 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
-from ..report.charts import vega_bundle
+from ..charts import vega_bundle
 from ..themes.journey import STAGES
 from ..themes.registry import RegistryError
 from .actions import AnalystActions, default_analyst
