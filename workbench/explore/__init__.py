@@ -1,6 +1,9 @@
 """The interactive theme explorer for researchers in JupyterLab (``workbench explore``).
 
-- :mod:`.state`: filtering, sorting and per-theme figures in pandas/NumPy (no widgets);
+- :mod:`.state`: filtering, sorting and per-theme figures in pandas/NumPy (no widgets), built from
+  :mod:`.codes` (categories, filters, integer codes), :mod:`.loading` (a data folder's tables, the
+  registry's edits), :mod:`.filtering` (masks), :mod:`.figures` (the theme table, trends) and
+  :mod:`.shown` (quotes, map points);
 - :mod:`.view`: the ipywidgets + Altair explorer over that state;
 - :mod:`.actions`: analysts' edits written to the theme registry;
 - :mod:`.map2d`: the cached 2-D map of the statements;
