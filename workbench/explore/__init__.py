@@ -4,7 +4,9 @@
   :mod:`.codes` (categories, filters, integer codes), :mod:`.loading` (a data folder's tables, the
   registry's edits), :mod:`.filtering` (masks), :mod:`.figures` (the theme table, trends) and
   :mod:`.shown` (quotes, map points);
-- :mod:`.view`: the ipywidgets + Altair explorer over that state;
+- :mod:`.view`: the ipywidgets + Altair explorer over that state, made of :mod:`.layout` (its
+  widgets), :mod:`.drawing` (drawing them from the state), :mod:`.editing` (the analysts' action
+  handlers) and :mod:`.pieces` (HTML and chart pieces);
 - :mod:`.actions`: analysts' edits written to the theme registry;
 - :mod:`.map2d`: the cached 2-D map of the statements;
 - :mod:`.cli`: ``workbench explore DATA_DIR`` starts JupyterLab on ``notebooks/explore_themes.ipynb``.
