@@ -7,8 +7,9 @@
 Every number comes from :class:`~workbench.explore.state.ExplorerState`; the explorer only lays
 it out. This module holds :class:`Explorer` (its filter, sort, theme and map-selection events) and
 :func:`open_explorer`; the widgets are made in :mod:`.layout`, drawn in :mod:`.drawing`, and the
-analysts' actions handled in :mod:`.editing`. Customer text reaches the page only through ``html.escape`` (widgets' HTML) or as JSON
-data inside a chart (with ``<``, ``>`` and ``&`` escaped, so it cannot close the script element).
+analysts' actions handled in :mod:`.editing`. Customer text reaches the page only through
+``html.escape`` (widgets' HTML) or as JSON data inside a chart (with ``<``, ``>`` and ``&``
+escaped, so it cannot close the script element).
 
 Charts are Altair specs drawn by an inlined Vega bundle (no network). The map carries an
 interval brush; its extent is written by the chart into a hidden text widget (``map_brush``,
