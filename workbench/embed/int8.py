@@ -5,7 +5,7 @@ Weights are int8 per output channel; activations int8 per row (token), asymmetri
 vector does not depend on the texts batched with it. Quantising and dequantising are two small
 numba kernels, compiled on first use and cached on disk. On a CPU with AVX-512 VNNI this is about
 twice as fast as float32, with cosine similarity above 0.99 (``bench/embed_speed.py``).
-:class:`~workbench.embed_model.SentenceEmbedder` swaps the layers in and checks the drift.
+:class:`~workbench.embed.model.SentenceEmbedder` swaps the layers in and checks the drift.
 """
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ Re-running on unchanged texts embeds nothing; new texts are embedded and stored 
 L2-normalised.
 
 This module holds the public functions (:func:`embed_texts`, :func:`get_embedder`); the model and
-its batching are in :mod:`workbench.embed_model`, its int8 fast path (the default, about twice as
-fast as float32 on a CPU with AVX-512 VNNI) in :mod:`workbench.embed_int8`, and the cache on disk
-in :mod:`workbench.embed_cache`. Every name this module exported before is still importable here.
+its batching are in :mod:`workbench.embed.model`, its int8 fast path (the default, about twice as
+fast as float32 on a CPU with AVX-512 VNNI) in :mod:`workbench.embed.int8`, and the cache on disk
+in :mod:`workbench.embed.cache`. Every name this module exported before is still importable here.
 """
 from __future__ import annotations
 
@@ -25,14 +25,14 @@ from typing import Iterable, Protocol
 
 import numpy as np
 
-from .embed_cache import EmbeddingCache, text_key
-from .embed_int8 import INT8_SCHEME as _INT8_SCHEME  # noqa: F401 (the old private names, kept for callers)
-from .embed_int8 import Int8Matmul as _Int8Matmul  # noqa: F401
-from .embed_int8 import int8_kernels as _int8_kernels  # noqa: F401
-from .embed_int8 import int8_module as _int8_module  # noqa: F401
-from .embed_int8 import quantise_linear_layers as _quantise_linear_layers  # noqa: F401
-from .embed_int8 import restore_linear_layers as _restore_linear_layers  # noqa: F401
-from .embed_model import (  # noqa: F401 (these names are this module's API too)
+from .cache import EmbeddingCache, text_key
+from .int8 import INT8_SCHEME as _INT8_SCHEME  # noqa: F401 (the old private names, kept for callers)
+from .int8 import Int8Matmul as _Int8Matmul  # noqa: F401
+from .int8 import int8_kernels as _int8_kernels  # noqa: F401
+from .int8 import int8_module as _int8_module  # noqa: F401
+from .int8 import quantise_linear_layers as _quantise_linear_layers  # noqa: F401
+from .int8 import restore_linear_layers as _restore_linear_layers  # noqa: F401
+from .model import (  # noqa: F401 (these names are this module's API too)
     BATCH_SIZE, BATCH_TOKENS, MODEL_FILE_SUFFIXES, PROGRESS_FROM, SELF_CHECK_MIN_COSINE, SELF_CHECK_SENTENCES,
     SentenceEmbedder, _dimension, _show_progress, default_model_path, model_digest, normalise,
 )

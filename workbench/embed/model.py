@@ -3,7 +3,7 @@ it (:func:`model_digest`), loading it with the Hugging Face hub switched off, an
 batched by length under a token budget.
 
 By default (``precision="int8"``) the model's linear layers run on the int8 fast path of
-:mod:`workbench.embed_int8`; if that drifts from float32 on a few built-in sentences (another
+:mod:`workbench.embed.int8`; if that drifts from float32 on a few built-in sentences (another
 model), the embedder falls back to float32 by itself.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed_int8 import INT8_SCHEME, quantise_linear_layers, restore_linear_layers
+from .int8 import INT8_SCHEME, quantise_linear_layers, restore_linear_layers
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
