@@ -1,7 +1,12 @@
 """The interactive theme explorer for researchers in JupyterLab (``workbench explore``).
 
-- :mod:`.state`: filtering, sorting and per-theme figures in pandas/NumPy (no widgets);
-- :mod:`.view`: the ipywidgets + Altair explorer over that state;
+- :mod:`.state`: filtering, sorting and per-theme figures in pandas/NumPy (no widgets), built from
+  :mod:`.codes` (categories, filters, integer codes), :mod:`.loading` (a data folder's tables, the
+  registry's edits), :mod:`.filtering` (masks), :mod:`.figures` (the theme table, trends) and
+  :mod:`.shown` (quotes, map points);
+- :mod:`.view`: the ipywidgets + Altair explorer over that state, made of :mod:`.layout` (its
+  widgets), :mod:`.drawing` (drawing them from the state), :mod:`.editing` (the analysts' action
+  handlers) and :mod:`.pieces` (HTML and chart pieces);
 - :mod:`.actions`: analysts' edits written to the theme registry;
 - :mod:`.map2d`: the cached 2-D map of the statements;
 - :mod:`.cli`: ``workbench explore DATA_DIR`` starts JupyterLab on ``notebooks/explore_themes.ipynb``.

@@ -13,7 +13,7 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from ..report.charts import safe_json
+from ..charts import safe_json
 
 _chart_ids = itertools.count(1)
 

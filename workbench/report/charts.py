@@ -1,5 +1,7 @@
 """Altair charts that render with no network: the Vega bundle is inlined once per report.
 
+The bundle and the script-safe JSON come from :mod:`workbench.charts`, which the explorer uses too.
+
 In a report notebook, call ``enable_offline()`` in the first cell: it emits the Vega/Vega-Lite/
 vega-embed bundle (from vl-convert, no download) and switches Altair to a renderer that emits a
 ``<div>`` plus a call to the inlined ``vegaEmbed``. Chart specs are JSON with ``<`` escaped, so a
@@ -9,32 +11,15 @@ from __future__ import annotations
 
 import html
 import itertools
-import json
-from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
 import vl_convert as vlc
 
+from ..charts import safe_json, vega_bundle  # noqa: F401 (this module's API too)
+
 RENDERER = "workbench_offline"
 _ids = itertools.count(1)
-
-
-@lru_cache(maxsize=1)
-def vega_bundle() -> str:
-    return vlc.javascript_bundle()
-
-
-def safe_json(obj) -> str:
-    """JSON that is safe inside a <script> element."""
-    return (
-        json.dumps(obj, sort_keys=True, default=str)
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def chart_html(spec: dict, chart_id: str | None = None) -> str:

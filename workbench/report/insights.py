@@ -2,181 +2,26 @@
 
 Everything reads the store (after `workbench themes` / `workbench quarterly`) and returns escaped
 HTML or Altair charts; `notebooks/quarterly_insights.ipynb` only calls these.
+
+The tables and the per-theme summary come from :mod:`.insight_data`, the charts from
+:mod:`.insight_charts`; this module holds the HTML sections and re-exports the others' names.
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
-
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import store
-from ..contract import SEGMENTS
-from ..themes.impact import nps_category, theme_impact
-from ..themes.journey import STAGES
-from ..themes.registry import lifecycle
 from .areas_view import area_summary, area_table, mention_span, theme_feelings  # noqa: F401 (the notebook's API)
 from .html import HTML, card, esc, heading, paragraph, pct, quote, table
-from .requirements_view import arr_text, requirement_quotes, requirements_table
+from .insight_charts import impact_chart, journey, segment_heatmap, theme_trend_chart  # noqa: F401
+from .insight_data import (  # noqa: F401 (the notebook's API)
+    NOTABLE_MENTIONS, TOP_THEMES, InsightData, intent_shares, load, notable,
+    theme_summary, top_themes,
+)
+from .requirements_view import arr_text, requirement_quotes, requirements_table  # noqa: F401
 
-TOP_THEMES = 8
-
-
-@dataclass
-class InsightData:
-    quarter: str
-    compare_quarter: str
-    segment_filter: str
-    evidence: pd.DataFrame
-    nps: pd.DataFrame
-    themes: pd.DataFrame
-    assignments: pd.DataFrame
-    theme_quarters: pd.DataFrame
-    requirements: pd.DataFrame
-    impact: pd.DataFrame
-    sessions: pd.DataFrame
-    action_items: pd.DataFrame
-    kpis: pd.DataFrame
-    #: statement_intents (evidence_id, intent, confidence, sentence); empty for folders themed before intents
-    intents: pd.DataFrame = None
-    #: theme_mentions (one row per mention: span, theme, area, sentiment, intent); None before mentions
-    mentions: pd.DataFrame = None
-
-    @property
-    def quarters(self) -> list[str]:
-        """The quarters up to the reported one (a report on a past quarter does not show later ones)."""
-        return sorted(q for q in self.theme_quarters["quarter"].dropna().unique().tolist() if q <= self.quarter)
-
-
-def _json(value, default):
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return default
-    return value if value is not None else default
-
-
-def _filter(frame: pd.DataFrame, segment_filter: str) -> pd.DataFrame:
-    if not segment_filter or frame.empty:
-        return frame
-    column, _, value = segment_filter.partition("=")
-    return frame[frame[column.strip()] == value.strip()] if column.strip() in frame.columns else frame
-
-
-def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_filter: str = "") -> InsightData:
-    """The tables behind the insight report. With ``segment_filter`` (e.g. ``plan=Enterprise``)
-    every figure is the segment's own: statements, NPS, theme impact and requirements' mentions,
-    accounts, ARR and detractor share are recounted over the segment's rows."""
-    names = store.table_names(data_dir)
-    t = {name: store.load_table(data_dir, name) for name in (
-        "evidence", "nps_responses", "themes", "theme_assignments", "theme_quarters", "requirements",
-        "theme_impact", "sessions", "action_items")}
-    kpis = store.load_table(data_dir, "kpis") if "kpis" in names else pd.DataFrame()
-    if segment_filter:
-        column, _, value = segment_filter.partition("=")
-        if column.strip() not in SEGMENTS or not value.strip():
-            raise ValueError(f"segment filter '{segment_filter}' must look like industry=Retail, plan=... or region=...")
-    themes = t["themes"].copy()
-    for column, default in (("keywords", []), ("quote_ids", []), ("sources", {}), ("pinned_quotes", [])):
-        if column in themes:
-            themes[column] = [_json(v, default) for v in themes[column]]
-    themes = themes[themes["status"] != "merged"]
-    requirements = t["requirements"].copy()
-    for column in ("quotes", "account_ids"):
-        if column in requirements:
-            requirements[column] = [_json(v, []) for v in requirements[column]]
-    evidence = _filter(t["evidence"], segment_filter)
-    nps = _filter(t["nps_responses"], segment_filter)
-    impact = t["theme_impact"]
-    if segment_filter:
-        from ..kpis import compute_kpis, load_kpi_tables
-        from ..themes.requirements import restrict_requirements
-        from .kpi_report import filter_segment
-
-        impact = theme_impact(nps, t["theme_assignments"].dropna(subset=["theme_id"]), by="quarter",
-                              themes=themes[["theme_id", "label"]])
-        req_evidence = (store.load_table(data_dir, "requirement_evidence") if "requirement_evidence" in names
-                        else pd.DataFrame(columns=["requirement_id", "evidence_id"]))
-        tables = {n: store.load_table(data_dir, n) for n in ("arr", "accounts") if n in names}
-        requirements = restrict_requirements(requirements, req_evidence, evidence, nps, tables.get("arr"),
-                                             tables.get("accounts"), as_of=quarter)
-        if "priority" in requirements:   # the priority of the segment's own figures
-            from ..themes.requirements.priority import prioritise
-
-            shares = (requirements.drop_duplicates("theme_id").set_index("theme_id")["problem_share"].to_dict()
-                      if "problem_share" in requirements else None)
-            requirements = prioritise(requirements, responses=int((evidence["quarter"] == quarter).sum()),
-                                      problem_share=shares)
-        kpis = compute_kpis(filter_segment(load_kpi_tables(data_dir), segment_filter), kpis=["nps"])
-    if compare_quarter == "":
-        compare_quarter = str(pd.Period(quarter, "Q") - 1)
-    intents = (store.load_table(data_dir, "statement_intents") if "statement_intents" in names
-               else pd.DataFrame(columns=["evidence_id", "intent", "confidence", "sentence"]))
-    mentions = store.load_table(data_dir, "theme_mentions") if "theme_mentions" in names else None
-    return InsightData(quarter, compare_quarter, segment_filter, evidence, nps,
-                       themes, t["theme_assignments"], t["theme_quarters"], requirements, impact,
-                       _filter(t["sessions"], segment_filter), t["action_items"], kpis, intents, mentions)
-
-
-def _mentions(data: InsightData) -> pd.DataFrame:
-    """Themed statements (after the segment filter) with their theme and NPS category."""
-    merged = data.assignments.dropna(subset=["theme_id"]).drop(columns=["quarter"], errors="ignore").merge(
-        data.evidence[["evidence_id", "quarter", "score", "source", "account_id", "industry", "plan", "region"]],
-        on="evidence_id",
-    )
-    merged["category"] = nps_category(merged["score"]).where(merged["score"].notna())
-    return merged
-
-
-def theme_summary(data: InsightData) -> pd.DataFrame:
-    """One row per theme: mentions now and before, change, share, impact, detractor share, status, trend."""
-    m = _mentions(data)
-    now = m[m["quarter"] == data.quarter]
-    if data.intents is not None and len(data.intents):
-        now = now.merge(data.intents[["evidence_id", "intent"]], on="evidence_id", how="left")
-    else:
-        now = now.assign(intent=None)
-    before = m[m["quarter"] == data.compare_quarter]
-    total_now = max(len(data.evidence[data.evidence["quarter"] == data.quarter]), 1)
-    rows = []
-    impact = data.impact[data.impact["quarter"] == data.quarter].set_index("theme_id") if len(data.impact) else pd.DataFrame()
-    feelings = theme_feelings(data)   # per mention, when the folder was themed per mention
-    for _, theme in data.themes.iterrows():
-        tid = theme["theme_id"]
-        n_now = int((now["theme_id"] == tid).sum())
-        n_before = int((before["theme_id"] == tid).sum())
-        scored = now[(now["theme_id"] == tid) & now["category"].notna()]
-        trend = m[m["theme_id"] == tid].groupby("quarter").size().reindex(data.quarters, fill_value=0)
-        # the status in the reported quarter and segment, from the mentions shown (the registry's is
-        # for the quarter the themes were last updated for, over all segments)
-        status = lifecycle({q: int(n) for q, n in trend.items() if n}, data.quarter)
-        rows.append({
-            "theme_id": tid, "label": theme["label"], "journey_stage": theme.get("journey_stage", ""),
-            "keywords": theme.get("keywords", []), "mentions": n_now, "previous": n_before,
-            "change": n_now - n_before, "share": n_now / total_now,
-            "accounts": int(now.loc[now["theme_id"] == tid, "account_id"].nunique()),
-            "impact": float(impact.loc[tid, "impact"]) if tid in getattr(impact, "index", []) else np.nan,
-            "detractor_share": float((scored["category"] == "detractor").mean()) if len(scored) else np.nan,
-            "promoter_share": float((scored["category"] == "promoter").mean()) if len(scored) else np.nan,
-            "scored": len(scored), "status": status, "trend": trend.tolist(), "peak": int(trend.max()) if len(trend) else 0,
-            "quote_ids": theme.get("quote_ids", []), "pinned_quotes": theme.get("pinned_quotes", []),
-            "sources": theme.get("sources", {}),
-            "area_id": theme.get("area_id"), "area_name": theme.get("area_name"),
-            **intent_shares(now.loc[now["theme_id"] == tid, "intent"]),
-            **feelings.get(tid, {}),
-        })
-    out = pd.DataFrame(rows)
-    return out.sort_values(["mentions", "theme_id"], ascending=[False, True]).reset_index(drop=True)
-
-
-def intent_shares(intents: pd.Series) -> dict[str, float]:
-    """Shares of problems, requests and praise among statements with a known intent (NaN: none known)."""
-    known = intents.dropna()
-    return {f"{k}_share": float(known.eq(k).mean()) if len(known) else np.nan for k in ("problem", "request", "praise")}
+#: the theme table and charts show this many themes; the rest are counted and left to the explorer
+TABLE_THEMES = 30
 
 
 def sparkline(values: list[float], width: int = 90, height: int = 22) -> str:
@@ -254,18 +99,6 @@ def executive_summary(data: InsightData, summary: pd.DataFrame) -> HTML:
     return HTML(html + "<ul>" + "".join(items) + "</ul>")
 
 
-#: the theme table and charts show this many themes; the rest are counted and left to the explorer
-TABLE_THEMES = 30
-#: emerging and fading themes are called out only above this many mentions (this quarter, or at peak)
-NOTABLE_MENTIONS = 10
-
-
-def notable(frame: pd.DataFrame, column: str, limit: int = 5) -> pd.DataFrame:
-    """The emerging or fading themes worth a PM's attention: big enough, biggest first."""
-    frame = frame[frame[column] >= NOTABLE_MENTIONS]
-    return frame.sort_values(column, ascending=False).head(limit)
-
-
 def theme_table(summary: pd.DataFrame, limit: int = TABLE_THEMES) -> HTML:
     frame = summary[summary["mentions"] + summary["previous"] > 0].copy()
     hidden = max(len(frame) - limit, 0)
@@ -339,63 +172,6 @@ def quote_ids(data: InsightData, theme: pd.Series, n: int = 5) -> list[str]:
     return list(dict.fromkeys(pinned + others))[:n]
 
 
-def top_themes(summary: pd.DataFrame, n: int = TOP_THEMES) -> pd.DataFrame:
-    """The themes a PM should read about: biggest drags and lifts on NPS, then the most mentioned."""
-    active = summary[summary["mentions"] > 0]
-    by_impact = active.dropna(subset=["impact"]).reindex(
-        active.dropna(subset=["impact"])["impact"].abs().sort_values(ascending=False).index)
-    chosen = list(dict.fromkeys(list(by_impact["theme_id"][: n // 2]) + list(active["theme_id"])))[:n]
-    return summary.set_index("theme_id").loc[chosen].reset_index()
-
-
-def theme_trend_chart(data: InsightData, theme_ids: list[str]) -> alt.Chart:
-    tq = data.theme_quarters[data.theme_quarters["theme_id"].isin(theme_ids)].merge(
-        data.themes[["theme_id", "label"]], on="theme_id")
-    return alt.Chart(tq).mark_line(point=True).encode(
-        x=alt.X("quarter:O", title=None), y=alt.Y("mentions:Q", title="mentions"),
-        color=alt.Color("label:N", title="theme", legend=alt.Legend(labelLimit=260)),
-        tooltip=["label:N", "quarter:O", "mentions:Q", "accounts:Q", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(width=640, height=260, title="Mentions per quarter, top themes")
-
-
-def impact_chart(summary: pd.DataFrame, limit: int = 25) -> alt.Chart:
-    frame = summary.dropna(subset=["impact"])
-    frame = frame[frame["mentions"] >= NOTABLE_MENTIONS][["label", "impact", "mentions", "detractor_share"]]
-    frame = frame.reindex(frame["impact"].abs().sort_values(ascending=False).index).head(limit)
-    return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("impact:Q", title="NPS points the theme costs (right) or adds (left)"),
-        color=alt.condition("datum.impact > 0", alt.value("#e45756"), alt.value("#54a24b")),
-        tooltip=["label:N", alt.Tooltip("impact:Q", format="+.1f"), "mentions:Q",
-                 alt.Tooltip("detractor_share:Q", format=".0%")],
-    ).properties(width=560, height=alt.Step(16),
-                 title=f"Impact on NPS this quarter: the {len(frame)} themes that move it most")
-
-
-def journey(data: InsightData, summary: pd.DataFrame) -> tuple[alt.Chart, HTML]:
-    m = _mentions(data)
-    m = m[m["quarter"] == data.quarter].merge(summary[["theme_id", "journey_stage", "label"]], on="theme_id")
-    rows = []
-    for stage in STAGES:
-        s = m[m["journey_stage"] == stage]
-        scored = s.dropna(subset=["score"])
-        nps = 100 * ((scored["score"] >= 9).mean() - (scored["score"] <= 6).mean()) if len(scored) >= 30 else np.nan
-        top = s["label"].value_counts().head(3)
-        rows.append({"stage": stage, "mentions": len(s), "themes": s["theme_id"].nunique(),
-                     "nps": nps, "scored": len(scored), "top": "; ".join(top.index)})
-    frame = pd.DataFrame(rows)
-    chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("stage:N", sort=list(STAGES), title=None), y=alt.Y("mentions:Q"),
-        color=alt.Color("nps:Q", scale=alt.Scale(scheme="redyellowgreen", domain=[-50, 50]), title="NPS of mentions"),
-        tooltip=["stage:N", "mentions:Q", "themes:Q", alt.Tooltip("nps:Q", format="+.0f", title="NPS of mentions"),
-                 "scored:Q", alt.Tooltip("top:N", title="top themes")],
-    ).properties(width=480, height=220, title="Themes along the customer journey")
-    return chart, table(frame, {"stage": "stage", "mentions": "mentions", "themes": "themes",
-                               "nps": "NPS of mentions", "top": "top themes"},
-                        formats={"nps": lambda v: "n<30" if pd.isna(v) else f"{v:+.0f}"},
-                        numeric=["mentions", "themes", "nps"])
-
-
 def sessions_view(data: InsightData) -> HTML:
     s = data.sessions[data.sessions["quarter"] == data.quarter]
     hours = float((s["company_attendees"] * s["duration_minutes"]).sum() / 60) if len(s) else 0.0
@@ -412,21 +188,6 @@ def sessions_view(data: InsightData) -> HTML:
          "due_date": "due", "overdue": "overdue"},
         formats={"due_date": lambda d: "" if pd.isna(d) else pd.Timestamp(d).date(), "overdue": lambda v: "overdue" if v else ""},
     )
-
-
-def segment_heatmap(data: InsightData, summary: pd.DataFrame, segment: str = "plan") -> alt.Chart:
-    m = _mentions(data)
-    m = m[m["quarter"] == data.quarter].merge(summary[["theme_id", "label"]], on="theme_id")
-    top = summary[summary["mentions"] > 0].head(15)["theme_id"]
-    m = m[m["theme_id"].isin(top)]
-    counts = m.groupby([segment, "label"]).size().rename("mentions").reset_index()
-    totals = m.groupby(segment).size()
-    counts["share"] = counts["mentions"] / counts[segment].map(totals)
-    return alt.Chart(counts).mark_rect().encode(
-        x=alt.X(f"{segment}:N", title=segment), y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=300)),
-        color=alt.Color("share:Q", title="share of segment's mentions", scale=alt.Scale(scheme="blues")),
-        tooltip=[f"{segment}:N", "label:N", "mentions:Q", alt.Tooltip("share:Q", format=".1%")],
-    ).properties(title=f"Which themes each {segment} talks about ({data.quarter})")
 
 
 def segment_nps_table(data: InsightData) -> HTML:

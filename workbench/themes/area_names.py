@@ -1,6 +1,7 @@
 """Area names: a short label for a group of themes ("Dashboards", "Pricing and renewal"), from the
 words that run through the area's themes rather than through one of them. See :func:`area_names`;
-theme names are in :mod:`workbench.themes.names`, whose phrase rules these share."""
+theme names are in :mod:`workbench.themes.names`, whose phrase rules (:mod:`workbench.themes.phrases`)
+these share."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -8,9 +9,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .names import (
-    TRAILING_WORDS, Encoder, _form, _is_content, _sentence_case, clauses, member_samples, theme_names,
-)
+from .names import Encoder, _form, _sentence_case, member_samples, theme_names
+from .phrases import TRAILING_WORDS, _is_content, clauses
 
 
 def _lemma(word: str) -> str:

@@ -1,5 +1,6 @@
 """Fitting the theme model, and reusing a fit of the very same inputs: what names a fit and where
-cached fits live. Used by :func:`workbench.themes.pipeline.update_themes` and ``themes fit``."""
+cached fits live, and fitting each distinct mention once (:func:`fit_distinct`). Used by
+:func:`workbench.themes.pipeline.update_themes` and ``themes fit``."""
 from __future__ import annotations
 
 import hashlib
@@ -112,3 +113,20 @@ def _params(model) -> dict:
             if isinstance(v, (int, float, str, bool, type(None)))
             or (isinstance(v, tuple) and all(isinstance(x, (int, float, str, bool)) for x in v))}
 
+
+def fit_distinct(model, cores: np.ndarray, inverse: np.ndarray, vectors: np.ndarray, folder: Path, embedding: str):
+    """The theme fit of the distinct mention cores (each once), spread back over every mention:
+    ``labels_`` one per mention, ``themes_`` sizes counting every mention.
+
+    Why: feedback repeats itself ("Thanks in advance!", "Any update?", a sentence pasted into
+    many tickets). Fitted as they are, a hundred copies of one sentence form a neighbour-graph
+    component of their own, which the layout places anywhere and the partition then merges with
+    unrelated statements; fitted once each, every wording weighs as one neighbour among others."""
+    first = np.zeros(len(cores), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]          # a row of each distinct core
+    keyed = pd.DataFrame({"evidence_id": cores, "text": cores})
+    fit = fit_cached(model, keyed, vectors[first], folder, embedding)
+    labels = np.asarray(fit.labels_, dtype=int)[inverse]
+    themes = fit.themes_.copy()
+    themes["size"] = [int((labels == t).sum()) for t in themes["theme"]]
+    return FittedThemes(labels, themes, np.asarray(fit.centroids_), _params(model))

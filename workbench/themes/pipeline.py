@@ -8,9 +8,10 @@ sentence or clause of a statement, its span, theme, sentiment and intent), ``the
 (one row per statement and theme it mentions), ``themes``, ``theme_areas``, ``theme_quarters``,
 ``requirements``, ``requirement_evidence``, ``statement_intents`` and ``theme_impact``, and updates
 ``DATA_DIR/theme_registry.yml`` (analysts' edits are kept). Mentions themed by an earlier run keep
-their theme (``keep_previous_themes``) unless ``refit=True``. Statements in a language the default
-embedding model does not read are kept apart in one group per language, not themed. Same inputs and
-settings give the same assignments: the seed and model are recorded in ``run.settings``.
+their theme (``keep_previous_themes``, in :mod:`.carry_over`) unless ``refit=True``. Statements in a
+language the default embedding model does not read are kept apart in one group per language, not
+themed. Same inputs and settings give the same assignments: the seed and model are recorded in
+``run.settings``.
 
 The registry records what the themes were made with (``fitted_with``). When the embedding model
 changes, its themes' centroids are re-expressed in the new model's space from the mentions they
@@ -30,9 +31,10 @@ import pandas as pd
 
 from .. import store
 from ..contract import THEMED_KINDS
+from .carry_over import keep_previous_themes, note_model_changes
 from .fitting import (  # noqa: F401  (re-exported: the theme CLI, benches and tests import them from here)
-    DEFAULT_MODEL_NAME, FittedThemes, _params, embedding_identity, fit_cached, fit_key, new_theme_model,
-    theme_model_identity,
+    DEFAULT_MODEL_NAME, FittedThemes, _params, embedding_identity, fit_cached, fit_distinct, fit_key,
+    new_theme_model, theme_model_identity,
 )
 from .impact import theme_impact
 from .language import detect_languages, foreign_languages
@@ -200,8 +202,8 @@ def update_themes(
     older = f"{theme_model_identity(model, with_sequences=False)} on {embedding}"
     if registry.fitted_with.get("partitioned_by") in (older, f"{older} per {UNIT}"):
         registry.fitted_with["partitioned_by"] = partition   # recorded under an older name: same settings
-    notes = _note_model_changes(registry, mentions, vectors, stored, embedding, partition, refit,
-                                per_statement_before="theme_assignments" in names and stored is None)
+    notes = note_model_changes(registry, mentions, vectors, stored, embedding, partition, refit,
+                               per_statement_before="theme_assignments" in names and stored is None)
     previous = None if refit else stored
     if embedder is None and model_path:
         registry.fitted_with["model_path"] = str(model_path)
@@ -302,24 +304,6 @@ def update_themes(
     return run
 
 
-def fit_distinct(model, cores: np.ndarray, inverse: np.ndarray, vectors: np.ndarray, folder: Path, embedding: str):
-    """The theme fit of the distinct mention cores (each once), spread back over every mention:
-    ``labels_`` one per mention, ``themes_`` sizes counting every mention.
-
-    Why: feedback repeats itself ("Thanks in advance!", "Any update?", a sentence pasted into
-    many tickets). Fitted as they are, a hundred copies of one sentence form a neighbour-graph
-    component of their own, which the layout places anywhere and the partition then merges with
-    unrelated statements; fitted once each, every wording weighs as one neighbour among others."""
-    first = np.zeros(len(cores), dtype=np.int64)
-    first[inverse[::-1]] = np.arange(len(inverse))[::-1]          # a row of each distinct core
-    keyed = pd.DataFrame({"evidence_id": cores, "text": cores})
-    fit = fit_cached(model, keyed, vectors[first], folder, embedding)
-    labels = np.asarray(fit.labels_, dtype=int)[inverse]
-    themes = fit.themes_.copy()
-    themes["size"] = [int((labels == t).sum()) for t in themes["theme"]]
-    return FittedThemes(labels, themes, np.asarray(fit.centroids_), _params(model))
-
-
 def _statement_vectors(statements: pd.DataFrame, mentions: pd.DataFrame, vectors: np.ndarray,
                        routed: pd.DataFrame, encode) -> np.ndarray:
     """One vector per statement: the normalised mean of its mentions' (statements kept apart for
@@ -331,74 +315,6 @@ def _statement_vectors(statements: pd.DataFrame, mentions: pd.DataFrame, vectors
         out[row[routed["evidence_id"]].to_numpy()] = encode(
             statements.set_index("evidence_id").loc[routed["evidence_id"], "text"].tolist())
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-
-
-def _note_model_changes(registry: ThemeRegistry, mentions: pd.DataFrame, vectors: np.ndarray,
-                        stored: pd.DataFrame | None, embedding: str, partition: str, refit: bool, *,
-                        per_statement_before: bool = False) -> list[str]:
-    """Bring the registry's record of what made the themes up to date; say what changed.
-
-    A new embedding model: centroids are re-expressed from the mentions each theme holds (the
-    old ones are in another space). A new theme model or settings without ``refit``: earlier
-    mentions keep their themes, which the note makes plain, with the command that re-partitions.
-    A folder themed per statement before (no stored mentions) is re-themed per mention, and told.
-    """
-    notes: list[str] = []
-    before = registry.fitted_with.get("embedding")
-    if before is None:
-        registry.fitted_with["embedding"] = embedding
-    elif before != embedding:
-        known = (stored[["mention_key", "theme_id"]].drop_duplicates("mention_key") if stored is not None
-                 else pd.DataFrame(columns=["mention_key", "theme_id"]))
-        held = mentions[["evidence_id", "mention_key"]].merge(known, on="mention_key", how="left")
-        moved = registry.reexpress_centroids(held[["evidence_id", "theme_id"]], vectors, embedding)
-        notes.append(f"the embedding model changed from {before} to {embedding}: {moved['themes']} themes' "
-                     "centroids were recomputed from the mentions they hold"
-                     + (f"; {len(moved['without_statements'])} themes hold none and can no longer be matched"
-                        if moved["without_statements"] else ""))
-    old = registry.fitted_with.get("partitioned_by")
-    if per_statement_before and not refit:
-        notes.append("themes are now fitted per mention (each sentence or clause of a statement), so every "
-                     "statement was themed afresh; theme ids carry over where themes match")
-    if refit or stored is None or old is None:
-        registry.fitted_with["partitioned_by"] = partition
-    elif old != partition:
-        notes.append(f"mentions themed before keep the themes given by {old}; new mentions were themed by "
-                     f"{partition}. Run `workbench themes update DATA_DIR --refit` to re-partition every mention "
-                     "with the current model (theme ids carry over where themes match)")
-    for note in notes:
-        log.warning("themes: %s", note)
-    return notes
-
-
-def keep_previous_themes(assignments: pd.DataFrame, previous: pd.DataFrame, registry: ThemeRegistry, *,
-                         key: str = "evidence_id") -> pd.DataFrame:
-    """Mentions themed before keep their theme (after the registry's merges and splits); only new
-    mentions, and those whose theme is gone, take the new fit's theme.
-
-    A fresh fit re-partitions all of history; without this a report's earlier quarters would
-    shift every time a quarter is added. ``update_themes(..., refit=True)`` re-partitions on purpose.
-    What is kept is the theme each mention was fitted to (``fitted_theme_id``), resolved through
-    the registry's current edits, so undoing a merge or split moves its statements back. ``key``
-    names the rows (``mention_key``: statement id and mention number); splits apply by statement.
-    """
-    raw = "fitted_theme_id" if "fitted_theme_id" in previous.columns else "theme_id"  # older stores
-    columns = list(dict.fromkeys([key, "evidence_id", raw]))
-    prior = previous[columns].dropna(subset=[raw]).drop_duplicates(key)
-    prior = prior.rename(columns={raw: "theme_id"})
-    prior = prior[prior["theme_id"].isin(registry.themes)].reset_index(drop=True)   # an undone split's theme is gone
-    resolved = registry.resolve_assignments(prior)
-    alive = {t for t, theme in registry.themes.items() if theme["status"] != "merged"}
-    keep = resolved["theme_id"].isin(alive).to_numpy()
-    fitted = prior.loc[keep].set_index(key)["theme_id"]
-    final = resolved.loc[keep].set_index(key)["theme_id"]
-    out = assignments.copy()
-    kept = out[key].map(final)
-    out["theme_id"] = kept.where(kept.notna(), out["theme_id"])
-    if "fitted_theme_id" in out.columns:
-        kept_fit = out[key].map(fitted)
-        out["fitted_theme_id"] = kept_fit.where(kept_fit.notna(), out["fitted_theme_id"])
-    return out
 
 
 def _storable(frame: pd.DataFrame) -> pd.DataFrame:

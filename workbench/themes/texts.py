@@ -103,7 +103,7 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
         mentions = themed.assign(mention=0, start=0, end=themed["text"].str.len(),
                                  core=themed["text"].map(mention_core))[["id", "mention", "start", "end", "text", "core"]]
     # fitted and named on what each mention is about, without the fillers it opens with; each
-    # distinct core fitted once (see pipeline.fit_distinct: copies would form components of their own)
+    # distinct core fitted once (see fitting.fit_distinct: copies would form components of their own)
     cores, inverse = np.unique(mentions["core"].to_numpy(dtype=str), return_inverse=True)
     distinct = encode(cores.tolist()) if len(cores) else np.zeros((0, 1), dtype=np.float32)
     vectors = np.asarray(distinct)[inverse] if len(cores) else distinct

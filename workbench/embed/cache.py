@@ -1,0 +1,87 @@
+"""The persistent embedding cache: vectors on disk, one folder per model, keyed by a hash of each
+text (:func:`text_key`)."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors on disk, one folder per model, one ``shard-*.npz`` (keys, vectors) per stored batch.
+
+    Shard names are unique, so several processes may add to one cache; a shard is written to a
+    temporary name and renamed, so an interrupted write leaves nothing half-read. An unreadable
+    shard is skipped (its texts are embedded again).
+    """
+
+    def __init__(self, folder: str | os.PathLike, model_identity: str):
+        self.folder = Path(folder) / model_identity
+        self._index: dict[str, tuple[int, int]] | None = None
+        self._shards: list[np.ndarray] = []
+
+    def _read(self) -> None:
+        if self._index is not None:
+            return
+        self._index, self._shards = {}, []
+        for shard in sorted(self.folder.glob("shard-*.npz")):
+            try:
+                with np.load(shard) as data:
+                    keys, vectors = data["keys"], data["vectors"]
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("embedding cache: %s unreadable, skipped (%s)", shard.name, exc)
+                continue
+            s = len(self._shards)
+            self._shards.append(vectors)
+            for i, k in enumerate(keys.tolist()):
+                self._index[k] = (s, i)
+
+    def get(self, keys: list[str]) -> tuple[np.ndarray | None, list[int]]:
+        """Cached vectors (rows for missing keys left zero) and the positions of the missing keys."""
+        self._read()
+        missing = [i for i, k in enumerate(keys) if k not in self._index]
+        if len(missing) == len(keys):
+            return None, missing
+        first = next(iter(self._index.values()))
+        dim = self._shards[first[0]].shape[1]
+        out = np.zeros((len(keys), dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            loc = self._index.get(k)
+            if loc is not None:
+                out[i] = self._shards[loc[0]][loc[1]]
+        return out, missing
+
+    def put(self, keys: list[str], vectors: np.ndarray) -> None:
+        if not keys:
+            return
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if len(keys) != len(vectors):
+            raise ValueError(f"{len(keys)} keys but {len(vectors)} vectors")
+        self._read()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        n = len(list(self.folder.glob("shard-*.npz")))
+        path = self.folder / f"shard-{n:05d}-{uuid.uuid4().hex[:8]}.npz"
+        tmp = self.folder / f".{path.stem}.tmp.npz"
+        np.savez(tmp, keys=np.asarray(keys), vectors=vectors)
+        os.replace(tmp, path)
+        s = len(self._shards)
+        self._shards.append(vectors)
+        for i, k in enumerate(keys):
+            self._index[k] = (s, i)
+
+    def __len__(self) -> int:
+        self._read()
+        return len(self._index)
+
+
+__all__ = ["EmbeddingCache", "text_key"]

@@ -1,0 +1,128 @@
+"""Reading a themed data folder for the theme explorer, and its themes table under the theme
+registry's edits (labels, statuses, keywords, pins, requirement marks, journey stages, merges,
+split-off statements and areas)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+def _as_list(value) -> list:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return list(parsed) if isinstance(parsed, list) else [parsed]
+    return [value]
+
+
+def main_themes(mentions: pd.DataFrame, registry=None) -> pd.DataFrame:
+    """Each statement's main theme (``evidence_id``, ``theme_id``) from its mentions' fitted themes
+    under the registry's current edits: the theme most of its mentions are in, then the closest.
+    The explorer shows each statement once, under this theme."""
+    from ..themes.summaries import statement_themes
+
+    fitted = mentions.assign(theme_id=mentions["fitted_theme_id"])
+    if registry is not None and registry.themes:
+        fitted = registry.resolve_assignments(fitted)
+    return statement_themes(fitted).drop_duplicates("evidence_id")[["evidence_id", "theme_id"]]
+
+
+def read_data_dir(data_dir: str | Path, statement_map: pd.DataFrame | None = None, registry=None) -> dict:
+    """The tables of a themed data folder, as keyword arguments of
+    :class:`~workbench.explore.state.ExplorerState` (see its ``from_data_dir``)."""
+    from .. import store
+    from ..themes.pipeline import themed_statements
+    from ..themes.registry import ThemeRegistry, default_path
+
+    data_dir = Path(data_dir)
+    names = set(store.table_names(data_dir))
+    for needed in ("evidence", "theme_assignments", "themes"):
+        if needed not in names:
+            raise store.StoreError(
+                f"{data_dir}: no table '{needed}' (run `workbench quarterly --data {data_dir}` first)")
+    statements = themed_statements(store.load_table(data_dir, "evidence"))
+    if registry is None and default_path(data_dir).exists():
+        registry = ThemeRegistry.load(default_path(data_dir))
+    if "theme_mentions" in names:
+        assignments = main_themes(store.load_table(data_dir, "theme_mentions"), registry)
+    else:
+        assignments = store.load_table(data_dir, "theme_assignments")
+        if "fitted_theme_id" in assignments.columns:
+            # the theme each statement was fitted to: the registry's edits (and their undoing) apply on top
+            assignments = assignments.drop(columns="theme_id").rename(columns={"fitted_theme_id": "theme_id"})
+    assignments = assignments[["evidence_id", "theme_id"]]
+    pairs = store.load_table(data_dir, "theme_assignments")
+    spans = pairs if {"start", "end"} <= set(pairs.columns) else None
+    themes = store.load_table(data_dir, "themes", columns=["theme_id", "label"])
+    responses = store.load_table(data_dir, "nps_responses") if "nps_responses" in names else None
+    if statement_map is None and "statement_map" in names:
+        statement_map = store.load_table(data_dir, "statement_map", columns=["evidence_id", "x", "y"])
+    intents = (store.load_table(data_dir, "statement_intents", columns=["evidence_id", "intent"])
+               if "statement_intents" in names else None)
+    sentiments = (store.load_table(data_dir, "theme_mentions")[["evidence_id", "sentiment_score"]]
+                  if "theme_mentions" in names else None)
+    return {"statements": statements, "assignments": assignments, "themes": themes, "responses": responses,
+            "statement_map": statement_map, "registry": registry, "intents": intents, "spans": spans,
+            "sentiments": sentiments}
+
+
+def themes_under_registry(stored: pd.DataFrame, base_assignments: pd.DataFrame,
+                          registry=None) -> tuple[pd.DataFrame, pd.Series, dict[str, str]]:
+    """The themes table, each statement's theme id and the areas (id -> name) under ``registry``'s
+    edits (None, or a registry without themes: the stored table as it is). The table carries every
+    column the explorer shows, with defaults where the stored table lacks one."""
+    stored = stored.copy()
+    if registry is not None and not registry.themes:
+        registry = None  # no registry file yet: the stored table is all there is
+    # the registry's areas now (analysts' renames and moves shown at once)
+    area_names = ({a: area["name"] for a, area in registry.areas.items()}
+                  if registry is not None and getattr(registry, "areas", None) else {})
+    if registry is not None:
+        frame = registry.themes_frame()
+        # the stage an analyst chose, else the one the last run inferred
+        chosen = frame["journey_stage"].astype(object)
+        frame["journey_stage_source"] = np.where(chosen.notna(), "analyst", "model")
+        inferred = next((c for c in ("journey_stage_auto", "journey_stage") if c in stored.columns), None)
+        if inferred:
+            auto = frame["theme_id"].map(stored.drop_duplicates("theme_id").set_index("theme_id")[inferred])
+            frame["journey_stage"] = chosen.where(chosen.notna(), auto)
+        resolved = registry.resolve_assignments(base_assignments)["theme_id"]
+    else:
+        frame = stored
+        resolved = base_assignments["theme_id"]
+    frame = frame.reset_index(drop=True).copy()
+    defaults = {"status": "active", "merged_into": None, "keywords": None, "pinned_quotes": None,
+                "requirement": False, "journey_stage": None, "label_source": "model",
+                "journey_stage_source": "model"}
+    for column, default in defaults.items():
+        if column not in frame:
+            frame[column] = default
+    frame["keywords"] = [_as_list(v) for v in frame["keywords"]]
+    frame["pinned_quotes"] = [_as_list(v) for v in frame["pinned_quotes"]]
+    frame["requirement"] = frame["requirement"].fillna(False).astype(bool)
+    frame["label"] = frame["label"].fillna("").astype(str)
+    for column in ("journey_stage", "merged_into"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    # a statement may point at a theme the table does not list (a stale store): list it too
+    known = set(frame["theme_id"])
+    missing = sorted({t for t in resolved.dropna() if t not in known})
+    if missing:
+        frame = pd.concat([frame, pd.DataFrame({"theme_id": missing, "label": missing, "status": "active",
+                                                "keywords": [[] for _ in missing],
+                                                "pinned_quotes": [[] for _ in missing],
+                                                "requirement": False})], ignore_index=True)
+    return frame, resolved, area_names
+
+
+__all__ = ["main_themes", "read_data_dir", "themes_under_registry"]
