@@ -89,9 +89,9 @@ def test_the_installed_package_finds_its_files_in_itself(installed, tmp_path):
     probe = (
         "import json, workbench\n"
         "from workbench.report import render\n"
-        "from workbench.explore import cli\n"
+        "from workbench.explore import lab\n"
         f"paths = [str(render.notebook_path(n)) for n in {sorted(NOTEBOOKS - {'explore_themes.ipynb'})!r}]\n"
-        "print(json.dumps({'package': workbench.__file__, 'notebooks': paths + [str(cli.NOTEBOOK)],\n"
+        "print(json.dumps({'package': workbench.__file__, 'notebooks': paths + [str(lab.NOTEBOOK)],\n"
         "                  'templates': str(render.TEMPLATES)}))\n"
     )
     done = subprocess.run([str(python), "-c", probe], cwd=tmp_path, env=_env(tmp_path),
