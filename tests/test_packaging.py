@@ -66,7 +66,10 @@ def third_party_imports() -> dict[str, set[str]]:
     """module -> files importing it, for every module neither in the standard library nor the package."""
     where: dict[str, set[str]] = {}
     sources = [(p, p.read_text(encoding="utf-8")) for p in PACKAGE.rglob("*.py")]
-    sources += [(p, _notebook_code(p)) for p in PACKAGE.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    # the notebooks folder is a link (workbench/notebooks -> ../notebooks), which rglob does not follow
+    notebooks = {p.resolve() for p in [*PACKAGE.rglob("*.ipynb"), *(PACKAGE / "notebooks").glob("*.ipynb")]
+                 if ".ipynb_checkpoints" not in p.parts}
+    sources += [(p, _notebook_code(p)) for p in sorted(notebooks)]
     for path, source in sources:
         for module in _imports(source):
             if module not in sys.stdlib_module_names and module != "workbench":

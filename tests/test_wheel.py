@@ -36,7 +36,7 @@ def _tracked_files() -> list[str]:
     if not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: no list of tracked files to build from")
     out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
-    return [name for name in out.decode().split("\0") if name and (ROOT / name).is_file()]
+    return [name for name in out.decode().split("\0") if name and ((ROOT / name).is_file() or (ROOT / name).is_symlink())]
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,10 @@ def installed(tmp_path_factory):
     tracked = _tracked_files()
     for name in tracked:
         (src / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, src / name)
+        if (ROOT / name).is_symlink():  # workbench/notebooks -> ../notebooks, as a checkout has it
+            os.symlink(os.readlink(ROOT / name), src / name)
+        else:
+            shutil.copy2(ROOT / name, src / name)
     dist = tmp / "dist"
     # no build isolation: the build backend (setuptools) is already installed, nothing is downloaded
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
@@ -63,7 +66,7 @@ def installed(tmp_path_factory):
                              capture_output=True, text=True, check=True).stdout.strip()
     dependencies = [p for p in site.getsitepackages() if Path(p).is_dir()]
     (Path(purelib) / "zz_test_dependencies.pth").write_text("\n".join(dependencies) + "\n")
-    return python, venv / "bin", wheel, [n for n in tracked if n.startswith("workbench/")]
+    return python, venv / "bin", wheel, [n for n in tracked if n.startswith("workbench/") and not (ROOT / n).is_symlink()]
 
 
 def _env(tmp: Path) -> dict:

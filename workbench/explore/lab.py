@@ -1,6 +1,6 @@
 """JupyterLab on the theme explorer notebook for one data folder (what ``workbench explore`` starts).
 
-Writes a copy of ``explore_themes.ipynb`` (shipped in the package, ``workbench/notebooks/``) with
+Writes a copy of ``explore_themes.ipynb`` (``notebooks/``, shipped in the package through the ``workbench/notebooks`` link) with
 the data folder filled in to ``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean),
 starts JupyterLab there with ``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token).
 JupyterLab comes with the ``explore`` extra: ``pip install "cx-insight-workbench[explore]"``.

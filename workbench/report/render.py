@@ -19,7 +19,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def notebook_path(name: str) -> Path:
-    """A report notebook shipped with the package (``workbench/notebooks/``)."""
+    """A report notebook shipped with the package (``notebooks/``, linked as ``workbench/notebooks``)."""
     path = NOTEBOOKS / name
     if not path.exists():
         raise ReportError(f"report notebook {name} not found in {NOTEBOOKS}")
