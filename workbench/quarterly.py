@@ -107,8 +107,10 @@ def run_quarterly(
         for note in publish.recover(out_dir):
             stages._log(note)
         result = stages.run("ingest", ingest, data_dir, strict=strict)
-        stages._log(f"ingest: {result.rows_read:,} rows read = {result.rows_accepted:,} accepted + "
-                    f"{result.rows_quarantined:,} quarantined; {len(result.warnings)} warnings")
+        seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
+        stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "
+                    f"{seen['rows_quarantined']:,} quarantined; {seen['warnings']} warnings; "
+                    f"{len(seen['files_not_read'])} files gave nothing")
         quarters = sorted(result.tables["evidence"]["quarter"].dropna().unique().tolist()
                           + result.tables["nps_responses"]["quarter"].dropna().unique().tolist())
         quarter = quarter or last_complete_quarter(quarters, today)
