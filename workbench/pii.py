@@ -1,22 +1,16 @@
-"""The second PII pass: what no list names. Runs after ``redact.Redactor`` (known names, e-mails,
-cards, phones, addresses), over every text of one run at once.
-
-- **Names nobody listed** ("Thanks, Giuseppe.", "Tom Alvarez can tell you more"): Microsoft
-  Presidio's analyzer with spaCy's small English model (installed from a package, loaded offline),
-  replaced with ``[Person]`` by Presidio's anonymizer.
-- **IBANs** (checksum-validated) and **IP addresses**: Presidio's pattern recognizers.
+"""PII no list names. ``replace_patterns`` (IBANs, checksum-validated, and IP addresses: Presidio's
+recognizers) runs first inside ``redact.Redactor``; ``NameFinder`` runs after it over every text of a
+run at once and finds **names nobody listed** ("Thanks, Giuseppe.", "Tom Alvarez on our team") with
+Presidio's analyzer and spaCy's small English model (a package, loaded offline): ``[Person]``.
 
 A statistical name finder also takes product words for people ("Drag and drop", "Salesforce").
-Three checks keep the store readable; they use the run's own texts, never a word list tuned to one
-company:
-1. only a word that the run writes capitalised in mid-sentence at least as often as in lower case
-   can be part of a name ("drag" is mostly lower case, so "Drag" is a verb; a name never is);
-2. a word the finder tags as an organisation or place more often than as a person, across the run,
-   is not a person ("Salesforce", "Okta");
-3. ``pii.keep_words`` in workbench.yml: words that are never a name.
-Texts another language wrote are not given to the English name finder (its guesses on German or
-Spanish are mostly common nouns); their known names, e-mails and numbers are still redacted.
-Only texts with a capitalised candidate word are parsed, so a run of plain comments stays fast.
+The checks that keep the store readable use the run's own texts, never a word list tuned to one
+company: a name word is written capitalised mid-sentence at least as often as in lower case; is not
+tagged as an organisation or place more often than as a person; is not in more than 0.2 % of the
+texts; a single word needs a person cue beside it (a greeting, a role, a speech verb); model numbers
+and code around a span make it a product. ``pii.keep_words`` in workbench.yml lists the rest.
+Texts another language wrote are not given to the English finder; only the sentences with a
+candidate word are parsed, each distinct sentence once, so a run of plain comments stays fast.
 """
 from __future__ import annotations
 
