@@ -184,16 +184,10 @@ def _render_reports(render, staging: Path, params: dict, quarter: str) -> dict[s
 
 
 def _coverage(result) -> dict:
-    """What the reports are built from, for summary.json: rows read, accepted, quarantined, and
-    every file that gave nothing (with its first reason)."""
-    files = result.files[result.files["source"] != "config"]
-    first = result.quarantine.drop_duplicates("source_file").set_index("source_file")["reason"]
-    empty = files[files["rows_accepted"] == 0]["source_file"]
-    return {
-        "rows_read": int(files["rows_read"].sum()), "rows_accepted": int(files["rows_accepted"].sum()),
-        "rows_quarantined": int(files["rows_quarantined"].sum()), "warnings": int(len(result.warnings)),
-        "files_not_read": {f: str(first.get(f, "nothing accepted")) for f in empty},
-    }
+    """What the reports are built from, for summary.json and the log (the coverage box's figures)."""
+    from .report.coverage import coverage_counts
+
+    return coverage_counts(result.files, result.quarantine, len(result.warnings))
 
 
 def _headline(kpis: pd.DataFrame, quarter: str) -> str:

@@ -53,6 +53,18 @@ def files_not_read(files: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFram
                          "rows_quarantined": empty["rows_quarantined"].to_numpy(), "reason": reasons})
 
 
+def coverage_counts(files: pd.DataFrame, quarantine: pd.DataFrame, warnings: int) -> dict:
+    """The box's figures as plain data (summary.json, the job's log): rows read, accepted,
+    quarantined and warnings (settings files left out), and every file not read with its reason."""
+    files = files[files["source"] != "config"]
+    missing = files_not_read(files, quarantine)
+    return {
+        "rows_read": int(files["rows_read"].sum()), "rows_accepted": int(files["rows_accepted"].sum()),
+        "rows_quarantined": int(files["rows_quarantined"].sum()), "warnings": int(warnings),
+        "files_not_read": dict(zip(missing["source_file"], missing["reason"].astype(str))),
+    }
+
+
 def summary_line(files: pd.DataFrame) -> str:
     files = files[files["source"] != "config"]
     left_out = int(((files["rows_accepted"] == 0)).sum())
