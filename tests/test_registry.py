@@ -402,3 +402,19 @@ def test_lifecycle_ignores_stray_mentions():
     assert lifecycle({"2025Q3": 80, "2026Q3": 40}, "2026Q3") == "active"
     assert lifecycle({"2025Q3": 80}, "2026Q3") == "fading"
     assert lifecycle({"2026Q3": 2}, "2026Q3") == "emerging"  # tiny, but only ever seen now
+
+
+def test_a_rerun_with_the_same_fit_leaves_the_registry_file_byte_identical(two_quarters, tmp_path):
+    # each run refits the whole store, so a re-run on unchanged data must not change the file
+    # (a weight that summed every run's size grew on each re-run)
+    _, evidence, emb = two_quarters
+    registry = ThemeRegistry(clock=lambda: "2026-11-22T10:00:00+00:00")
+    fit_and_match(registry, evidence, emb, "2026Q2", k=6, seed=1)
+    first = registry.save(tmp_path / "theme_registry.yml")
+    before = first.read_bytes(), first.with_name("theme_registry.centroids.npy").read_bytes()
+    again = ThemeRegistry.load(first, clock=lambda: "2026-11-22T10:00:00+00:00")
+    fit_and_match(again, evidence, emb, "2026Q2", k=6, seed=1)
+    again.save(first)
+    after = first.read_bytes(), first.with_name("theme_registry.centroids.npy").read_bytes()
+    assert after[0].decode().splitlines() == before[0].decode().splitlines()
+    assert after[1] == before[1]

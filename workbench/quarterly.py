@@ -13,6 +13,8 @@ import json
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -86,9 +88,11 @@ def run_quarterly(
     today: dt.date | None = None,
     themes_settings: dict | None = None,
     strict: bool = False,
+    keep_failed: int = 5,
 ) -> QuarterlyResult:
     """Ingest, theme, compute KPIs and publish the quarter's reports. ``strict``: any quarantined
-    row stops the run before anything is stored or published (the previous report stays)."""
+    row stops the run before anything is stored or published (the previous report stays).
+    ``keep_failed``: how many failed runs' folders stay under ``out_dir/failed/`` (newest first)."""
     from .ingest import ingest
     from .kpis import compute_kpis, load_kpi_tables
     from .report import publish, render
@@ -132,7 +136,7 @@ def run_quarterly(
         try:
             stages.run("notebooks", _render_reports, render, staging, params, quarter)
         except Exception:
-            failed = publish.keep_failed(staging, out_dir, quarter)
+            failed = publish.keep_failed(staging, out_dir, quarter, keep=keep_failed)
             (failed / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
             raise
         summary = {
@@ -173,7 +177,8 @@ def _render_reports(render, staging: Path, params: dict, quarter: str) -> dict[s
              f"{'CX insights' if name == 'insights' else 'CX KPIs'} {quarter}") for nb, name in REPORTS]
     if os.cpu_count() and os.cpu_count() > 1 and len(jobs) > 1:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=len(jobs), mp_context=ctx, initializer=_end_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_render_one, *job) for job in jobs]
             results = [f.result() for f in futures]
     else:
@@ -181,6 +186,24 @@ def _render_reports(render, staging: Path, params: dict, quarter: str) -> dict[s
     for name, seconds in results:
         log.info("notebook %s: %.1f s", name, seconds)
     return dict(results)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Worker initializer: the worker ends when the job's process does, even when the job is killed
+    with SIGKILL (which no handler of ours sees); the notebook kernel a worker starts polls its parent
+    (ipykernel's parent poller) and ends after it, so a killed job leaves no process behind.
+
+    Linux's prctl(PR_SET_PDEATHSIG) does this; no maintained package exposes it without a compiled
+    extension, hence ctypes. Elsewhere the workers end when they next read their closed queue.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the job died before the request took effect
+        os._exit(1)
 
 
 def _coverage(result) -> dict:

@@ -31,6 +31,8 @@ def register(subparsers) -> None:
     p.add_argument("--seed", type=int, default=None, help="theme model seed (default 42, recorded in summary.json)")
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1, nothing stored or published) if any input row is quarantined")
+    p.add_argument("--keep-failed", type=int, default=5, metavar="N",
+                   help="failed runs' folders kept under OUT/failed/, newest first (default 5)")
     p.set_defaults(func=run)
 
 
@@ -46,7 +48,8 @@ def run(args) -> int:
     settings = {"seed": args.seed} if args.seed is not None else {}
     try:
         result = run_quarterly(args.data, args.out, quarter=args.quarter, compare=args.compare,
-                               segment=args.segment, themes_settings=settings, strict=args.strict)
+                               segment=args.segment, themes_settings=settings, strict=args.strict,
+                               keep_failed=args.keep_failed)
     except SettingsError as exc:  # a broken workbench.yml: nothing stored, exit 2 like every command
         print(f"workbench quarterly: FAILED: {exc}", file=sys.stderr)
         return 2

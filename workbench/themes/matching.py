@@ -99,7 +99,10 @@ def match_fit(registry, themes: pd.DataFrame, centroids: np.ndarray, assignments
         else:
             blended = centroids[i]
         theme["centroid"] = _round_centroid(blended)
-        theme["weight"] = int(theme.get("weight") or 0) + size
+        # every fit sees the whole store, so the statements behind this fit already hold the past:
+        # the weight is this fit's size, not a running total (which grew on every re-run with the
+        # same data and changed the registry file when nothing had changed)
+        theme["weight"] = size
         quarters = in_cluster["quarter"].dropna().astype(str) if has_quarter else pd.Series([], dtype=str)
         quarters = pd.Series(sorted(material_quarters(quarters.value_counts().to_dict())), dtype=str)
         if len(quarters):
@@ -164,6 +167,7 @@ def assign_areas(registry, quarter: str, group, *, at: str | None = None, who: s
             if registry.themes[t]["status"] != "merged" and registry.themes[t].get("centroid")]
     if not live:
         return {}
+    before = registry._state()
     vectors = _unit(np.asarray([registry.themes[t]["centroid"] for t in live], dtype=np.float64))
     sizes = np.asarray([max(int(registry.themes[t].get("size") or 0), 1) for t in live], dtype=float)
     labels = np.asarray(group(vectors, sizes), dtype=int) if len(live) > 1 else np.zeros(1, dtype=int)
@@ -212,6 +216,7 @@ def assign_areas(registry, quarter: str, group, *, at: str | None = None, who: s
     registry._record("areas", {"quarter": quarter, "areas": len(set(out.values())),
                                "new": sorted(set(mapping.values()) - set(old_ids), key=_id_sort_key)},
                      at=at, who=who, undo=None)
+    registry._drop_last_if_unchanged(before, "areas")
     return out
 
 

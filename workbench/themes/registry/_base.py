@@ -26,8 +26,8 @@ EDIT_ACTIONS = ("rename", "merge", "split", "pin_quote", "unpin_quote", "mark_re
                 "set_requirement_status", "set_journey_stage", "rename_area", "move_theme", "add_area")
 #: decimals kept for centroid coordinates (in memory and on disk, so a save is reproducible)
 CENTROID_DECIMALS = 5
-#: the weight of a theme's past in the running mean of its centroid is capped at this many
-#: statements, so a long-lived theme can still drift with its evidence
+#: the weight of a theme's past (its previous fit's size) in the running mean of its centroid is
+#: capped at this many statements, so a long-lived theme can still drift with its evidence
 MAX_CENTROID_WEIGHT = 2000
 
 #: a quarter counts as one where a theme was present when it has at least this many mentions ...

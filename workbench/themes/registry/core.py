@@ -288,12 +288,25 @@ class ThemeRegistry(RegistryEdits):
         """Attach a fitted topic model to the registry: :func:`workbench.themes.matching.match_fit`."""
         from ..matching import match_fit
 
-        return match_fit(self, themes, centroids, assignments, quarter, threshold,
-                         cluster_column=cluster_column, at=at, who=who)
+        before = self._state()
+        result = match_fit(self, themes, centroids, assignments, quarter, threshold,
+                           cluster_column=cluster_column, at=at, who=who)
+        self._drop_last_if_unchanged(before, "match")
+        return result
 
     # ----------------------------------------------------------------------------------------
     # Internals
     # ----------------------------------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        """Everything the registry holds but its history (to tell whether a step changed anything)."""
+        return {k: v for k, v in self.to_dict().items() if k != "history"}
+
+    def _drop_last_if_unchanged(self, before: dict[str, Any], action: str) -> None:
+        """Forget the step's own history entry when it changed nothing (a re-run on the same data),
+        so the registry file stays byte-identical."""
+        if self._history and self._history[-1]["action"] == action and self._state() == before:
+            self._history.pop()
 
     def _allocate_id(self) -> str:
         theme_id = f"T{self.next_number:04d}"
