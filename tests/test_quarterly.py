@@ -143,3 +143,14 @@ def test_kernel_notices_stay_out_of_a_cron_log(tmp_path, capfd):
     render.execute(tmp_path / "t.ipynb", tmp_path / "out.ipynb", {})
     err = capfd.readouterr().err
     assert "WARNING" not in err and "without encryption" not in err
+
+
+def test_the_job_hands_tables_between_stages_and_writes_the_store_once(tmp_path, mini_dir, monkeypatch):
+    writes = []
+    real = store._write
+    monkeypatch.setattr(store, "_write", lambda data_dir, fill: writes.append(data_dir) or real(data_dir, fill))
+    monkeypatch.setattr(render, "notebook_path", lambda name: _tiny_notebook(tmp_path / "nb.ipynb", "print(quarter)"))
+    run_quarterly(mini_dir, tmp_path / "reports", quarter="2025Q3", themes_settings=fakes(3))
+    assert len(writes) == 1
+    names = set(store.table_names(mini_dir))
+    assert {"evidence", "ingest_files", "themes", "theme_mentions", "requirements", "kpis"} <= names

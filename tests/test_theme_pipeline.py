@@ -1,6 +1,5 @@
 """The theme stage on an ingested data folder (fake embedder and theme model): what it stores, and
 that analysts' edits in the registry survive the next run."""
-import json
 
 import numpy as np
 
@@ -14,6 +13,12 @@ from workbench.sample import generate
 from workbench.themes.journey import journey_stage
 from workbench.themes.pipeline import themed_statements, update_themes
 from workbench.themes.registry import ThemeRegistry, default_path
+from workbench.workspace import Workspace
+
+
+def load(data, name):
+    """A stored table as the workbench's readers get it (lists as lists)."""
+    return Workspace(data).table(name)
 
 
 @pytest.fixture(scope="module")
@@ -31,22 +36,22 @@ def fakes():
 
 def test_only_customer_voice_is_themed(themed):
     data, run = themed
-    evidence = store.load_table(data, "evidence")
+    evidence = load(data, "evidence")
     statements = themed_statements(evidence)
     assert run.statements == len(statements)
     assert not statements["kind"].eq("action_item").any()
     assert not statements["speaker_role"].eq("company").any()
     company = evidence[evidence["speaker_role"] == "company"]["evidence_id"]
-    assignments = store.load_table(data, "theme_assignments")
+    assignments = load(data, "theme_assignments")
     assert not assignments["evidence_id"].isin(company).any()
 
 
 def test_stored_tables_are_consistent(themed):
     data, run = themed
-    assignments = store.load_table(data, "theme_assignments")
-    mentions = store.load_table(data, "theme_mentions")
-    themes = store.load_table(data, "themes")
-    evidence = store.load_table(data, "evidence").set_index("evidence_id")
+    assignments = load(data, "theme_assignments")
+    mentions = load(data, "theme_mentions")
+    themes = load(data, "themes")
+    evidence = load(data, "evidence").set_index("evidence_id")
     # one row per mention, its span inside the stored statement; every statement has one at least
     assert len(mentions) == run.mentions and mentions["mention_key"].is_unique
     assert mentions["evidence_id"].nunique() == run.statements
@@ -62,33 +67,33 @@ def test_stored_tables_are_consistent(themed):
     assert set(assignments["theme_id"].dropna()) <= set(themes["theme_id"])
     counts = assignments["theme_id"].value_counts()
     assert (themes.set_index("theme_id")["mentions"].reindex(counts.index) == counts).all()
-    per_quarter = store.load_table(data, "theme_quarters")
+    per_quarter = load(data, "theme_quarters")
     assert per_quarter["mentions"].sum() == assignments["theme_id"].notna().sum()
-    quotes = themes.set_index("theme_id")["quote_ids"].map(json.loads)
+    quotes = themes.set_index("theme_id")["quote_ids"]
     for theme_id, ids in quotes.items():  # representative quotes belong to their theme
         assert set(ids) <= set(assignments.loc[assignments["theme_id"] == theme_id, "evidence_id"])
     # names in customers' words, distinct; every live theme in an area that exists
     live = themes[themes["status"].ne("merged")]
     assert live["name"].is_unique and live["name"].str.split().str.len().between(1, 6).all()
-    areas = store.load_table(data, "theme_areas")
+    areas = load(data, "theme_areas")
     assert set(live["area_id"]) <= set(areas["area_id"]) and run.areas == len(areas)
-    assert (areas["mentions"] >= areas["theme_ids"].map(json.loads).map(len)).all()
+    assert (areas["mentions"] >= areas["theme_ids"].map(len)).all()
     shares = live[["negative_share", "neutral_share", "positive_share"]].sum(axis=1)
     assert np.allclose(shares[live["mentions"] > 0], 1.0)
     assert set(mentions["sentiment"]) <= {"negative", "neutral", "positive"}
-    impact = store.load_table(data, "theme_impact")
+    impact = load(data, "theme_impact")
     assert set(impact["theme_id"]) <= set(themes["theme_id"])
-    requirements = store.load_table(data, "requirements")
-    req_ev = store.load_table(data, "requirement_evidence")
+    requirements = load(data, "requirements")
+    req_ev = load(data, "requirement_evidence")
     assert len(requirements) == run.requirements and set(req_ev["requirement_id"]) == set(requirements["requirement_id"])
     assert themes["journey_stage"].isin(["onboarding", "adoption", "support", "billing", "renewal"]).all()
 
 
 def test_analyst_edits_survive_the_next_run(themed):
     data, _ = themed
-    themes = store.load_table(data, "themes").sort_values("mentions", ascending=False)
+    themes = load(data, "themes").sort_values("mentions", ascending=False)
     big, second, third = themes["theme_id"].iloc[:3]
-    assignments = store.load_table(data, "theme_assignments")
+    assignments = load(data, "theme_assignments")
     quote = assignments.loc[assignments["theme_id"] == big, "evidence_id"].iloc[-1]
     registry = ThemeRegistry.load(default_path(data))
     registry.rename(big, "Renamed by an analyst", who="test")
@@ -97,11 +102,11 @@ def test_analyst_edits_survive_the_next_run(themed):
     registry.save(default_path(data))
 
     update_themes(data, **fakes())
-    themes = store.load_table(data, "themes").set_index("theme_id")
+    themes = load(data, "themes").set_index("theme_id")
     assert themes.loc[big, "label"] == "Renamed by an analyst"
-    assert json.loads(themes.loc[big, "quote_ids"])[0] == quote  # pinned quotes come first
+    assert themes.loc[big, "quote_ids"][0] == quote  # pinned quotes come first
     assert themes.loc[third, "status"] == "merged"
-    after = store.load_table(data, "theme_assignments")
+    after = load(data, "theme_assignments")
     assert not after["theme_id"].eq(third).any()  # merged into `second`
     history = ThemeRegistry.load(default_path(data)).history()
     assert {"rename", "pin_quote", "merge"} <= {h["action"] for h in history}
@@ -114,7 +119,7 @@ def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
     generate(data, seed=7)
     ingest(data)
     update_themes(data, **fakes())
-    pairs = store.load_table(data, "theme_assignments")
+    pairs = load(data, "theme_assignments")
     before = pairs.set_index("evidence_id")["theme_id"]            # several rows for a statement of several themes
     source, target = before.value_counts().index[1:3]
     had_source = set(before[before == source].index)
@@ -123,7 +128,7 @@ def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
     registry.split(target, sorted(set(before[before == target].index) - had_source)[:3], "Split off", who="test")
     registry.save(default_path(data))
     update_themes(data, **fakes())                      # the edits are applied and stored
-    merged = store.load_table(data, "theme_assignments")
+    merged = load(data, "theme_assignments")
     assert not merged["theme_id"].eq(source).any()
     assert had_source <= set(merged.loc[merged["theme_id"] == target, "evidence_id"])
     registry = ThemeRegistry.load(default_path(data))
@@ -137,21 +142,21 @@ def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
     main = pairs.drop_duplicates("evidence_id").set_index("evidence_id")["theme_id"]
     assert set(shown["evidence_id"]) == set(main[main == source].index)
     update_themes(data, **fakes())                      # and the next run stores it
-    after = store.load_table(data, "theme_assignments")
+    after = load(data, "theme_assignments")
     key = ["evidence_id", "theme_id"]
     assert after[key].sort_values(key).reset_index(drop=True).equals(pairs[key].sort_values(key).reset_index(drop=True))
 
 
 def test_an_analysts_journey_stage_wins_over_the_inferred_one(themed):
     data, _ = themed
-    themes = store.load_table(data, "themes").set_index("theme_id")
+    themes = load(data, "themes").set_index("theme_id")
     theme = themes.index[0]
     other = next(s for s in ("onboarding", "billing") if s != themes.loc[theme, "journey_stage_auto"])
     registry = ThemeRegistry.load(default_path(data))
     registry.set_journey_stage(theme, other, who="test")
     registry.save(default_path(data))
     update_themes(data, **fakes())
-    after = store.load_table(data, "themes").set_index("theme_id")
+    after = load(data, "themes").set_index("theme_id")
     assert after.loc[theme, "journey_stage"] == other and after.loc[theme, "journey_stage_source"] == "analyst"
     assert after.loc[theme, "journey_stage_auto"] == themes.loc[theme, "journey_stage_auto"]
     assert (after.drop(index=theme)["journey_stage_source"] == "model").all()
@@ -159,7 +164,7 @@ def test_an_analysts_journey_stage_wins_over_the_inferred_one(themed):
     registry.undo(who="test")
     registry.save(default_path(data))
     update_themes(data, **fakes())
-    again = store.load_table(data, "themes").set_index("theme_id")
+    again = load(data, "themes").set_index("theme_id")
     assert again.loc[theme, "journey_stage"] == themes.loc[theme, "journey_stage_auto"]
 
 
@@ -204,21 +209,21 @@ def test_earlier_statements_keep_their_theme_when_a_quarter_is_added(tmp_path):
     data = tmp_path / "sample"
     generate(data, seed=7)
     ingest(data)
-    full = store.load_table(data, "evidence")
+    full = load(data, "evidence")
     store.add_tables(data, {"evidence": full[full["quarter"] < "2026Q3"]})
     update_themes(data, quarter="2026Q2", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=0))
-    before = store.load_table(data, "theme_mentions").set_index("mention_key")["theme_id"]
+    before = load(data, "theme_mentions").set_index("mention_key")["theme_id"]
     store.add_tables(data, {"evidence": full})
     # a different fit (other seed): without sticky ids most mentions would move
     update_themes(data, quarter="2026Q3", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=5))
-    after = store.load_table(data, "theme_mentions").set_index("mention_key")["theme_id"]
+    after = load(data, "theme_mentions").set_index("mention_key")["theme_id"]
     assert (after.reindex(before.index) == before).mean() == 1.0
     new = after.index.difference(before.index)
     assert len(new) > 500 and after.loc[new].notna().all()
     # --refit re-partitions on purpose
     update_themes(data, quarter="2026Q3", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=7),
                   refit=True)
-    refit = store.load_table(data, "theme_mentions").set_index("mention_key")["theme_id"]
+    refit = load(data, "theme_mentions").set_index("mention_key")["theme_id"]
     assert (refit.reindex(before.index) == before).mean() < 1.0
 
 
@@ -240,10 +245,10 @@ def test_a_new_embedding_model_carries_theme_ids_over(tmp_path):
     generate(data, seed=7)
     ingest(data)
     update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
-    before = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    before = load(data, "theme_assignments").set_index("evidence_id")["theme_id"]
     assert ThemeRegistry.load(default_path(data)).fitted_with["embedding"] == "hashing-64d-seed0"
     run = update_themes(data, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True)
-    after = store.load_table(data, "theme_assignments").set_index("evidence_id")["theme_id"]
+    after = load(data, "theme_assignments").set_index("evidence_id")["theme_id"]
     registry = ThemeRegistry.load(default_path(data))
     assert registry.fitted_with["embedding"] == "rotated"
     assert any("embedding model changed" in note for note in run.notes)
@@ -260,7 +265,7 @@ def test_a_new_embedding_model_carries_theme_ids_over(tmp_path):
     stale.fitted_with["embedding"] = "rotated"          # pretend nothing changed
     stale.save(default_path(other))
     update_themes(other, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True)
-    unmoved = store.load_table(other, "theme_assignments").set_index("evidence_id")["theme_id"]
+    unmoved = load(other, "theme_assignments").set_index("evidence_id")["theme_id"]
     assert (unmoved.reindex(before.index) == before).mean() < 0.5
 
 
@@ -320,7 +325,7 @@ def test_requirement_status_from_the_cli_reaches_the_next_run(themed, tmp_path, 
 
     data = tmp_path / "copy"
     shutil.copytree(themed[0], data)
-    requirements = store.load_table(data, "requirements")
+    requirements = load(data, "requirements")
     assert len(requirements)
     rid = requirements["requirement_id"].iloc[0]
     assert main(["themes", "requirement", str(data), rid, "--status", "shipped", "--date", "2026-10-01",
@@ -330,7 +335,7 @@ def test_requirement_status_from_the_cli_reaches_the_next_run(themed, tmp_path, 
     assert main(["themes", "requirement", str(data), rid, "--status", "done"]) == 2
     assert "must be one of open, planned, shipped" in capsys.readouterr().err
     update_themes(data, **fakes())
-    after = store.load_table(data, "requirements").set_index("requirement_id")
+    after = load(data, "requirements").set_index("requirement_id")
     assert (after.loc[rid, "status"], after.loc[rid, "status_date"]) == ("shipped", "2026-10-01")
     history = ThemeRegistry.load(default_path(data)).history()
     assert [h["action"] for h in history if h.get("who") == "pm"] == ["set_requirement_status"]
@@ -356,7 +361,7 @@ def test_a_segment_report_counts_only_the_segment(themed):
     assert (impact["n_responses"] == len(ent_nps)).all() and len(impact)
     # requirements: only the segment's statements, accounts and ARR
     ent_evidence = set(enterprise.evidence["evidence_id"])
-    pairs = store.load_table(data, "requirement_evidence")
+    pairs = load(data, "requirement_evidence")
     for _, req in enterprise.requirements.iterrows():
         mine = pairs[(pairs["requirement_id"] == req["requirement_id"]) & pairs["evidence_id"].isin(ent_evidence)]
         assert req["mentions"] == len(mine) > 0
@@ -396,7 +401,7 @@ def test_a_folder_remembers_its_embedding_model(mini_dir, tmp_path, monkeypatch)
     assert asked[0] == str(model_dir)
     asked.clear()
     theme = ThemeRegistry.load(default_path(data)).themes_frame()["theme_id"].iloc[0]
-    evidence_id = store.load_table(data, "theme_assignments").query("theme_id == @theme")["evidence_id"].iloc[0]
+    evidence_id = load(data, "theme_assignments").query("theme_id == @theme")["evidence_id"].iloc[0]
     AnalystActions(data).split(theme, [evidence_id], "split off", texts=["some text"])
     assert asked == [str(model_dir)]                                   # the explorer's split centroid too
     asked.clear()
@@ -406,14 +411,14 @@ def test_a_folder_remembers_its_embedding_model(mini_dir, tmp_path, monkeypatch)
 
 def test_each_statement_knows_how_close_it_is_to_its_theme(themed):
     data, _ = themed
-    assignments = store.load_table(data, "theme_assignments")
+    assignments = load(data, "theme_assignments")
     themed_rows = assignments[assignments["theme_id"].notna()]
     assert themed_rows["closeness"].between(-1.0, 1.0 + 1e-6).all()
     # the closest statement of a theme is its stored representative unless an analyst pinned one
-    themes = store.load_table(data, "themes")
+    themes = load(data, "themes")
     row = themes[themes["mentions"] > 20].iloc[0]
     best = themed_rows[themed_rows["theme_id"] == row["theme_id"]].sort_values("closeness").iloc[-1]["evidence_id"]
-    assert best in json.loads(row["quote_ids"])
+    assert best in row["quote_ids"]
 
 
 class _NgramThemes(KMeansThemes):

@@ -23,7 +23,6 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from . import store
 from .contract import quarter_bounds
 from .errors import QuarterlyError
 
@@ -94,9 +93,13 @@ def run_quarterly(
     row stops the run before anything is stored or published (the previous report stays).
     ``keep_failed``: how many failed runs' folders stay under ``out_dir/failed/`` (newest first)."""
     from .ingest import ingest
-    from .kpis import compute_kpis, load_kpi_tables
+    from .kpis import compute_kpis
+    from .kpis.inputs import AUDIT_TABLES, KPI_TABLES
     from .report import publish, render
     from .themes.pipeline import update_themes
+    from .workspace import Workspace
+
+    kpi_inputs = set(KPI_TABLES) | set(AUDIT_TABLES)
 
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -110,11 +113,15 @@ def run_quarterly(
     try:
         for note in publish.recover(out_dir):
             stages._log(note)
-        result = stages.run("ingest", ingest, data_dir, strict=strict)
+        # the stages hand their tables on in memory; the store is written once, when all have run
+        ws = Workspace(data_dir)
+        result = stages.run("ingest", ingest, data_dir, strict=strict, write=False)
         seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
         stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "
                     f"{seen['rows_quarantined']:,} quarantined; {seen['warnings']} warnings; "
                     f"{len(seen['files_not_read'])} files gave nothing")
+        ingested = {**result.tables, "ingest_files": result.files, "quarantine": result.quarantine,
+                    "ingest_warnings": result.warnings}
         quarters = sorted(result.tables["evidence"]["quarter"].dropna().unique().tolist()
                           + result.tables["nps_responses"]["quarter"].dropna().unique().tolist())
         quarter = quarter or last_complete_quarter(quarters, today)
@@ -123,11 +130,13 @@ def run_quarterly(
         compare = compare or previous_quarter(quarter)
         # the themes' statuses (emerging, fading) and requirements' ARR are for the reported quarter,
         # not for the newest statements in the export (a run early in a quarter sees a few of them)
-        themes = stages.run("themes", update_themes, data_dir, **{"quarter": quarter, **(themes_settings or {})})
+        themes = stages.run("themes", update_themes, data_dir, workspace=ws, tables=ingested, save=False,
+                            **{"quarter": quarter, **(themes_settings or {})})
         for note in getattr(themes, "notes", []):
             stages._log(f"themes: note: {note}")
-        kpis = stages.run("kpis", lambda: compute_kpis(load_kpi_tables(data_dir)))
-        store.add_tables(data_dir, {"kpis": kpis})
+        kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs})
+        stages.run("store", ws.save, {**ingested, **themes.tables, "kpis": kpis})
+        themes.registry.save(ws.registry_path)
 
         staging = out_dir / f".staging-{quarter}-{os.getpid()}"
         staging.mkdir(parents=True)

@@ -41,6 +41,23 @@ def _sql_string(value: str | os.PathLike) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _create(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, types: dict[str, str] | None) -> None:
+    """Create (or replace) one table from a frame; with ``types`` (column -> DuckDB type, from the
+    table's contract in :mod:`workbench.catalog`) every column is stored in its declared type, lists
+    as LIST columns, instead of the type guessed from the frame."""
+    con.register("_frame", frame.reset_index(drop=True))
+    try:
+        if types:
+            quoted = {c: '"' + str(c).replace('"', '""') + '"' for c in types}
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" ({", ".join(f"{quoted[c]} {t}" for c, t in types.items())})')
+            con.execute(f'INSERT INTO "{name}" SELECT {", ".join(f"CAST({quoted[c]} AS {t})" for c, t in types.items())} '
+                        "FROM _frame")
+        else:
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
+    finally:
+        con.unregister("_frame")
+
+
 def _finish(con: duckdb.DuckDBPyConnection, tmp: Path, path: Path, expected: dict[str, int]) -> None:
     """Checkpoint, check and sync the new store, then move it over the old one.
 
@@ -94,19 +111,18 @@ def _write(data_dir: str | os.PathLike, fill) -> Path:
     return path
 
 
-def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], keep_others: bool = False) -> Path:
+def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], keep_others: bool = False,
+                types: dict[str, dict[str, str]] | None = None) -> Path:
     """Replace the store with these tables, atomically.
 
     ``keep_others`` carries over the old store's other tables (derived tables and caches keyed by
     evidence id, such as themes or the explorer's 2-D map), so re-ingesting does not discard them.
+    ``types``: per table, the DuckDB type of each column (see :func:`_create`).
     """
     def fill(con, old_path: Path) -> dict[str, int]:
         expected = {}
         for name, frame in tables.items():
-            frame = frame.reset_index(drop=True)
-            con.register("_frame", frame)
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
-            con.unregister("_frame")
+            _create(con, name, frame, (types or {}).get(name))
             expected[name] = len(frame)
         if keep_others and old_path.exists():
             con.execute(f"ATTACH {_sql_string(old_path)} AS old (READ_ONLY)")
@@ -122,10 +138,11 @@ def save_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame], ke
     return _write(data_dir, fill)
 
 
-def add_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) -> Path:
+def add_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame],
+               types: dict[str, dict[str, str]] | None = None) -> Path:
     """Add or replace some tables, keeping the others; atomic and checked like ``save_tables``."""
     if not store_path(data_dir).exists():
-        return save_tables(data_dir, tables)
+        return save_tables(data_dir, tables, types=types)
 
     def fill(con, old_path: Path) -> dict[str, int]:
         con.execute(f"ATTACH {_sql_string(old_path)} AS old (READ_ONLY)")
@@ -138,9 +155,7 @@ def add_tables(data_dir: str | os.PathLike, tables: dict[str, pd.DataFrame]) -> 
                 expected[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
         con.execute("DETACH old")
         for name, frame in tables.items():
-            con.register("_frame", frame.reset_index(drop=True))
-            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
-            con.unregister("_frame")
+            _create(con, name, frame, (types or {}).get(name))
             expected[name] = len(frame)
         return expected
 

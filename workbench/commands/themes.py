@@ -139,11 +139,11 @@ def _register_move(sub) -> None:
 
 
 def run_update(args) -> int:
-    from .. import store
     from ..themes.pipeline import update_themes
+    from ..workspace import Workspace
 
     data_dir = Path(args.data_dir)
-    if not store.store_path(data_dir).exists():
+    if not Workspace(data_dir).store_path.exists():
         raise UsageError(f"{data_dir}: no ingested data (run `workbench ingest {data_dir}` first)")
     if args.model and args.model != "default" and not Path(args.model).is_dir():
         raise UsageError(f"{args.model}: no such model folder (--model takes a local sentence-transformers folder, "
@@ -164,9 +164,9 @@ def run_update(args) -> int:
 def _actions(data_dir: Path):
     """The analysts' edits of a themed folder (recorded with who and when, undoable in the explorer)."""
     from ..explore.actions import AnalystActions
-    from ..themes.registry import default_path
+    from ..workspace import Workspace
 
-    path = default_path(data_dir)
+    path = Workspace(data_dir).registry_path
     if not path.exists():
         raise UsageError(f"{data_dir}: no theme registry yet (run `workbench themes update {data_dir}` first)")
     return AnalystActions(data_dir), path
@@ -204,12 +204,12 @@ def move_theme(args) -> int:
 
 def set_status(args) -> int:
     """`themes requirement DATA_DIR REQ_ID --status S`: a requirement's status, kept with history."""
-    from .. import store
     from ..explore.actions import AnalystActions
+    from ..workspace import Workspace
 
     data_dir = Path(args.data_dir)
-    known = (store.load_table(data_dir, "requirements")["requirement_id"].tolist()
-             if store.store_path(data_dir).exists() and "requirements" in store.table_names(data_dir) else [])
+    ws = Workspace(data_dir)
+    known = ws.table("requirements")["requirement_id"].tolist() if ws.store_path.exists() and ws.has("requirements") else []
     if args.requirement_id not in known:
         raise UsageError(f"{data_dir}: no requirement {args.requirement_id} in the last run "
                          f"(`workbench themes update {data_dir}` lists them in the stored requirements table)")

@@ -19,7 +19,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..themes.registry import ThemeRegistry, default_path
+from ..themes.registry import ThemeRegistry
+from ..workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class AnalystActions:
     def __init__(self, data_dir: str | Path, who: str | None = None, *, embedder=None,
                  model_path: str | None = None, clock: Callable[[], str] | None = None):
         self.data_dir = Path(data_dir)
+        self.workspace = Workspace(self.data_dir)
         self.who = who
         self.embedder = embedder
         self.model_path = model_path
@@ -52,7 +54,7 @@ class AnalystActions:
 
     @property
     def path(self) -> Path:
-        return default_path(self.data_dir)
+        return self.workspace.registry_path
 
     def load(self) -> ThemeRegistry:
         return ThemeRegistry.load(self.path, clock=self.clock)
@@ -120,7 +122,8 @@ class AnalystActions:
             from ..themes.pipeline import embed_statements, folder_model
 
             model_path = None if self.embedder is not None else folder_model(self.data_dir, self.model_path)
-            vectors = embed_statements(texts, self.data_dir, model_path=model_path, embedder=self.embedder)
+            vectors = embed_statements(texts, self.workspace.cache("embeddings"), model_path=model_path,
+                                       embedder=self.embedder)
         except Exception as exc:  # the split stands without a centroid; later fits will not match it
             log.warning("split: could not embed the statements (%s); the new theme has no centroid", exc)
             return None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import store
+from ..workspace import Workspace
 from ..errors import UsageError
 from .view import DATA_DIR_ENV
 
@@ -30,7 +30,7 @@ def check_data_dir(data_dir: str | os.PathLike) -> Path:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise UsageError(f"{data_dir}: no such folder")
-    missing = {"evidence", "theme_assignments", "themes"} - set(store.table_names(data_dir))
+    missing = {"evidence", "theme_assignments", "themes"} - Workspace(data_dir).names()
     if missing:
         raise UsageError(f"{data_dir} has no themes yet: run `workbench quarterly --data {data_dir}` first")
     return data_dir
@@ -48,7 +48,7 @@ def prepare_notebook(data_dir: str | os.PathLike, template: Path = NOTEBOOK) -> 
     cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     at = next((i + 1 for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
     nb.cells = [*cells[:at], cell, *cells[at:]]
-    out = store.workdir(data_dir) / "explore" / template.name
+    out = Workspace(data_dir).cache("explore") / template.name
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(out))
     return out

@@ -3,7 +3,6 @@ registry's edits (labels, statuses, keywords, pins, requirement marks, journey s
 split-off statements and areas)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,19 +10,11 @@ import pandas as pd
 
 
 def _as_list(value) -> list:
-    if isinstance(value, (list, tuple)):
+    """A keywords or pins cell as a list (the store gives lists, see :mod:`workbench.catalog`; a
+    theme the table lacks has none)."""
+    if isinstance(value, (list, tuple, np.ndarray)):
         return list(value)
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return list(parsed) if isinstance(parsed, list) else [parsed]
-    return [value]
+    return [] if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else [value]
 
 
 def main_themes(mentions: pd.DataFrame, registry=None) -> pd.DataFrame:
@@ -40,41 +31,36 @@ def main_themes(mentions: pd.DataFrame, registry=None) -> pd.DataFrame:
 
 def read_data_dir(data_dir: str | Path, statement_map: pd.DataFrame | None = None, registry=None) -> dict:
     """The tables of a themed data folder, as keyword arguments of
-    :class:`~workbench.explore.state.ExplorerState` (see its ``from_data_dir``)."""
-    from .. import store
+    :class:`~workbench.explore.state.ExplorerState` (see its ``from_data_dir``), read through its
+    :class:`~workbench.workspace.Workspace` (each table once)."""
     from ..themes.pipeline import themed_statements
-    from ..themes.registry import ThemeRegistry, default_path
+    from ..themes.registry import ThemeRegistry
+    from ..workspace import Workspace
 
-    data_dir = Path(data_dir)
-    names = set(store.table_names(data_dir))
-    for needed in ("evidence", "theme_assignments", "themes"):
-        if needed not in names:
-            raise store.StoreError(
-                f"{data_dir}: no table '{needed}' (run `workbench quarterly --data {data_dir}` first)")
-    statements = themed_statements(store.load_table(data_dir, "evidence"))
-    if registry is None and default_path(data_dir).exists():
-        registry = ThemeRegistry.load(default_path(data_dir))
-    if "theme_mentions" in names:
-        assignments = main_themes(store.load_table(data_dir, "theme_mentions"), registry)
+    ws = Workspace.of(data_dir)
+    ws.require(("evidence", "theme_assignments", "themes"), f"run `workbench quarterly --data {ws.data_dir}` first")
+    statements = themed_statements(ws.table("evidence"))
+    if registry is None and ws.registry_path.exists():
+        registry = ThemeRegistry.load(ws.registry_path)
+    mentions = ws.optional("theme_mentions")
+    pairs = ws.table("theme_assignments")
+    if mentions is not None:
+        assignments = main_themes(mentions, registry)
     else:
-        assignments = store.load_table(data_dir, "theme_assignments")
+        assignments = pairs
         if "fitted_theme_id" in assignments.columns:
             # the theme each statement was fitted to: the registry's edits (and their undoing) apply on top
             assignments = assignments.drop(columns="theme_id").rename(columns={"fitted_theme_id": "theme_id"})
     assignments = assignments[["evidence_id", "theme_id"]]
-    pairs = store.load_table(data_dir, "theme_assignments")
     spans = pairs if {"start", "end"} <= set(pairs.columns) else None
-    themes = store.load_table(data_dir, "themes", columns=["theme_id", "label"])
-    responses = store.load_table(data_dir, "nps_responses") if "nps_responses" in names else None
-    if statement_map is None and "statement_map" in names:
-        statement_map = store.load_table(data_dir, "statement_map", columns=["evidence_id", "x", "y"])
-    intents = (store.load_table(data_dir, "statement_intents", columns=["evidence_id", "intent"])
-               if "statement_intents" in names else None)
-    sentiments = (store.load_table(data_dir, "theme_mentions")[["evidence_id", "sentiment_score"]]
-                  if "theme_mentions" in names else None)
-    return {"statements": statements, "assignments": assignments, "themes": themes, "responses": responses,
-            "statement_map": statement_map, "registry": registry, "intents": intents, "spans": spans,
-            "sentiments": sentiments}
+    themes = ws.table("themes", columns=["theme_id", "label"])
+    if statement_map is None and ws.has("statement_map"):
+        statement_map = ws.table("statement_map", columns=["evidence_id", "x", "y"])
+    intents = ws.table("statement_intents", columns=["evidence_id", "intent"]) if ws.has("statement_intents") else None
+    sentiments = mentions[["evidence_id", "sentiment_score"]] if mentions is not None else None
+    return {"statements": statements, "assignments": assignments, "themes": themes,
+            "responses": ws.optional("nps_responses"), "statement_map": statement_map, "registry": registry,
+            "intents": intents, "spans": spans, "sentiments": sentiments}
 
 
 def themes_under_registry(stored: pd.DataFrame, base_assignments: pd.DataFrame,

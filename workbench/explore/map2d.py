@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .. import store
+from ..workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,15 @@ def statement_map(
     """
     from ..themes.pipeline import embed_statements, folder_model, themed_statements
 
-    data_dir = Path(data_dir)
+    ws = Workspace.of(data_dir)
+    data_dir = ws.data_dir
+    cache = ws.cache("embeddings")
     if statements is None:
-        statements = themed_statements(store.load_table(data_dir, "evidence"))
+        statements = themed_statements(ws.table("evidence"))
     ids = statements["evidence_id"].astype(str).to_numpy()
-    cached = (store.load_table(data_dir, MAP_TABLE) if MAP_TABLE in store.table_names(data_dir)
-              else pd.DataFrame(columns=["evidence_id", "x", "y", "method", "seed"]))
+    cached = ws.optional(MAP_TABLE)
+    if cached is None:
+        cached = pd.DataFrame(columns=["evidence_id", "x", "y", "method", "seed"])
     cached = cached[cached["evidence_id"].isin(set(ids))].drop_duplicates("evidence_id")
     is_new = ~pd.Series(ids).isin(set(cached["evidence_id"])).to_numpy()
     if not is_new.any():
@@ -108,7 +111,7 @@ def statement_map(
         log.info(message)
         if progress:
             progress(message)
-        vectors = embed_statements(list(texts), data_dir, model_path=model_path, embedder=embedder)
+        vectors = embed_statements(list(texts), cache, model_path=model_path, embedder=embedder)
         xy = reduce_to_2d(vectors, method, seed)
         frame = pd.DataFrame({"evidence_id": ids, "x": xy[:, 0], "y": xy[:, 1], "method": method, "seed": seed})
     else:
@@ -121,7 +124,7 @@ def statement_map(
         log.info(message)
         if progress:
             progress(message)
-        vectors = embed_statements(list(texts[np.concatenate([known_rows, new_rows])]), data_dir,
+        vectors = embed_statements(list(texts[np.concatenate([known_rows, new_rows])]), cache,
                                    model_path=model_path, embedder=embedder)
         known_xy = cached[["x", "y"]].to_numpy(dtype=float)
         xy = place_new(vectors[:len(known_rows)], known_xy, vectors[len(known_rows):])
@@ -129,7 +132,7 @@ def statement_map(
                               "method": "knn", "seed": seed})
         frame = pd.concat([cached[["evidence_id", "x", "y", "method", "seed"]], added], ignore_index=True)
     frame["seed"] = frame["seed"].astype(int)
-    store.add_tables(data_dir, {MAP_TABLE: frame})
+    ws.save({MAP_TABLE: frame})
     return _in_order(frame, ids)
 
 

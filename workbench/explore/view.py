@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..workspace import Workspace
 from .actions import AnalystActions, default_analyst  # noqa: F401 (default_analyst: API here too)
 from .drawing import HISTORY_SHOWN, REGION_LIMIT, ExplorerDrawing  # noqa: F401 (the limits: API here too)
 from .editing import ExplorerEditing
@@ -149,17 +150,18 @@ def open_explorer(data_dir: str | os.PathLike | None = None, *, who: str | None 
     if not data_dir:
         raise ValueError(f"no data folder: pass one, or set {DATA_DIR_ENV} (`workbench explore DATA_DIR` does)")
     data_dir = Path(data_dir)
+    ws = Workspace(data_dir)  # one reader of the folder's tables for the map and the state
     coords, note = None, ""
     if with_map:
         try:
-            coords = statement_map(data_dir, method=map_method, embedder=embedder, model_path=model_path,
+            coords = statement_map(ws, method=map_method, embedder=embedder, model_path=model_path,
                                    progress=lambda message: print(message + " ...", flush=True))
         except Exception as exc:  # the rest of the explorer works without the map
             log.warning("statement map unavailable: %s", exc)
             note = f"could not compute the statement map ({type(exc).__name__}: {exc})"
     else:
         note = "map turned off"
-    state = ExplorerState.from_data_dir(data_dir, statement_map=coords)
+    state = ExplorerState.from_data_dir(ws, statement_map=coords)
     actions = AnalystActions(data_dir, who=who, embedder=embedder, model_path=model_path)
     explorer = Explorer(state, actions, map_note=note, **options)
     if who:

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import store
 from ..contract import EVIDENCE_COLUMNS, SEGMENTS, WORKBENCH_FILES, evidence_id, to_quarter
 from ..errors import IngestError
 from ..pii import NameFinder
 from ..redact import NameBook, Redactor
 from ..safe_csv import write_csv
 from ..tables import SCHEMAS, columns, empty
+from ..workspace import Workspace
 from .context import Context, Settings
 from .csvtables import load_simple, load_tickets
 from .ledger import Ledger
@@ -222,10 +222,9 @@ def ingest(
             f"{result.quarantine.iloc[0]['reason']}); store not written"
         )
     if write and result.rows_accepted:  # nothing accepted: keep the previous store
-        result.store_path = store.save_tables(
-            data_dir, {**tables, "ingest_files": result.files, "quarantine": result.quarantine,
-                       "ingest_warnings": result.warnings}, keep_others=True
-        )
+        result.store_path = Workspace(data_dir).save(
+            {**tables, "ingest_files": result.files, "quarantine": result.quarantine,
+             "ingest_warnings": result.warnings})
     if export_csv is not None:
         out = Path(export_csv)
         out.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from .. import store
 from .. import tables as T
 from ..contract import to_quarter
 from ..errors import KpiInputError
+from ..workspace import Workspace
 from .definitions import TABLE_SOURCES, input_columns
 
 log = logging.getLogger(__name__)
@@ -39,25 +40,26 @@ _TRUE = {"true", "t", "yes", "y", "1", "1.0"}
 _FALSE = {"false", "f", "no", "n", "0", "0.0", ""}
 
 
-def load_kpi_tables(data_dir: str | os.PathLike) -> dict[str, pd.DataFrame]:
-    """The KPI tables (and ``ingest_files``/``quarantine`` when present) from a data folder's store.
+def load_kpi_tables(data_dir: "str | os.PathLike | Workspace") -> dict[str, pd.DataFrame]:
+    """The KPI tables (and ``ingest_files``/``quarantine`` when present) from a data folder's store
+    (or an open :class:`~workbench.workspace.Workspace`).
 
     A KPI table missing from the store is left out (its KPIs report insufficient data) with a
     warning; a table lacking a column a KPI needs raises ``MissingColumnError``.
     """
-    if not store.store_path(data_dir).exists():
-        raise store.StoreError(f"{data_dir}: no ingested data (run `workbench ingest {data_dir}` first)")
-    present = set(store.table_names(data_dir))
+    ws = Workspace.of(data_dir)
+    if not ws.store_path.exists():
+        raise store.StoreError(f"{ws.data_dir}: no ingested data (run `workbench ingest {ws.data_dir}` first)")
     needed = input_columns()
     loaded: dict[str, pd.DataFrame] = {}
     for name in KPI_TABLES:
-        if name in present:
-            loaded[name] = store.load_table(data_dir, name, columns=needed[name])
+        if ws.has(name):
+            loaded[name] = ws.table(name, columns=needed[name])
         else:
-            log.warning("%s: the store has no table '%s'; its KPIs will show insufficient data", data_dir, name)
+            log.warning("%s: the store has no table '%s'; its KPIs will show insufficient data", ws.data_dir, name)
     for name in AUDIT_TABLES:
-        if name in present:
-            loaded[name] = store.load_table(data_dir, name)
+        if ws.has(name):
+            loaded[name] = ws.table(name)
     return loaded
 
 

@@ -11,24 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import store
+from .. import catalog
+from ..workspace import Workspace
 from .html import HTML, esc, table
 
 MAX_LISTED = 25
 
 
-def coverage_tables(data_dir: str | Path) -> dict[str, pd.DataFrame] | None:
+def coverage_tables(data_dir: "str | Path | Workspace") -> dict[str, pd.DataFrame] | None:
     """ingest_files, quarantine and ingest_warnings from the store; None when it has no ingest record."""
-    names = store.table_names(data_dir)
-    if "ingest_files" not in names:
+    ws = Workspace.of(data_dir)
+    if not ws.has("ingest_files"):
         return None
-    out = {"ingest_files": store.load_table(data_dir, "ingest_files")}
-    for name in ("quarantine", "ingest_warnings"):
-        out[name] = store.load_table(data_dir, name) if name in names else pd.DataFrame(
-            columns=["source_file", "locator", "reason"])
-    if "warnings" not in out["ingest_files"]:  # stores written before warnings were counted
-        out["ingest_files"]["warnings"] = 0
-    return out
+    return {name: ws.table(name) if ws.has(name) else pd.DataFrame(columns=catalog.columns(name))
+            for name in ("ingest_files", "quarantine", "ingest_warnings")}
 
 
 def by_source(files: pd.DataFrame) -> pd.DataFrame:

@@ -3,15 +3,14 @@ summary every section of the report reads (mentions now and before, share, accou
 NPS, NPS / intent / sentiment shares, lifecycle status, trend), with which themes to call out."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import store
 from ..contract import SEGMENTS
+from ..workspace import Workspace
 from ..themes.impact import nps_category, theme_impact
 from ..themes.registry import lifecycle
 from .areas_view import theme_feelings
@@ -47,15 +46,6 @@ class InsightData:
         return sorted(q for q in self.theme_quarters["quarter"].dropna().unique().tolist() if q <= self.quarter)
 
 
-def _json(value, default):
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return default
-    return value if value is not None else default
-
-
 def _filter(frame: pd.DataFrame, segment_filter: str) -> pd.DataFrame:
     if not segment_filter or frame.empty:
         return frame
@@ -67,24 +57,18 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
     """The tables behind the insight report. With ``segment_filter`` (e.g. ``plan=Enterprise``)
     every figure is the segment's own: statements, NPS, theme impact and requirements' mentions,
     accounts, ARR and detractor share are recounted over the segment's rows."""
-    names = store.table_names(data_dir)
-    t = {name: store.load_table(data_dir, name) for name in (
-        "evidence", "nps_responses", "themes", "theme_assignments", "theme_quarters", "requirements",
-        "theme_impact", "sessions", "action_items")}
-    kpis = store.load_table(data_dir, "kpis") if "kpis" in names else pd.DataFrame()
+    ws = Workspace.of(data_dir)
+    t = ws.tables(("evidence", "nps_responses", "themes", "theme_assignments", "theme_quarters", "requirements",
+                   "theme_impact", "sessions", "action_items"))
+    kpis = ws.optional("kpis")
+    kpis = pd.DataFrame() if kpis is None else kpis
     if segment_filter:
         column, _, value = segment_filter.partition("=")
         if column.strip() not in SEGMENTS or not value.strip():
             raise ValueError(f"segment filter '{segment_filter}' must look like industry=Retail, plan=... or region=...")
-    themes = t["themes"].copy()
-    for column, default in (("keywords", []), ("quote_ids", []), ("sources", {}), ("pinned_quotes", [])):
-        if column in themes:
-            themes[column] = [_json(v, default) for v in themes[column]]
+    themes = t["themes"]   # list columns come as lists (workbench.catalog)
     themes = themes[themes["status"] != "merged"]
-    requirements = t["requirements"].copy()
-    for column in ("quotes", "account_ids"):
-        if column in requirements:
-            requirements[column] = [_json(v, []) for v in requirements[column]]
+    requirements = t["requirements"]
     evidence = _filter(t["evidence"], segment_filter)
     nps = _filter(t["nps_responses"], segment_filter)
     impact = t["theme_impact"]
@@ -95,9 +79,9 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
 
         impact = theme_impact(nps, t["theme_assignments"].dropna(subset=["theme_id"]), by="quarter",
                               themes=themes[["theme_id", "label"]])
-        req_evidence = (store.load_table(data_dir, "requirement_evidence") if "requirement_evidence" in names
+        req_evidence = (ws.table("requirement_evidence") if ws.has("requirement_evidence")
                         else pd.DataFrame(columns=["requirement_id", "evidence_id"]))
-        tables = {n: store.load_table(data_dir, n) for n in ("arr", "accounts") if n in names}
+        tables = {n: ws.table(n) for n in ("arr", "accounts") if ws.has(n)}
         requirements = restrict_requirements(requirements, req_evidence, evidence, nps, tables.get("arr"),
                                              tables.get("accounts"), as_of=quarter)
         if "priority" in requirements:   # the priority of the segment's own figures
@@ -107,12 +91,12 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
                       if "problem_share" in requirements else None)
             requirements = prioritise(requirements, responses=int((evidence["quarter"] == quarter).sum()),
                                       problem_share=shares)
-        kpis = compute_kpis(filter_segment(load_kpi_tables(data_dir), segment_filter), kpis=["nps"])
+        kpis = compute_kpis(filter_segment(load_kpi_tables(ws), segment_filter), kpis=["nps"])
     if compare_quarter == "":
         compare_quarter = str(pd.Period(quarter, "Q") - 1)
-    intents = (store.load_table(data_dir, "statement_intents") if "statement_intents" in names
+    intents = (ws.table("statement_intents") if ws.has("statement_intents")
                else pd.DataFrame(columns=["evidence_id", "intent", "confidence", "sentence"]))
-    mentions = store.load_table(data_dir, "theme_mentions") if "theme_mentions" in names else None
+    mentions = ws.optional("theme_mentions")
     return InsightData(quarter, compare_quarter, segment_filter, evidence, nps,
                        themes, t["theme_assignments"], t["theme_quarters"], requirements, impact,
                        _filter(t["sessions"], segment_filter), t["action_items"], kpis, intents, mentions)

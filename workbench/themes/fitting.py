@@ -71,14 +71,15 @@ def fit_key(model, statements: pd.DataFrame, model_identity: str) -> str:
     return h.hexdigest()[:20]
 
 
-def fit_cached(model, statements: pd.DataFrame, vectors: np.ndarray, folder: Path, model_identity: str):
-    """Fit, or reuse the fit of the very same inputs and settings (the fit is deterministic, so a
-    re-run on unchanged data, e.g. a scheduled regeneration, gives the same themes faster).
+def fit_cached(model, statements: pd.DataFrame, vectors: np.ndarray, folder: Path | None, model_identity: str):
+    """Fit, or reuse the fit of the very same inputs and settings kept in ``folder`` (the fit is
+    deterministic, so a re-run on unchanged data, e.g. a scheduled regeneration, gives the same themes
+    faster). ``folder`` None: no cache.
 
     Models whose settings include objects (injected parts) are always fitted.
     """
     cacheable = all(isinstance(v, (int, float, str, bool, tuple, type(None))) for v in _all_params(model).values())
-    key = fit_key(model, statements, model_identity) if cacheable else None
+    key = fit_key(model, statements, model_identity) if cacheable and folder is not None else None
     path = folder / f"{key}.npz" if key else None
     if path is not None and path.exists():
         with np.load(path, allow_pickle=False) as data:
@@ -114,7 +115,8 @@ def _params(model) -> dict:
             or (isinstance(v, tuple) and all(isinstance(x, (int, float, str, bool)) for x in v))}
 
 
-def fit_distinct(model, cores: np.ndarray, inverse: np.ndarray, vectors: np.ndarray, folder: Path, embedding: str):
+def fit_distinct(model, cores: np.ndarray, inverse: np.ndarray, vectors: np.ndarray, folder: Path | None,
+                 embedding: str):
     """The theme fit of the distinct mention cores (each once), spread back over every mention:
     ``labels_`` one per mention, ``themes_`` sizes counting every mention.
 

@@ -1,9 +1,10 @@
 """Themes on an ingested data folder: mentions -> embed -> fit -> names -> registry -> areas ->
 sentiment, intents and requirements -> impact.
 
-    run = update_themes("data/sample")
+    run = update_themes("data/sample")                   # a folder: reads and saves through its Workspace
+    run = fit_themes(ThemeInputs(evidence, ...), registry)   # the stage itself: tables in, ``run.tables`` out
 
-Reads the evidence table from the store and writes back ``theme_mentions`` (one row per mention: a
+Reads the evidence table and writes back ``theme_mentions`` (one row per mention: a
 sentence or clause of a statement, its span, theme, sentiment and intent), ``theme_assignments``
 (one row per statement and theme it mentions), ``themes``, ``theme_areas``, ``theme_quarters``,
 ``requirements``, ``requirement_evidence``, ``statement_intents`` and ``theme_impact``, and updates
@@ -20,7 +21,6 @@ mentions keep the old partition and the run says so in ``run.notes`` (a refit re
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -29,8 +29,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import store
 from ..contract import THEMED_KINDS
+from ..workspace import Workspace
 from .carry_over import keep_previous_themes, note_model_changes
 from .fitting import (  # noqa: F401  (re-exported: the theme CLI, benches and tests import them from here)
     DEFAULT_MODEL_NAME, FittedThemes, _params, embedding_identity, fit_cached, fit_distinct, fit_key,
@@ -40,7 +40,7 @@ from .impact import theme_impact
 from .language import detect_languages, foreign_languages
 from .matching import assign_areas, set_area_names
 from .mentions import mention_table
-from .registry import ThemeRegistry, default_path
+from .registry import ThemeRegistry
 from .requirements.intent import IntentClassifier, classify_statements, rule_intents
 from .summaries import areas_table, closeness, statement_themes, theme_quarters, themes_table
 from .texts import MODEL_LANGUAGES, language_groups, name_clusters
@@ -69,6 +69,10 @@ class ThemeRun:
     areas: int = 0
     #: the per-language groups of statements kept apart, not themed (``LANG-es``...)
     languages: list[str] = field(default_factory=list)
+    #: the stage's tables, by the name they are stored under (see :mod:`workbench.catalog`)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: the registry as the run left it (saved by :func:`update_themes` unless told not to)
+    registry: "ThemeRegistry | None" = field(default=None, repr=False)
 
 
 #: statements with fewer words than this ("ok", "fine thanks") carry no theme and are not themed
@@ -83,8 +87,9 @@ def themed_statements(evidence: pd.DataFrame, min_words: int = MIN_WORDS) -> pd.
     return evidence[mask].sort_values("evidence_id").reset_index(drop=True)
 
 
-def embed_statements(texts: list[str], data_dir: Path, model_path: str | None = None, embedder=None) -> np.ndarray:
-    """L2-normalised embeddings, cached under DATA_DIR/.workbench/embeddings by model and text.
+def embed_statements(texts: list[str], cache: Path | None, model_path: str | None = None, embedder=None) -> np.ndarray:
+    """L2-normalised embeddings, cached in the folder ``cache`` (a workspace's ``cache("embeddings")``;
+    ``None``: not cached) by model and text.
 
     An injected ``embedder`` (anything with ``encode(list[str]) -> ndarray``) is used as is, uncached.
     """
@@ -93,7 +98,7 @@ def embed_statements(texts: list[str], data_dir: Path, model_path: str | None = 
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     from ..embed import embed_texts
 
-    return embed_texts(texts, cache_dir=store.workdir(data_dir) / "embeddings", model=model_path, embedder=embedder)
+    return embed_texts(texts, cache_dir=cache, model=model_path, embedder=embedder)
 
 
 #: ``--model default``: the shipped model, whatever the folder's themes were fitted with
@@ -106,12 +111,15 @@ def folder_model(data_dir: str | Path, model_path: str | None = None) -> str | N
     ``fitted_with.model_path`` by :func:`update_themes`), else the shipped model (``None``).
     So a folder themed with ``--model X`` stays in X's space for the quarterly job and the
     explorer without being told again."""
+    path = Workspace(data_dir).registry_path
+    return registry_model(ThemeRegistry.load(path) if not model_path and path.exists() else None, model_path)
+
+
+def registry_model(registry: ThemeRegistry | None, model_path: str | None = None) -> str | None:
+    """:func:`folder_model` for a registry in memory."""
     if model_path:
         return None if model_path == DEFAULT_MODEL_CHOICE else str(model_path)
-    path = default_path(data_dir)
-    if not path.exists():
-        return None
-    return ThemeRegistry.load(path).fitted_with.get("model_path") or None
+    return (registry.fitted_with.get("model_path") or None) if registry is not None else None
 
 
 
@@ -133,19 +141,70 @@ def name_areas(registry: ThemeRegistry, mentions: pd.DataFrame, encode) -> None:
     set_area_names(registry, {a: (n, k[:10]) for a, n, k in zip(ids, names, keywords)})
 
 
-def update_themes(
-    data_dir: str | Path,
+@dataclass
+class ThemeInputs:
+    """What the theme stage reads: tables, no folder. ``previous_*`` are the last run's tables (a
+    mention themed before keeps its theme; requirements keep their ids); ``per_statement_before``
+    says the folder was themed per statement by an older version (no stored mentions)."""
+
+    evidence: pd.DataFrame
+    accounts: pd.DataFrame
+    arr: pd.DataFrame
+    nps: pd.DataFrame
+    previous_mentions: pd.DataFrame | None = None
+    previous_requirement_evidence: pd.DataFrame | None = None
+    per_statement_before: bool = False
+
+    @classmethod
+    def from_workspace(cls, ws: Workspace, tables: dict[str, pd.DataFrame] | None = None) -> "ThemeInputs":
+        """The inputs of a data folder: ``tables`` (the ingested tables in memory) where given, else the store's."""
+        tables = tables or {}
+
+        def get(name: str) -> pd.DataFrame:
+            return tables[name] if name in tables else ws.table(name)
+
+        return cls(get("evidence"), get("accounts"), get("arr"), get("nps_responses"),
+                   previous_mentions=ws.optional("theme_mentions"),
+                   previous_requirement_evidence=ws.optional("requirement_evidence"),
+                   per_statement_before=ws.has("theme_assignments") and not ws.has("theme_mentions"))
+
+
+def update_themes(data_dir: str | Path, *, workspace: Workspace | None = None,
+                  tables: dict[str, pd.DataFrame] | None = None, save: bool = True, **settings) -> ThemeRun:
+    """Theme a data folder: read its tables (or take the ingested ``tables`` in memory), run
+    :func:`fit_themes`, then save the stage's tables in one write and the registry. ``save=False``
+    leaves both to the caller (``run.tables``, ``run.registry``): the quarterly job saves every stage's
+    tables at once. ``settings`` are :func:`fit_themes`' keyword arguments."""
+    ws = workspace or Workspace(data_dir)
+    clock = settings.pop("clock", None)
+    registry = ThemeRegistry.load(ws.registry_path, clock=clock) if clock else ThemeRegistry.load(ws.registry_path)
+    try:
+        run = fit_themes(ThemeInputs.from_workspace(ws, tables), registry, cache=ws.workdir, **settings)
+    except ValueError as exc:  # nothing to theme: say which folder
+        raise ValueError(f"{ws.data_dir}: {exc}") from exc
+    run.registry = registry
+    if save:
+        ws.save(run.tables)
+        registry.save(ws.registry_path)
+    return run
+
+
+def fit_themes(
+    inputs: ThemeInputs,
+    registry: ThemeRegistry,
     *,
     quarter: str | None = None,
     seed: int = DEFAULT_SEED,
     model_path: str | None = None,
     embedder=None,
     model=None,
-    clock=None,
     refit: bool = False,
     model_languages: tuple[str, ...] | None = None,
+    cache: Path | None = None,
 ) -> ThemeRun:
-    """Theme the folder's statements and store the tables (see the module docstring).
+    """The theme stage, from tables to tables (``run.tables``; see the module docstring); the
+    registry is updated in memory. ``cache``: the folder holding the embedding and fit caches
+    (``None``: nothing cached).
 
     ``model_languages``: the languages the embedding model reads; statements surely in another
     are kept apart, one group per language. Default: English for the shipped model; nothing is
@@ -154,32 +213,31 @@ def update_themes(
     from .areas import group_areas
     from .sentiment import sentiment_scores
 
-    data_dir = Path(data_dir)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    evidence = store.load_table(data_dir, "evidence")
-    statements = themed_statements(evidence)
+    statements = themed_statements(inputs.evidence)
     if statements.empty:
-        raise ValueError(f"{data_dir}: no customer statements to theme")
+        raise ValueError("no customer statements to theme")
     quarter = quarter or str(statements["quarter"].dropna().max())
     if embedder is None:
-        model_path = folder_model(data_dir, model_path)
+        model_path = registry_model(registry, model_path)
         if model_path:
             log.info("themes: embedding with %s (pass --model default for the shipped model)", model_path)
     default_space = embedder is None and not model_path
+    embeddings = cache / "embeddings" if cache is not None else None
     languages = detect_languages(statements["text"])
     model_languages = (MODEL_LANGUAGES if default_space else ()) if model_languages is None else tuple(model_languages)
     routed = language_groups(statements["evidence_id"], foreign_languages(statements["text"], languages, model_languages)
                              if model_languages else [None] * len(statements), model_languages or MODEL_LANGUAGES)
     themed = statements[~statements["evidence_id"].isin(routed["evidence_id"])].reset_index(drop=True)
     if themed.empty:
-        raise ValueError(f"{data_dir}: no statements in a language the embedding model reads "
+        raise ValueError(f"no statements in a language the embedding model reads "
                          f"({', '.join(MODEL_LANGUAGES)}); {len(routed)} statements in other languages")
     mentions = mention_table(themed).merge(themed[["evidence_id", "quarter"]], on="evidence_id", how="left")
     mentions.insert(2, "mention_key", mentions["evidence_id"] + ":" + mentions["mention"].astype(str))
 
     def encode(texts: list[str]) -> np.ndarray:
-        return embed_statements(texts, data_dir, model_path, embedder)
+        return embed_statements(texts, embeddings, model_path, embedder)
 
     # what each mention is about, without its opening fillers; each distinct core embedded and fitted once
     cores, inverse = np.unique(mentions["core"].to_numpy(dtype=str), return_inverse=True)
@@ -190,20 +248,17 @@ def update_themes(
     model = model if model is not None else new_theme_model(seed)
     embedding = embedding_identity(model_path, embedder)
     partition = f"{theme_model_identity(model)} on {embedding} per {UNIT}"
-    fit = fit_distinct(model, cores, inverse, vectors, store.workdir(data_dir) / "fits", embedding)
+    fit = fit_distinct(model, cores, inverse, vectors, cache / "fits" if cache is not None else None, embedding)
     fitted = name_clusters(fit.themes_, fit.labels_, fit.centroids_, mentions["core"].tolist(), encode)
     timings["fit"] = time.perf_counter() - t1
 
     t2 = time.perf_counter()
-    registry_path = default_path(data_dir)
-    registry = ThemeRegistry.load(registry_path, clock=clock) if clock else ThemeRegistry.load(registry_path)
-    names = store.table_names(data_dir)
-    stored = store.load_table(data_dir, "theme_mentions") if "theme_mentions" in names else None
+    stored = inputs.previous_mentions
     older = f"{theme_model_identity(model, with_sequences=False)} on {embedding}"
     if registry.fitted_with.get("partitioned_by") in (older, f"{older} per {UNIT}"):
         registry.fitted_with["partitioned_by"] = partition   # recorded under an older name: same settings
     notes = note_model_changes(registry, mentions, vectors, stored, embedding, partition, refit,
-                               per_statement_before="theme_assignments" in names and stored is None)
+                               per_statement_before=inputs.per_statement_before and stored is None)
     previous = None if refit else stored
     if embedder is None and model_path:
         registry.fitted_with["model_path"] = str(model_path)
@@ -220,7 +275,6 @@ def update_themes(
     assign_areas(registry, quarter, group_areas)
     mentions["area_id"] = [registry.area_of(t) if isinstance(t, str) else None for t in mentions["theme_id"]]
     name_areas(registry, mentions, encode)
-    registry.save(registry_path)
     timings["registry"] = time.perf_counter() - t2
 
     t3 = time.perf_counter()
@@ -229,7 +283,7 @@ def update_themes(
     # embedder (tests, experiments) gets the rules' intent and the lexicon's sentiment
     hybrid = embedder is None
     classifier = IntentClassifier.pretrained() if hybrid else None
-    default_encode = (lambda texts: embed_statements(texts, data_dir)) if hybrid else None
+    default_encode = (lambda texts: embed_statements(texts, embeddings)) if hybrid else None
     own = vectors if default_space else None
     # on the cores, whose vectors are at hand ("please" and the like are not fillers: they stay)
     intents = (classify_statements(mentions["core"], classifier, embeddings=own, encode=default_encode)
@@ -254,14 +308,11 @@ def update_themes(
     timings["sentiment"] = time.perf_counter() - t3
 
     t4 = time.perf_counter()
-    accounts = store.load_table(data_dir, "accounts")
-    arr = store.load_table(data_dir, "arr")
-    nps = store.load_table(data_dir, "nps_responses")
+    nps = inputs.nps
     statement_vectors = _statement_vectors(statements, mentions, vectors, routed, encode)
     statement_intents, requirements = intents_and_requirements(
         statements, statement_vectors, pairs, themes, quarter=quarter, registry=registry,
-        accounts=accounts, arr=arr, nps=nps,
-        previous=(store.load_table(data_dir, "requirement_evidence") if "requirement_evidence" in names else None),
+        accounts=inputs.accounts, arr=inputs.arr, nps=nps, previous=inputs.previous_requirement_evidence,
         classifier=classifier, encode=default_encode, classifier_space=default_space, languages=languages)
     for gone in requirements.attrs.get("absorbed", []):
         status = registry.requirement_status(gone["requirement_id"])
@@ -269,28 +320,13 @@ def update_themes(
             notes.append(f"requirement {gone['requirement_id']} ({status['status']}"
                          f"{' ' + str(status['date']) if status['date'] else ''}) is now part of requirement "
                          f"{gone['now']}, whose status is {registry.requirement_status(gone['now'])['status']}; "
-                         f"set it with `workbench themes requirement {data_dir} {gone['now']} --status ...`")
+                         f"set it with `workbench themes requirement DATA_DIR {gone['now']} --status ...`")
     req_evidence = requirements[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(
         columns={"evidence_ids": "evidence_id"}
     ) if len(requirements) else pd.DataFrame(columns=["requirement_id", "evidence_id"])
-    requirements_stored = requirements.drop(columns=["evidence_ids"], errors="ignore").copy()
-    for column in ("quotes", "account_ids", "cues"):
-        if column in requirements_stored:
-            requirements_stored[column] = [json.dumps(v, default=str) for v in requirements_stored[column]]
     impact = theme_impact(nps, pairs.dropna(subset=["theme_id"]), by="quarter", themes=themes[["theme_id", "label"]])
     timings["requirements"] = time.perf_counter() - t4
 
-    store.add_tables(data_dir, {
-        "theme_mentions": mentions,
-        "theme_assignments": pairs,
-        "themes": _storable(themes),
-        "theme_areas": _storable(areas),
-        "theme_quarters": per_quarter,
-        "requirements": requirements_stored,
-        "requirement_evidence": req_evidence,
-        "statement_intents": statement_intents,
-        "theme_impact": impact,
-    })
     settings = {"seed": seed, "model": model_path or DEFAULT_MODEL_NAME, "unit": UNIT,
                 "theme_model": type(model).__name__, "params": _params(model),
                 "intents": "shipped intent classifier" if hybrid else "rules",
@@ -299,6 +335,17 @@ def update_themes(
                    list(match.emerging), list(match.fading), len(requirements), timings, notes,
                    mentions=len(mentions), areas=int((areas["status"] != "language").sum()),
                    languages=sorted(routed["theme_id"].unique().tolist()))
+    run.tables = {
+        "theme_mentions": mentions,
+        "theme_assignments": pairs,
+        "themes": themes,
+        "theme_areas": areas,
+        "theme_quarters": per_quarter,
+        "requirements": requirements.drop(columns=["evidence_ids"], errors="ignore"),
+        "requirement_evidence": req_evidence,
+        "statement_intents": statement_intents,
+        "theme_impact": impact,
+    }
     log.info("themes: %d statements, %d mentions, %d themes in %d areas, %d requirements", run.statements,
              run.mentions, run.themes, run.areas, run.requirements)
     return run
@@ -315,11 +362,3 @@ def _statement_vectors(statements: pd.DataFrame, mentions: pd.DataFrame, vectors
         out[row[routed["evidence_id"]].to_numpy()] = encode(
             statements.set_index("evidence_id").loc[routed["evidence_id"], "text"].tolist())
     return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-
-
-def _storable(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].map(lambda v: isinstance(v, (list, dict))).any():
-            out[column] = [json.dumps(v, default=str) for v in out[column]]
-    return out
