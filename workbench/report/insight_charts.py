@@ -41,7 +41,9 @@ def impact_chart(summary: pd.DataFrame, limit: int = 25) -> alt.Chart | HTML:
     frame = frame.assign(effect=-frame["impact"], direction=[LOWERS if v > 0 else RAISES for v in frame["impact"]])
     frame["shown"] = [f"{v:+.1f}" for v in frame["effect"]]
     base = alt.Chart(frame).encode(
-        y=alt.Y("label:N", sort="x", title=None, axis=alt.Axis(labelLimit=300)),
+        # most harmful at the top (the sort as a list: a layered chart ignores a sort by channel)
+        y=alt.Y("label:N", sort=frame.sort_values(["effect", "label"])["label"].tolist(), title=None,
+                axis=alt.Axis(labelLimit=300)),
         x=alt.X("effect:Q", title="NPS points: the theme lowers NPS (left, −) or raises it (right, +)"),
         tooltip=["label:N", alt.Tooltip("effect:Q", format="+.1f", title="effect on NPS"), "direction:N",
                  "mentions:Q", alt.Tooltip("detractor_share:Q", format=".0%")],

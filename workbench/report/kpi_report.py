@@ -157,7 +157,7 @@ def trends_without_data(data: KpiReportData, kpis: list[str] = TREND_KPIS) -> li
     """The trend KPIs with no reportable value in any quarter (the chart leaves them out)."""
     frame = data.kpis[(data.kpis["segment"] == "all") & data.kpis["kpi"].isin(kpis)]
     have = set(frame.loc[frame["value"].notna(), "kpi"])
-    labels = {d.id: d.label for d in DEFINITIONS}
+    labels = {**{d.id: d.label for d in DEFINITIONS}, **dict(zip(frame["kpi"], frame["label"]))}
     return [labels.get(k, k) for k in kpis if k not in have]
 
 

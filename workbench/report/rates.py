@@ -39,13 +39,13 @@ def rate_text(v) -> str:
 
 def change_text(v) -> str:
     """A change in mentions per 100 (or NPS impact points), signed; "n/a" without a figure."""
-    return NA if v is None or pd.isna(v) else f"{v:+.1f}"
+    return NA if v is None or pd.isna(v) else f"{round(v, 1) + 0.0:+.1f}"   # never "-0.0"
 
 
 def effect_text(impact) -> str:
     """A theme's effect on NPS as the reports show it: the negative of its impact (the points NPS
     would rise without the theme), so a theme that lowers NPS reads as a negative number."""
-    return NA if impact is None or pd.isna(impact) else change_text(-impact + 0.0)
+    return NA if impact is None or pd.isna(impact) else change_text(-impact)
 
 
 def change_mark(significant, change) -> str:
