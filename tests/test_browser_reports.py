@@ -70,3 +70,35 @@ def test_index_links_open(published, browser):
         assert errors == []
     finally:
         context.close()
+
+
+def test_csv_download_offline_equals_the_table(published, browser, tmp_path):
+    """The themes table's link, clicked in an offline browser under the page's CSP, saves a CSV
+    with the table's headers and rows (numbers as numbers, formulas neutralised)."""
+    import csv
+
+    context, page, errors, requests = _open_offline(browser, published["out"] / "2026Q3" / "insights.html")
+    try:
+        link = page.locator('a[download="themes.csv"]')
+        assert link.count() == 1
+        shown = page.evaluate("""() => {
+            const table = document.querySelector('a[download="themes.csv"]').closest('p').previousElementSibling;
+            return [...table.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.innerText.trim()));
+        }""")
+        with page.expect_download() as info:
+            link.click()
+        path = tmp_path / "themes.csv"
+        info.value.save_as(path)
+        rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
+        assert len(rows) == len(shown) > 10
+        for got, want in zip(rows, shown):
+            assert len(got) == len(want)
+            for cell, text in zip(got, want):
+                text = " ".join(text.split())
+                if text.startswith(("+", "-")) and text[1:].replace(".", "", 1).isdigit():
+                    assert float(cell) == float(text)          # a signed figure goes over as a number
+                else:
+                    assert cell in (text, "'" + text), (cell, text)
+        assert errors == [] and requests == []
+    finally:
+        context.close()

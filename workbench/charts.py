@@ -31,4 +31,17 @@ def safe_json(obj) -> str:
     )
 
 
-__all__ = ["vega_bundle", "safe_json"]
+__all__ = ["BETTER", "DIVERGING", "NEUTRAL", "SEQUENTIAL", "WORSE", "vega_bundle", "safe_json"]
+
+
+# --- the colours every chart and report page uses ------------------------------------------------
+# Okabe & Ito's colour-blind-safe palette (https://jfly.uni-koeln.de/color/): blue for better,
+# vermillion-orange for worse, grey for no change. Colour is never the only cue: the pages and
+# charts also say it with a sign, an arrow or a word.
+BETTER = "#0072B2"
+WORSE = "#D55E00"
+NEUTRAL = "#999999"
+#: Vega's blue–orange diverging scheme, reversed where a low value is bad (orange low, blue high)
+DIVERGING = "blueorange"
+#: a single-hue scheme for amounts (shares, counts)
+SEQUENTIAL = "blues"

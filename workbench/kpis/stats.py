@@ -108,3 +108,32 @@ def change_test(current: Figure, previous: Figure, kind: str = "nps") -> tuple[f
         return math.copysign(math.inf, difference), True
     z = difference / math.sqrt(standard_error_sq)
     return z, bool(abs(z) > Z_95)
+
+
+def proportion_changes(hits_now, n_now: int, hits_before, n_before: int, alpha: float = 0.05) -> pd.DataFrame:
+    """Which of several shares changed between two quarters, with the false-discovery rate held.
+
+    Each pair hits_now[i] / n_now vs hits_before[i] / n_before gets the KPIs' two-proportion test
+    (:func:`change_test`, kind ``proportion``) and its two-sided p-value; the p-values of every
+    pair tested are then adjusted together with Benjamini–Hochberg, and a change is significant
+    when its adjusted p-value (``q``) is below ``alpha``. A pair with no hits in either quarter,
+    or a quarter with no observations, is not tested (NaN, significant NA).
+    """
+    from scipy.stats import false_discovery_control, norm
+
+    rows = []
+    for now, before in zip(hits_now, hits_before):
+        now, before = int(now), int(before)
+        if n_now <= 0 or n_before <= 0 or now + before == 0:
+            rows.append((NAN, NAN))
+            continue
+        z, _ = change_test(share_figure(now, n_now), share_figure(before, n_before), "proportion")
+        rows.append((z, 1.0 if math.isnan(z) else float(2 * norm.sf(abs(z)))))
+    out = pd.DataFrame(rows, columns=["z", "p"], dtype=float)
+    tested = out["p"].notna()
+    out["q"] = NAN
+    if tested.any():
+        out.loc[tested, "q"] = false_discovery_control(out.loc[tested, "p"].to_numpy(), method="bh")
+    out["significant"] = pd.array([bool(q < alpha) if t else pd.NA for q, t in zip(out["q"], tested)],
+                                  dtype="boolean")
+    return out

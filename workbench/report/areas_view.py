@@ -7,8 +7,14 @@ import pandas as pd
 
 from .html import HTML, esc, paragraph, table
 from .html import pct as _pct
+from .rates import change_mark, change_text, rate_text, with_rates
 
 SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def area_anchor(area_id) -> str:
+    """The id of an area's heading in the insight report (the areas table links to it)."""
+    return f"area-{area_id}"
 
 
 def mentions_now(data) -> pd.DataFrame:
@@ -46,7 +52,8 @@ def area_summary(data, summary: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     pairs = data.assignments.dropna(subset=["area_id"]).merge(
         data.evidence[["evidence_id", "quarter", "score"]], on="evidence_id")
-    total_now = max(int((data.evidence["quarter"] == data.quarter).sum()), 1)
+    total_now = int((data.evidence["quarter"] == data.quarter).sum())
+    total_before = int((data.evidence["quarter"] == data.compare_quarter).sum())
     now_mentions = mentions_now(data)
     rows = []
     for area_id, themes in summary.dropna(subset=["area_id"]).groupby("area_id", sort=False):
@@ -60,11 +67,11 @@ def area_summary(data, summary: pd.DataFrame) -> pd.DataFrame:
             "area_id": area_id, "area_name": themes["area_name"].iloc[0] or area_id,
             "themes": int(len(live)), "top_themes": live["label"].head(3).tolist(),
             "mentions": int(len(now)), "previous": int(len(before)), "change": int(len(now) - len(before)),
-            "share": len(now) / total_now,
+            "share": len(now) / max(total_now, 1),
             "detractor_share": float((scored <= 6).mean()) if len(scored) else np.nan,
             **{f"{s}_share": float(feel.eq(s).mean()) if len(feel) else np.nan for s in SENTIMENTS},
         })
-    out = pd.DataFrame(rows)
+    out = with_rates(pd.DataFrame(rows), total_now, total_before)   # the false-discovery rate across areas
     return out.sort_values(["mentions", "area_id"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -73,17 +80,20 @@ def area_table(areas: pd.DataFrame) -> HTML:
     if areas.empty:
         return paragraph("Themes are not grouped into areas yet: run `workbench themes update DATA_DIR` to group them.")
     frame = areas[areas["mentions"] + areas["previous"] > 0].copy()
-    frame["area"] = [f"<strong>{esc(n)}</strong>" for n in frame["area_name"]]
+    frame["area"] = [f'<a href="#{esc(area_anchor(a))}"><strong>{esc(n)}</strong></a>'
+                     for a, n in zip(frame["area_id"], frame["area_name"])]
     frame["largest"] = ["; ".join(esc(t) for t in top) for top in frame["top_themes"]]
+    frame["mark"] = [change_mark(s, c) for s, c in zip(frame["significant"], frame["per100_change"])]
     return table(
         frame,
-        {"area": "area", "themes": "themes", "mentions": "mentions", "change": "vs before", "share": "share",
+        {"area": "area", "themes": "themes", "mentions": "mentions", "per100": "per 100 statements",
+         "per100_change": "vs before (per 100)", "mark": "change",
          "detractor_share": "detractors", "negative_share": "negative", "positive_share": "positive",
          "largest": "largest themes"},
-        formats={"share": _pct, "detractor_share": _pct, "negative_share": _pct, "positive_share": _pct,
-                 "change": lambda v: f"{v:+d}"},
-        numeric=["themes", "mentions", "change", "share", "detractor_share", "negative_share", "positive_share"],
-        raw=["area", "largest"],
+        formats={"detractor_share": _pct, "negative_share": _pct, "positive_share": _pct, "per100": rate_text,
+                 "per100_change": change_text},
+        numeric=["themes", "mentions", "per100", "per100_change", "detractor_share", "negative_share", "positive_share"],
+        raw=["area", "largest"], download="areas.csv",
     )
 
 

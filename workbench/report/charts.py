@@ -17,6 +17,7 @@ import altair as alt
 import vl_convert as vlc
 
 from ..charts import safe_json, vega_bundle  # noqa: F401 (this module's API too)
+from .html import HTML, esc
 
 RENDERER = "workbench_offline"
 _ids = itertools.count(1)
@@ -53,8 +54,21 @@ def enable_offline(display_bundle: bool = True):
     return _Bundle() if display_bundle else None
 
 
-def save_static(chart: alt.TopLevelMixin, path: str | Path) -> Path:
-    """PNG or SVG (by suffix) for e-mail, rendered by vl-convert with no browser or network."""
+def no_chart(why: str) -> HTML:
+    """What a report shows instead of a chart with nothing to draw: one line saying why."""
+    return HTML(f'<p class="wb-empty">No chart: {esc(why)}</p>')
+
+
+def chart_or_note(chart: alt.TopLevelMixin, rows: int, why: str) -> alt.TopLevelMixin | HTML:
+    """``chart`` when it has ``rows`` to draw, else :func:`no_chart` (never axes with no marks)."""
+    return chart if rows else no_chart(why)
+
+
+def save_static(chart: alt.TopLevelMixin | HTML, path: str | Path) -> Path | None:
+    """PNG or SVG (by suffix) for e-mail, rendered by vl-convert with no browser or network.
+    Nothing is written for a chart replaced by a note (:func:`no_chart`)."""
+    if isinstance(chart, HTML):
+        return None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     spec = chart.to_dict()

@@ -85,13 +85,13 @@ def coverage_box(data_dir: str | Path) -> HTML:
     parts.append(str(table(by_source(files), columns={
         "source": "source", "files": "files", "rows_read": "rows read", "rows_accepted": "accepted",
         "rows_quarantined": "quarantined", "warnings": "warnings"},
-        numeric=("files", "rows_read", "rows_accepted", "rows_quarantined", "warnings"))))
+        numeric=("files", "rows_read", "rows_accepted", "rows_quarantined", "warnings"), download="coverage.csv")))
     missing = files_not_read(files, quarantine)
     if len(missing):
         parts.append("<p><strong>Files not read</strong> (nothing from them is in this report):</p>")
         parts.append(str(table(missing.head(MAX_LISTED), columns={
             "source_file": "file", "source": "source", "rows_quarantined": "rows quarantined", "reason": "why"},
-            numeric=("rows_quarantined",))))
+            numeric=("rows_quarantined",), download="files_not_read.csv")))
         if len(missing) > MAX_LISTED:
             parts.append(f"<p>… and {len(missing) - MAX_LISTED} more files.</p>")
     if len(warnings):

@@ -14,6 +14,7 @@ from ..workspace import Workspace
 from ..themes.impact import nps_category, theme_impact
 from ..themes.registry import lifecycle
 from .areas_view import theme_feelings
+from .rates import with_rates
 
 TOP_THEMES = 8
 #: emerging and fading themes are called out only above this many mentions (this quarter, or at peak)
@@ -121,7 +122,7 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
     else:
         now = now.assign(intent=None)
     before = m[m["quarter"] == data.compare_quarter]
-    total_now = max(len(data.evidence[data.evidence["quarter"] == data.quarter]), 1)
+    total_now, total_before = statements(data, data.quarter), statements(data, data.compare_quarter)
     rows = []
     impact = data.impact[data.impact["quarter"] == data.quarter].set_index("theme_id") if len(data.impact) else pd.DataFrame()
     feelings = theme_feelings(data)   # per mention, when the folder was themed per mention
@@ -137,7 +138,7 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
         rows.append({
             "theme_id": tid, "label": theme["label"], "journey_stage": theme.get("journey_stage", ""),
             "keywords": theme.get("keywords", []), "mentions": n_now, "previous": n_before,
-            "change": n_now - n_before, "share": n_now / total_now,
+            "change": n_now - n_before, "share": n_now / max(total_now, 1),
             "accounts": int(now.loc[now["theme_id"] == tid, "account_id"].nunique()),
             "impact": float(impact.loc[tid, "impact"]) if tid in getattr(impact, "index", []) else np.nan,
             "detractor_share": float((scored["category"] == "detractor").mean()) if len(scored) else np.nan,
@@ -149,8 +150,13 @@ def theme_summary(data: InsightData) -> pd.DataFrame:
             **intent_shares(now.loc[now["theme_id"] == tid, "intent"]),
             **feelings.get(tid, {}),
         })
-    out = pd.DataFrame(rows)
+    out = with_rates(pd.DataFrame(rows), total_now, total_before)
     return out.sort_values(["mentions", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def statements(data: InsightData, quarter: str) -> int:
+    """The statements in view in a quarter: the denominator of "mentions per 100"."""
+    return int((data.evidence["quarter"] == quarter).sum())
 
 
 def intent_shares(intents: pd.Series) -> dict[str, float]:
@@ -174,5 +180,5 @@ def top_themes(summary: pd.DataFrame, n: int = TOP_THEMES) -> pd.DataFrame:
     return summary.set_index("theme_id").loc[chosen].reset_index()
 
 
-__all__ = ["InsightData", "NOTABLE_MENTIONS", "TOP_THEMES", "intent_shares", "load", "notable", "theme_summary",
-           "themed_mentions", "top_themes"]
+__all__ = ["InsightData", "NOTABLE_MENTIONS", "TOP_THEMES", "intent_shares", "load", "notable", "statements",
+           "theme_summary", "themed_mentions", "top_themes", "with_rates"]

@@ -8,20 +8,20 @@ The tables and the per-theme summary come from :mod:`.insight_data`, the charts 
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .areas_view import area_summary, area_table, mention_span, theme_feelings  # noqa: F401 (the notebook's API)
-from .html import HTML, card, esc, heading, paragraph, pct, quote, table
+from .html import HTML, NA, card, esc, heading, paragraph, pct, table
 from .insight_charts import impact_chart, journey, segment_heatmap, theme_trend_chart  # noqa: F401
 from .insight_data import (  # noqa: F401 (the notebook's API)
     NOTABLE_MENTIONS, TOP_THEMES, InsightData, intent_shares, load, notable,
     theme_summary, top_themes,
 )
+from .rates import change_mark, change_text, effect_text, rate_text
 from .requirements_view import arr_text, requirement_quotes, requirements_table  # noqa: F401
-
-#: the theme table and charts show this many themes; the rest are counted and left to the explorer
-TABLE_THEMES = 30
+from .theme_pages import (  # noqa: F401 (the notebook's API)
+    TABLE_THEMES, area_anchor, listed_themes, quote_ids, theme_anchor, theme_page, theme_sections,
+)
 
 
 def sparkline(values: list[float], width: int = 90, height: int = 22) -> str:
@@ -39,10 +39,7 @@ def sparkline(values: list[float], width: int = 90, height: int = 22) -> str:
 
 
 _pct = pct
-
-
-def _impact(v) -> str:
-    return "–" if v is None or pd.isna(v) else f"{v:+.1f}"
+_impact = effect_text
 
 
 def _kpi(data: InsightData, kpi: str) -> pd.Series | None:
@@ -93,83 +90,47 @@ def executive_summary(data: InsightData, summary: pd.DataFrame) -> HTML:
     if len(emerging):
         items.append("<li>Emerging (new this quarter): " + ", ".join(
             f"<b>{esc(label)}</b> ({m} mentions)" for label, m in zip(emerging["label"], emerging["mentions"])) + "</li>")
+    listed = set(listed_themes(summary)["theme_id"])
+    moved = summary[summary["significant"].fillna(False).astype(bool)]
+    moved = moved.reindex(moved["per100_change"].abs().sort_values(ascending=False).index).head(5)
+    if len(moved):
+        items.append(f"<li>Significant changes since {esc(data.compare_quarter)} (mentions per 100 statements, "
+                     "false-discovery rate 5 %): " + ", ".join(
+                         f"{_theme_link(t, label, listed)} ({change_text(c)})"
+                         for t, label, c in zip(moved["theme_id"], moved["label"], moved["per100_change"])) + "</li>")
     if len(fading):
         items.append("<li>Fading (customers stopped raising them): " + ", ".join(
             f"{esc(label)} (peak {p} mentions in a quarter)" for label, p in zip(fading["label"], fading["peak"])) + "</li>")
     return HTML(html + "<ul>" + "".join(items) + "</ul>")
 
 
+def _theme_link(theme_id, label, listed: set) -> str:
+    """A theme's label, linked to its page where the report has one (the listed themes)."""
+    return f'<a href="#{esc(theme_anchor(theme_id))}">{esc(label)}</a>' if theme_id in listed else f"<b>{esc(label)}</b>"
+
+
 def theme_table(summary: pd.DataFrame, limit: int = TABLE_THEMES) -> HTML:
-    frame = summary[summary["mentions"] + summary["previous"] > 0].copy()
-    hidden = max(len(frame) - limit, 0)
-    frame = frame.head(limit)
-    frame["link"] = [f'<a href="#{esc(t)}">{esc(label)}</a>' for t, label in zip(frame["theme_id"], frame["label"])]
+    """The listed themes (each links to its page below), with mentions per 100 statements beside
+    the count and the change in that rate marked only when significant (see :mod:`.rates`)."""
+    frame = listed_themes(summary, limit).copy()
+    hidden = max(int((summary["mentions"] + summary["previous"] > 0).sum()) - len(frame), 0)
+    frame["link"] = [f'<a href="#{esc(theme_anchor(t))}">{esc(label)}</a>' for t, label in zip(frame["theme_id"], frame["label"])]
     frame["spark"] = [sparkline(t) for t in frame["trend"]]
     frame["tag"] = [f'<span class="wb-tag">{esc(s)}</span>' if s in ("emerging", "fading") else "" for s in frame["status"]]
+    frame["mark"] = [change_mark(s, c) for s, c in zip(frame["significant"], frame["per100_change"])]
     return table(
         frame,
         {"link": "theme", "tag": "", **({"area_name": "area"} if "area_name" in frame else {}),
-         "journey_stage": "stage", "mentions": "mentions", "change": "vs before",
-         "share": "share", "accounts": "accounts", "impact": "NPS impact", "detractor_share": "detractors",
-         "problem_share": "problems", "request_share": "requests", "praise_share": "praise",
-         **({"negative_share": "negative"} if "negative_share" in frame else {}), "spark": "trend"},
-        formats={"share": _pct, "impact": _impact, "detractor_share": _pct, "change": lambda v: f"{v:+d}",
+         "journey_stage": "stage", "mentions": "mentions", "per100": "per 100 statements",
+         "per100_change": "vs before (per 100)", "mark": "change", "accounts": "accounts", "impact": "effect on NPS",
+         "detractor_share": "detractors", "problem_share": "problems", "request_share": "requests",
+         "praise_share": "praise", **({"negative_share": "negative"} if "negative_share" in frame else {}), "spark": "trend"},
+        formats={"impact": _impact, "detractor_share": _pct, "per100": rate_text, "per100_change": change_text,
                  "problem_share": _pct, "request_share": _pct, "praise_share": _pct, "negative_share": _pct},
-        numeric=["mentions", "change", "share", "accounts", "impact", "detractor_share", "problem_share",
+        numeric=["mentions", "per100", "per100_change", "accounts", "impact", "detractor_share", "problem_share",
                  "request_share", "praise_share", "negative_share"],
-        raw=["link", "spark", "tag"],
+        raw=["link", "spark", "tag"], download="themes.csv",
     ) + (paragraph(f"{hidden} smaller themes are not listed here; the theme explorer shows them all.") if hidden else HTML(""))
-
-
-def _provenance(ev: pd.Series) -> str:
-    bits = [ev["source"], f"{ev['source_file']} {ev['locator']}"]
-    if pd.notna(ev.get("account_id")):
-        bits.append(f"account {ev['account_id']}")
-    if pd.notna(ev.get("score")):
-        bits.append(f"score {ev['score']:.0f}")
-    if pd.notna(ev.get("date")):
-        bits.append(str(pd.Timestamp(ev["date"]).date()))
-    return " · ".join(str(b) for b in bits)
-
-
-def theme_page(data: InsightData, theme: pd.Series) -> HTML:
-    ev = data.evidence.set_index("evidence_id")
-    area = theme.get("area_name")
-    head = HTML(f'<h3 id="{esc(theme["theme_id"])}">{esc(theme["label"])} '
-                f'<span class="wb-prov">{esc(theme["theme_id"])}{" · area " + esc(area) if isinstance(area, str) else ""}'
-                f' · {esc(theme["journey_stage"])}</span></h3>')
-    facts = paragraph(
-        f"{theme['mentions']} mentions this quarter ({theme['change']:+d} vs {data.compare_quarter}) from "
-        f"{theme['accounts']} accounts; NPS impact {_impact(theme['impact'])} points; among {theme['scored']} scored "
-        f"mentions {_pct(theme['promoter_share'])} promoters and {_pct(theme['detractor_share'])} detractors. "
-        f"What customers said: {_pct(theme.get('problem_share'))} problems, {_pct(theme.get('request_share'))} "
-        f"requests, {_pct(theme.get('praise_share'))} praise"
-        + (f"; feeling {_pct(theme.get('negative_share'))} negative, {_pct(theme.get('positive_share'))} positive"
-           if pd.notna(theme.get("negative_share", np.nan)) else "") + ". "
-        f"Keywords: {', '.join(theme['keywords'][:8])}. Sources: "
-        + ", ".join(f"{k} {v}" for k, v in sorted(theme["sources"].items()))
-        + "."
-    )
-    chosen = quote_ids(data, theme)
-    quotes = [quote(ev.loc[q, "text"], _provenance(ev.loc[q]), mention_span(data, q, theme["theme_id"])) for q in chosen]
-    return head + facts + HTML("".join(str(q) for q in quotes))
-
-
-def quote_ids(data: InsightData, theme: pd.Series, n: int = 5) -> list[str]:
-    """The quotes shown for a theme: an analyst's pinned ones first, then the reported quarter's
-    statements (in the segment shown) closest to the theme's centre. Without closeness figures
-    (folders themed by an earlier version) the theme's stored representatives in view are used."""
-    ev_ids = set(data.evidence["evidence_id"])
-    pinned = [q for q in (theme.get("pinned_quotes") or []) if q in ev_ids]
-    if "closeness" in data.assignments.columns:
-        now = set(data.evidence.loc[data.evidence["quarter"] == data.quarter, "evidence_id"])
-        mine = data.assignments[(data.assignments["theme_id"] == theme["theme_id"])
-                                & data.assignments["evidence_id"].isin(now)]
-        ranked = mine.sort_values(["closeness", "evidence_id"], ascending=[False, True], kind="mergesort")
-        others = ranked["evidence_id"].tolist()
-    else:
-        others = [q for q in theme.get("quote_ids", []) if q in ev_ids]
-    return list(dict.fromkeys(pinned + others))[:n]
 
 
 def sessions_view(data: InsightData) -> HTML:
@@ -186,7 +147,8 @@ def sessions_view(data: InsightData) -> HTML:
         open_items,
         {"session_id": "session", "account_id": "account", "action": "action", "owner": "owner",
          "due_date": "due", "overdue": "overdue"},
-        formats={"due_date": lambda d: "" if pd.isna(d) else pd.Timestamp(d).date(), "overdue": lambda v: "overdue" if v else ""},
+        formats={"due_date": lambda d: NA if pd.isna(d) else pd.Timestamp(d).date(), "overdue": lambda v: "overdue" if v else ""},
+        download="open_action_items.csv",
     )
 
 
@@ -198,6 +160,6 @@ def segment_nps_table(data: InsightData) -> HTML:
 
 __all__ = [
     "load", "title", "executive_summary", "theme_summary", "theme_table", "theme_page", "top_themes",
-    "theme_trend_chart", "impact_chart", "requirements_table", "requirement_quotes", "journey", "sessions_view",
-    "segment_heatmap", "sparkline", "InsightData",
+    "theme_sections", "listed_themes", "quote_ids", "theme_trend_chart", "impact_chart", "requirements_table",
+    "requirement_quotes", "journey", "sessions_view", "segment_heatmap", "sparkline", "InsightData",
 ]

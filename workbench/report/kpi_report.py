@@ -10,8 +10,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from ..charts import BETTER, WORSE
 from ..kpis import DEFINITIONS, compute_kpis, definitions_markdown, load_kpi_tables, overdue_action_items
-from .html import HTML, card, esc, heading, paragraph, table
+from .charts import chart_or_note
+from .html import HTML, NA, card, csv_link, esc, heading, paragraph, table
 
 SEGMENTS = ("industry", "plan", "region")
 SCORECARD = ["nps", "csat", "ces_mean", "retention", "churn", "nrr", "fcr", "referral_rate", "enps",
@@ -25,7 +27,7 @@ LOWER_IS_BETTER = {"churn", "contraction", "churned_arr", "escalation_rate", "ti
 
 def fmt(value, unit: str) -> str:
     if value is None or pd.isna(value):
-        return "–"
+        return NA
     if unit == "points":
         return f"{value:+.0f}"
     if unit in ("fraction", "ratio"):
@@ -123,8 +125,8 @@ def scorecard(data: KpiReportData, kpis: list[str] = SCORECARD) -> HTML:
         if pd.notna(change) and change != 0:
             better = (change < 0) if kpi in LOWER_IS_BETTER else (change > 0)
             if row["significant"] is True or (pd.notna(row["significant"]) and bool(row["significant"])):
-                css = "wb-up" if better else "wb-down"
-                note += f" · {fmt_change(change, row['unit'])} (significant)"
+                css = "wb-up" if better else "wb-down"   # colour, and the words: never colour alone
+                note += f" · {fmt_change(change, row['unit'])} (significant, {'▲ better' if better else '▼ worse'})"
             elif pd.notna(row["z"]):
                 note += f" · {fmt_change(change, row['unit'])} (within noise)"
             else:
@@ -132,11 +134,45 @@ def scorecard(data: KpiReportData, kpis: list[str] = SCORECARD) -> HTML:
         if pd.notna(row["moe"]):
             note += f" · ±{fmt(row['moe'], row['unit']).lstrip('+')}"
         cards.append(card(row["label"], fmt(row["value"], row["unit"]), note, css))
-    return HTML("".join(cards))
+    return HTML("".join(cards)) + HTML(scorecard_csv(data, kpis))
 
 
-def trend_chart(data: KpiReportData, kpis: list[str] = TREND_KPIS) -> alt.Chart:
+def scorecard_csv(data: KpiReportData, kpis: list[str] = SCORECARD) -> str:
+    """The scorecard's figures as a CSV download (the cards are not a table to copy)."""
+    rows = []
+    for kpi in kpis:
+        row = _row(data.kpis, data.quarter, kpi)
+        if row is None:
+            continue
+        sig = row["significant"]
+        rows.append({"KPI": row["label"], "value": fmt(row["value"], row["unit"]), "n": str(row["n"]),
+                     "minimum n": str(row["min_n"]), "change": fmt_change(row["change"], row["unit"]) or NA,
+                     "significant": NA if pd.isna(sig) else ("yes" if bool(sig) else "no"),
+                     "margin of error": fmt(row["moe"], row["unit"]).lstrip("+")})
+    return csv_link(pd.DataFrame(rows, columns=["KPI", "value", "n", "minimum n", "change", "significant",
+                                                "margin of error"]), "scorecard.csv", numeric=["n", "minimum n"])
+
+
+def trends_without_data(data: KpiReportData, kpis: list[str] = TREND_KPIS) -> list[str]:
+    """The trend KPIs with no reportable value in any quarter (the chart leaves them out)."""
+    frame = data.kpis[(data.kpis["segment"] == "all") & data.kpis["kpi"].isin(kpis)]
+    have = set(frame.loc[frame["value"].notna(), "kpi"])
+    labels = {**{d.id: d.label for d in DEFINITIONS}, **dict(zip(frame["kpi"], frame["label"]))}
+    return [labels.get(k, k) for k in kpis if k not in have]
+
+
+def missing_trends(data: KpiReportData, kpis: list[str] = TREND_KPIS) -> HTML:
+    """One line naming the KPIs the trend chart has no panel for, and why; nothing when all have data."""
+    missing = trends_without_data(data, kpis)
+    if not missing:
+        return HTML("")
+    return paragraph(f"No trend for {', '.join(missing)}: no quarter has enough observations to report "
+                     "(or the data folder has none of their source).", "wb-empty")
+
+
+def trend_chart(data: KpiReportData, kpis: list[str] = TREND_KPIS) -> alt.Chart | HTML:
     frame = data.kpis[(data.kpis["segment"] == "all") & data.kpis["kpi"].isin(kpis)].copy()
+    frame = frame[frame["kpi"].isin(set(frame.loc[frame["value"].notna(), "kpi"]))]   # no empty panels
     frame["shown"] = [fmt(v, u) for v, u in zip(frame["value"], frame["unit"])]
     frame["value_pct"] = [v * 100 if u in ("fraction", "ratio") else v for v, u in zip(frame["value"], frame["unit"])]
     frame["low"] = [(v - m) * (100 if u in ("fraction", "ratio") else 1) if pd.notna(m) else None
@@ -153,13 +189,14 @@ def trend_chart(data: KpiReportData, kpis: list[str] = TREND_KPIS) -> alt.Chart:
     )
     band = base.transform_filter("isValid(datum.low) && isValid(datum.high)").mark_errorbar().encode(
         y="low:Q", y2="high:Q")
-    return (
+    chart = (
         alt.layer(band, line, data=frame)
         .properties(width=260, height=150)
         .facet(facet=alt.Facet("label:N", title=None), columns=3)
         .resolve_scale(y="independent")
         .properties(title="Trends over all quarters (%, or NPS points; bars: 95 % margin of error)")
     )
+    return chart_or_note(chart, len(frame), "no KPI has a reportable value in any quarter.")
 
 
 def segment_table(data: KpiReportData, kpis: tuple[str, ...] = ("nps", "csat", "churn", "nrr", "fcr")) -> HTML:
@@ -170,43 +207,60 @@ def segment_table(data: KpiReportData, kpis: tuple[str, ...] = ("nps", "csat", "
         fmt(v, u) if s == "ok" else f"n={n} (too few)" for v, u, s, n in zip(seg["value"], seg["unit"], seg["status"], seg["n"])
     ]
     wide = seg.pivot_table(index=["segment", "segment_value"], columns="label", values="shown", aggfunc="first")
-    wide = wide.reset_index().fillna("–")
+    wide = wide.reset_index().fillna(NA)
     cols = {"segment": "segment", "segment_value": "value",
             **{c: c for c in wide.columns if c not in ("segment", "segment_value")}}
-    return table(wide, cols, numeric=[c for c in cols if c not in ("segment", "segment_value")])
+    return table(wide, cols, numeric=[c for c in cols if c not in ("segment", "segment_value")],
+                 download="kpis_by_segment.csv")
 
 
-def segment_chart(data: KpiReportData, kpi: str = "nps") -> alt.Chart:
+def segment_chart(data: KpiReportData, kpi: str = "nps") -> alt.Chart | HTML:
     seg = data.by_segment[(data.by_segment["kpi"] == kpi) & (data.by_segment["status"] == "ok")].copy()
     seg = seg[["segment", "segment_value", "value", "moe", "n"]].astype({"n": float})
     seg["low"], seg["high"] = seg["value"] - seg["moe"], seg["value"] + seg["moe"]
-    return (
+    chart = (
         alt.Chart(seg)
         .mark_bar()
         .encode(
             y=alt.Y("segment_value:N", title=None, sort="-x"),
-            x=alt.X("value:Q", title=f"{kpi.upper()} ({data.quarter})"),
-            color=alt.condition("datum.value >= 0", alt.value("#4c78a8"), alt.value("#e45756")),
+            x=alt.X("value:Q", title=f"{kpi.upper()} ({data.quarter}); below 0 to the left"),
+            color=alt.condition("datum.value >= 0", alt.value(BETTER), alt.value(WORSE)),
             tooltip=["segment:N", "segment_value:N", alt.Tooltip("value:Q", format="+.0f"),
                      alt.Tooltip("moe:Q", format=".0f", title="± margin"), "n:Q"],
         )
         .properties(width=420, height=alt.Step(18))
         .facet(row=alt.Row("segment:N", title=None))
         .resolve_scale(y="independent")
-    ) if len(seg) else alt.Chart(pd.DataFrame({"x": []})).mark_point()
+    )
+    return chart_or_note(chart, len(seg), f"no segment has enough {kpi.upper()} responses in {data.quarter}.")
+
+
+def _small_n(data: KpiReportData) -> pd.DataFrame:
+    frame = pd.concat([data.kpis[data.kpis["quarter"] == data.quarter], data.by_segment])
+    frame = frame[frame["status"] != "ok"]
+    return frame[["label", "segment", "segment_value", "n", "min_n"]].sort_values(["segment", "label"])
 
 
 def small_n_warnings(data: KpiReportData) -> HTML:
-    frame = pd.concat([data.kpis[data.kpis["quarter"] == data.quarter], data.by_segment])
-    frame = frame[frame["status"] != "ok"]
+    """The body's line on small samples; the figures themselves are in the appendix."""
+    frame = _small_n(data)
     if frame.empty:
         return paragraph("Every figure this quarter has enough observations.")
-    frame = frame[["label", "segment", "segment_value", "n", "min_n"]].sort_values(["segment", "label"])
+    overall = int((frame["segment"] == "all").sum())
     return paragraph(
-        f"{len(frame)} figures this quarter have fewer observations than their minimum and are shown as "
-        "insufficient data:", "wb-warn"
-    ) + table(frame, {"label": "KPI", "segment": "segment", "segment_value": "value", "n": "n", "min_n": "minimum n"},
-              numeric=["n", "min_n"])
+        f"{len(frame)} figures this quarter ({overall} overall, {len(frame) - overall} in segments) have fewer "
+        "observations than their minimum and are shown as insufficient data; the appendix lists them.", "wb-warn")
+
+
+def small_n_appendix(data: KpiReportData) -> HTML:
+    """Every figure below its minimum n, collapsed (a reader opens it when they need it)."""
+    frame = _small_n(data)
+    if frame.empty:
+        return paragraph("Every figure this quarter has enough observations.")
+    return HTML(f'<details class="wb-appendix"><summary>{len(frame)} figures below their minimum n '
+                "(click to open)</summary>") + table(
+        frame, {"label": "KPI", "segment": "segment", "segment_value": "value", "n": "n", "min_n": "minimum n"},
+        numeric=["n", "min_n"], download="small_samples.csv") + HTML("</details>")
 
 
 def action_items(data: KpiReportData) -> HTML:
@@ -215,7 +269,8 @@ def action_items(data: KpiReportData) -> HTML:
     frame = data.overdue.copy()
     cols = {c: c.replace("_", " ") for c in frame.columns if c in
             ("session_id", "action", "owner", "due_date", "days_overdue", "account_id")}
-    return table(frame, cols, formats={"due_date": lambda d: "" if pd.isna(d) else pd.Timestamp(d).date()})
+    return table(frame, cols, formats={"due_date": lambda d: NA if pd.isna(d) else pd.Timestamp(d).date()},
+                 download="overdue_action_items.csv")
 
 
 def definitions() -> str:
@@ -225,5 +280,6 @@ def definitions() -> str:
 
 __all__ = [
     "load", "title", "scorecard", "trend_chart", "segment_table", "segment_chart", "small_n_warnings",
+    "small_n_appendix", "missing_trends", "trends_without_data",
     "action_items", "definitions", "fmt", "filter_segment", "KpiReportData", "DEFINITIONS", "esc",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
+from ..charts import BETTER, NEUTRAL, WORSE
 from ..errors import ReportError
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def to_html(notebook: Path, html_path: Path, title: str | None = None) -> Path:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
+    # the palette's colours reach the page's CSS from the one place they are defined
+    body, _ = exporter.from_notebook_node(nb, resources={"wb_better": BETTER, "wb_worse": WORSE, "wb_neutral": NEUTRAL})
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(body, encoding="utf-8")
     return html_path

@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..themes.requirements.priority import HOW
 from .html import HTML, esc, paragraph, pct, quote, table
+from .quotes import distinct_texts
 
 
 def arr_text(value) -> str:
@@ -47,7 +48,7 @@ def requirements_table(data, n: int = 15) -> HTML:
         req, columns,
         formats={"arr_at_stake": arr_text, "detractor_share": pct, "priority": lambda v: f"{v:.0f}"},
         numeric=[c for c in ("priority", "parts", "mentions", "accounts", "arr_at_stake", "detractor_share")
-                 if c in columns],
+                 if c in columns], download="requirements.csv",
     )
 
 
@@ -58,6 +59,7 @@ def requirement_quotes(data, n: int = 5) -> HTML:
     parts = []
     for _, r in req.head(n).iterrows():
         parts.append(f"<h4>{esc(r['statement'])}</h4>")
-        for q in (r.get("quotes") or [])[:3]:
+        quotes = r.get("quotes") or []
+        for q in [quotes[i] for i in distinct_texts([q.get("text", "") for q in quotes], 3)]:   # no text twice
             parts.append(str(quote(q.get("text", ""), f"{q.get('source_file', '')} {q.get('locator', '')}")))
     return HTML("".join(parts))
