@@ -3,6 +3,7 @@
 and the man page ``docs/workbench.1`` is the one the parser makes."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -55,3 +56,34 @@ def test_the_man_page_is_the_one_the_parser_makes():
 
     committed = (ROOT / "docs" / "workbench.1").read_text(encoding="utf-8")
     assert manpage() == committed, "docs/workbench.1 is stale: run `python -m workbench.manpage > docs/workbench.1`"
+
+
+#: rules written once (in workbench.contract or workbench.kpis), and how a second copy would look
+WRITTEN_ONCE = {
+    "NPS cut-offs (contract.is_promoter / is_detractor / nps_category)":
+        re.compile(r"""(score\w*["'\]]*\)?|scored|scores|\bs)\s*(>=\s*9|<=\s*6|>=\s*7|<\s*7)\b"""),
+    "segment parsing (contract.parse_segment)": re.compile(r"""partition\(\s*["']=["']\s*\)"""),
+    "vector normalisation (contract.unit_rows)": re.compile(r"linalg\.norm\([^)]*keepdims"),
+    "KPI row lookup (kpis.kpi_row)": re.compile(r"""\[["']quarter["']\]\s*==.*\[["']kpi["']\]\s*=="""),
+}
+HOMES = {"contract.py", "compute.py"}
+
+
+@pytest.mark.parametrize("rule", sorted(WRITTEN_ONCE))
+def test_each_domain_rule_is_written_once(rule):
+    pattern = WRITTEN_ONCE[rule]
+    copies = [f"{path.relative_to(ROOT)}:{n}" for path in sorted((ROOT / "workbench").rglob("*.py"))
+              if path.name not in HOMES and "sample" not in path.parts
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert copies == [], f"{rule} written again at {copies}"
+
+
+def test_the_rule_check_finds_a_second_copy():
+    # the patterns above must match the copies they are there to catch
+    assert WRITTEN_ONCE["NPS cut-offs (contract.is_promoter / is_detractor / nps_category)"].search(
+        'share = (scored["score"] <= 6).mean()')
+    assert WRITTEN_ONCE["segment parsing (contract.parse_segment)"].search('col, _, v = text.partition("=")')
+    assert WRITTEN_ONCE["vector normalisation (contract.unit_rows)"].search(
+        "x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)")
+    assert WRITTEN_ONCE["KPI row lookup (kpis.kpi_row)"].search(
+        'rows = kpis[(kpis["quarter"] == q) & (kpis["kpi"] == kpi) & (kpis["segment"] == "all")]')

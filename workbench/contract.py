@@ -1,4 +1,5 @@
-"""The evidence table: the one contract every stage shares (see DESIGN.md).
+"""The evidence table: the one contract every stage shares (see DESIGN.md), and the rules every
+stage applies the same way (NPS categories, segment filters, unit vectors), each written once.
 
 One row per unit of customer voice, with provenance. Columns may be added, never renamed.
 """
@@ -6,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -89,3 +91,53 @@ def quarter_range(first: str, last: str) -> list[str]:
 REGISTRY_FILENAME = "theme_registry.yml"
 CENTROIDS_SUFFIX = ".centroids.npy"
 WORKBENCH_FILES = (REGISTRY_FILENAME, REGISTRY_FILENAME.removesuffix(".yml") + CENTROIDS_SUFFIX)
+
+
+# ------------------------------------------------------------------------------------------------
+# Rules every stage applies the same way, written once
+# ------------------------------------------------------------------------------------------------
+
+#: Net Promoter categories of a 0-10 answer: 9-10 promoter, 7-8 passive, 0-6 detractor
+PROMOTER_MIN, PASSIVE_MIN = 9, 7
+NPS_CATEGORIES = ("promoter", "passive", "detractor")
+
+
+def is_promoter(scores):
+    """True where a 0-10 score is a promoter's (missing scores: False)."""
+    return scores >= PROMOTER_MIN
+
+
+def is_detractor(scores):
+    """True where a 0-10 score is a detractor's (missing scores: False)."""
+    return scores < PASSIVE_MIN
+
+
+def nps_category(scores: pd.Series) -> pd.Series:
+    """'promoter', 'passive' or 'detractor' per score; missing scores stay missing."""
+    scores = pd.to_numeric(scores, errors="coerce")
+    out = pd.Series(np.where(is_promoter(scores), "promoter", np.where(is_detractor(scores), "detractor", "passive")),
+                    index=scores.index, dtype="object")
+    return out.where(scores.notna(), None)
+
+
+def nps_points(scores) -> float:
+    """Net Promoter Score of these 0-10 answers in points (-100..100); NaN when there are none."""
+    scores = pd.to_numeric(pd.Series(list(scores), dtype="float64"), errors="coerce").dropna()
+    if scores.empty:
+        return float("nan")
+    return float(100.0 * (is_promoter(scores).sum() - is_detractor(scores).sum()) / len(scores))
+
+
+def parse_segment(segment_filter: str) -> tuple[str, str]:
+    """``"plan=Enterprise"`` -> ``("plan", "Enterprise")``; ValueError for anything else."""
+    column, _, value = str(segment_filter).partition("=")
+    column, value = column.strip(), value.strip()
+    if column not in SEGMENTS or not value:
+        raise ValueError(f"segment filter '{segment_filter}' must look like industry=Retail, plan=... or region=...")
+    return column, value
+
+
+def unit_rows(vectors) -> np.ndarray:
+    """Each row (or a single vector) scaled to length 1; zero rows stay zero. Keeps the dtype."""
+    vectors = np.asarray(vectors)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=-1, keepdims=True), 1e-12)

@@ -223,10 +223,12 @@ def _coverage(result) -> dict:
 
 
 def _headline(kpis: pd.DataFrame, quarter: str) -> str:
+    from .kpis import kpi_row
+
     try:
-        row = kpis[(kpis["quarter"] == quarter) & (kpis["kpi"] == "nps") & (kpis["segment"].isna() | (kpis["segment"] == "all"))]
-        if len(row) and pd.notna(row.iloc[0]["value"]):
-            return f"NPS {row.iloc[0]['value']:+.0f} (n={int(row.iloc[0]['n'])})"
+        row = kpi_row(kpis, quarter, "nps")
     except KeyError:
-        pass
+        return ""
+    if row is not None and pd.notna(row["value"]):
+        return f"NPS {row['value']:+.0f} (n={int(row['n'])})"
     return ""

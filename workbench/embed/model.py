@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..contract import unit_rows
 from .int8 import INT8_SCHEME, quantise_linear_layers, restore_linear_layers
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -73,8 +74,7 @@ def model_digest(path: str | os.PathLike) -> str:
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return unit_rows(np.asarray(vectors, dtype=np.float32))
 
 
 def _show_progress(n: int) -> bool:

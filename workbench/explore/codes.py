@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..contract import is_detractor, is_promoter
+
 NPS_CATEGORIES = ("promoter", "passive", "detractor", "no score")
 #: feedback intents as the intent classifier gives them, and "unknown" for statements without one
 INTENT_CATEGORIES = ("request", "problem", "question", "praise", "other", "unknown")
@@ -41,9 +43,9 @@ def nps_category_codes(scores: pd.Series | np.ndarray) -> np.ndarray:
     """Index into :data:`NPS_CATEGORIES` for each 0-10 score (missing: ``no score``)."""
     s = pd.to_numeric(pd.Series(scores), errors="coerce").to_numpy(dtype=float)
     out = np.full(len(s), 3, dtype=np.int8)
-    out[s >= 9] = 0
-    out[(s >= 7) & (s < 9)] = 1
-    out[s < 7] = 2  # NaN compares False everywhere and stays "no score"
+    out[is_promoter(s)] = 0
+    out[~is_promoter(s) & ~is_detractor(s) & ~np.isnan(s)] = 1
+    out[is_detractor(s)] = 2  # NaN compares False everywhere and stays "no score"
     return out
 
 

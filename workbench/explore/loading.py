@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..themes.journey import resolve_stages
+
 
 def _as_list(value) -> list:
     """A keywords or pins cell as a list (the store gives lists, see :mod:`workbench.catalog`; a
@@ -77,12 +79,10 @@ def themes_under_registry(stored: pd.DataFrame, base_assignments: pd.DataFrame,
     if registry is not None:
         frame = registry.themes_frame()
         # the stage an analyst chose, else the one the last run inferred
-        chosen = frame["journey_stage"].astype(object)
-        frame["journey_stage_source"] = np.where(chosen.notna(), "analyst", "model")
         inferred = next((c for c in ("journey_stage_auto", "journey_stage") if c in stored.columns), None)
-        if inferred:
-            auto = frame["theme_id"].map(stored.drop_duplicates("theme_id").set_index("theme_id")[inferred])
-            frame["journey_stage"] = chosen.where(chosen.notna(), auto)
+        auto = (frame["theme_id"].map(stored.drop_duplicates("theme_id").set_index("theme_id")[inferred])
+                if inferred else None)
+        frame["journey_stage"], frame["journey_stage_source"] = resolve_stages(frame["journey_stage"], auto)
         resolved = registry.resolve_assignments(base_assignments)["theme_id"]
     else:
         frame = stored

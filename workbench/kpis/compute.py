@@ -204,3 +204,13 @@ def overdue_action_items(tables: Mapping[str, pd.DataFrame], quarter: str, as_of
     keep = [c for c in ("session_id", "account_id", "action", "owner", "owner_team", "session_date",
                         "due_date", "days_overdue", "source_file", "locator") if c in late.columns]
     return late.sort_values(["days_overdue"], ascending=False, kind="stable")[keep].reset_index(drop=True)
+
+
+def kpi_row(kpis: pd.DataFrame, quarter: str, kpi: str, segment: str = ALL) -> pd.Series | None:
+    """One KPI's row for a quarter (all customers by default), or None when the table has none."""
+    if kpis is None or kpis.empty:
+        return None
+    seg = kpis["segment"]
+    in_segment = (seg.isna() | (seg == ALL)) if segment == ALL else (seg == segment)
+    rows = kpis[(kpis["quarter"] == quarter) & (kpis["kpi"] == kpi) & in_segment]
+    return rows.iloc[0] if len(rows) else None

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..contract import SEGMENTS as SEGMENT_COLUMNS
+
 #: the default minimum n for survey figures (NPS, eNPS, CSAT, CES); a setting of `compute_kpis`
 DEFAULT_SURVEY_MIN_N = 30
 
@@ -20,7 +22,7 @@ DEFAULT_SURVEY_MIN_N = 30
 Z_95 = 1.96
 
 #: customer segments every customer-side KPI can be cut by; NPS also by respondent persona
-CUSTOMER_SEGMENTS = ("industry", "plan", "region")
+CUSTOMER_SEGMENTS = SEGMENT_COLUMNS  # the accounts' segments (workbench.contract)
 SEGMENTS = (*CUSTOMER_SEGMENTS, "persona")
 
 #: the ingest source (``ingest_files.source``) each KPI table is read from

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..contract import is_detractor, is_promoter
 from .definitions import Z_95
 
 NAN = float("nan")
@@ -47,8 +48,8 @@ def nps_from_counts(promoters: int, passives: int, detractors: int) -> Figure:
 def nps_figure(scores: pd.Series) -> Figure:
     """NPS of 0–10 scores: promoters 9–10, passives 7–8, detractors 0–6 (missing scores ignored)."""
     scores = pd.to_numeric(pd.Series(scores), errors="coerce").dropna()
-    promoters = int((scores >= 9).sum())
-    detractors = int((scores <= 6).sum())
+    promoters = int(is_promoter(scores).sum())
+    detractors = int(is_detractor(scores).sum())
     return nps_from_counts(promoters, len(scores) - promoters - detractors, detractors)
 
 

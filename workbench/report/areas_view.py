@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..contract import is_detractor
 from .html import HTML, esc, paragraph, table
 from .html import pct as _pct
 from .rates import change_mark, change_text, rate_text, with_rates
@@ -68,7 +69,7 @@ def area_summary(data, summary: pd.DataFrame) -> pd.DataFrame:
             "themes": int(len(live)), "top_themes": live["label"].head(3).tolist(),
             "mentions": int(len(now)), "previous": int(len(before)), "change": int(len(now) - len(before)),
             "share": len(now) / max(total_now, 1),
-            "detractor_share": float((scored <= 6).mean()) if len(scored) else np.nan,
+            "detractor_share": float(is_detractor(scored).mean()) if len(scored) else np.nan,
             **{f"{s}_share": float(feel.eq(s).mean()) if len(feel) else np.nan for s in SENTIMENTS},
         })
     out = with_rates(pd.DataFrame(rows), total_now, total_before)   # the false-discovery rate across areas

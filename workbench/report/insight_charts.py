@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..charts import BETTER, DIVERGING, SEQUENTIAL, WORSE
+from ..contract import nps_points
 from ..themes.journey import STAGES
 from .charts import chart_or_note
 from .html import HTML, NA, table
@@ -67,7 +68,7 @@ def journey(data: InsightData, summary: pd.DataFrame) -> tuple[alt.Chart, HTML]:
     for stage in STAGES:
         s = m[m["journey_stage"] == stage]
         scored = s.dropna(subset=["score"])
-        nps = 100 * ((scored["score"] >= 9).mean() - (scored["score"] <= 6).mean()) if len(scored) >= 30 else np.nan
+        nps = nps_points(scored["score"]) if len(scored) >= 30 else np.nan
         top = s["label"].value_counts().head(3)
         rows.append({"stage": stage, "mentions": len(s), "themes": s["theme_id"].nunique(),
                      "nps": nps, "scored": len(scored), "top": "; ".join(top.index)})

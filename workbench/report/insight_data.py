@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import SEGMENTS
+from ..contract import parse_segment
 from ..workspace import Workspace
-from ..themes.impact import nps_category, theme_impact
+from ..contract import nps_category
+from ..themes.impact import theme_impact
 from ..themes.registry import lifecycle
 from .areas_view import theme_feelings
 from .rates import with_rates
@@ -50,8 +51,8 @@ class InsightData:
 def _filter(frame: pd.DataFrame, segment_filter: str) -> pd.DataFrame:
     if not segment_filter or frame.empty:
         return frame
-    column, _, value = segment_filter.partition("=")
-    return frame[frame[column.strip()] == value.strip()] if column.strip() in frame.columns else frame
+    column, value = parse_segment(segment_filter)
+    return frame[frame[column] == value] if column in frame.columns else frame
 
 
 def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_filter: str = "") -> InsightData:
@@ -64,9 +65,7 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
     kpis = ws.optional("kpis")
     kpis = pd.DataFrame() if kpis is None else kpis
     if segment_filter:
-        column, _, value = segment_filter.partition("=")
-        if column.strip() not in SEGMENTS or not value.strip():
-            raise ValueError(f"segment filter '{segment_filter}' must look like industry=Retail, plan=... or region=...")
+        parse_segment(segment_filter)  # a clear error before any table is read further
     themes = t["themes"]   # list columns come as lists (workbench.catalog)
     themes = themes[themes["status"] != "merged"]
     requirements = t["requirements"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..kpis import kpi_row
 from .areas_view import area_summary, area_table, mention_span, theme_feelings  # noqa: F401 (the notebook's API)
 from .html import HTML, NA, card, esc, heading, paragraph, pct, table
 from .insight_charts import impact_chart, journey, segment_heatmap, theme_trend_chart  # noqa: F401
@@ -43,10 +44,7 @@ _impact = effect_text
 
 
 def _kpi(data: InsightData, kpi: str) -> pd.Series | None:
-    if data.kpis.empty:
-        return None
-    rows = data.kpis[(data.kpis["quarter"] == data.quarter) & (data.kpis["kpi"] == kpi) & (data.kpis["segment"] == "all")]
-    return rows.iloc[0] if len(rows) else None
+    return kpi_row(data.kpis, data.quarter, kpi)
 
 
 def title(data: InsightData) -> HTML:

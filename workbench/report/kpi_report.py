@@ -11,11 +11,12 @@ import altair as alt
 import pandas as pd
 
 from ..charts import BETTER, WORSE
-from ..kpis import DEFINITIONS, compute_kpis, definitions_markdown, load_kpi_tables, overdue_action_items
+from ..contract import SEGMENTS, parse_segment
+from ..kpis import (DEFINITIONS, compute_kpis, definitions_markdown, kpi_row, load_kpi_tables,
+                    overdue_action_items)
 from .charts import chart_or_note
 from .html import HTML, NA, card, csv_link, esc, heading, paragraph, table
 
-SEGMENTS = ("industry", "plan", "region")
 SCORECARD = ["nps", "csat", "ces_mean", "retention", "churn", "nrr", "fcr", "referral_rate", "enps",
              "time_to_value", "exposure_hours", "action_items_closed"]
 TREND_KPIS = ["nps", "csat", "retention", "churn", "nrr", "fcr"]
@@ -61,10 +62,7 @@ def filter_segment(tables: dict[str, pd.DataFrame], segment_filter: str) -> dict
     """Keep only rows of one segment, e.g. 'plan=Enterprise' (joined through accounts where needed)."""
     if not segment_filter:
         return tables
-    column, _, value = segment_filter.partition("=")
-    column, value = column.strip(), value.strip()
-    if column not in SEGMENTS or not value:
-        raise ValueError(f"segment filter '{segment_filter}' must look like industry=Retail, plan=... or region=...")
+    column, value = parse_segment(segment_filter)
     accounts = tables.get("accounts", pd.DataFrame())
     keep_accounts = set(accounts.loc[accounts[column] == value, "account_id"]) if column in accounts else set()
     out = {}
@@ -97,8 +95,7 @@ def load(data_dir: str | Path, quarter: str, compare_quarter: str = "", segment_
 
 
 def _row(kpis: pd.DataFrame, quarter: str, kpi: str) -> pd.Series | None:
-    rows = kpis[(kpis["quarter"] == quarter) & (kpis["kpi"] == kpi) & (kpis["segment"] == "all")]
-    return rows.iloc[0] if len(rows) else None
+    return kpi_row(kpis, quarter, kpi)
 
 
 def title(data: KpiReportData) -> HTML:

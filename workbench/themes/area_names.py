@@ -9,6 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..contract import unit_rows
 from .names import Encoder, _form, _sentence_case, member_samples, theme_names
 from .phrases import TRAILING_WORDS, _is_content, clauses
 
@@ -202,7 +203,7 @@ def area_names(
     claims = []
     if flat:
         vectors = np.asarray(encode([label for _, label, _, _ in flat]), dtype=np.float32)
-        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = unit_rows(vectors)
         areas = np.array([a for a, _, _, _ in flat])
         sims = vectors @ centroids.T
         own = sims[np.arange(len(flat)), areas].copy()

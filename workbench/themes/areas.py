@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..contract import unit_rows
+
 #: the default bounds on the number of areas: enough to say something, few enough to read
 MIN_AREAS = 6
 MAX_AREAS = 20
@@ -34,8 +36,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(f"expected a 2-D array of vectors, got shape {x.shape}")
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+    return unit_rows(x)
 
 
 def _sizes(sizes, n: int) -> np.ndarray:

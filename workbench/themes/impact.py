@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..contract import SEGMENTS
+from ..contract import SEGMENTS, is_detractor, is_promoter, nps_category, nps_points  # noqa: F401 (nps_category: API here too)
 
 IMPACT_COLUMNS = [
     "theme_id", "n_responses", "n_mentioning", "mention_share", "nps_all", "nps_mentioning",
@@ -29,20 +29,9 @@ IMPACT_COLUMNS = [
 ]
 
 
-def nps_category(scores: pd.Series) -> pd.Series:
-    """'promoter' (9–10), 'passive' (7–8) or 'detractor' (0–6); missing scores stay missing."""
-    scores = pd.to_numeric(scores, errors="coerce")
-    out = pd.Series(np.where(scores >= 9, "promoter", np.where(scores >= 7, "passive", "detractor")),
-                    index=scores.index, dtype="object")
-    return out.where(scores.notna(), None)
-
-
 def nps(scores: Iterable[float]) -> float:
     """Net Promoter Score of these 0–10 answers, in points (−100..100); NaN when there are none."""
-    scores = pd.to_numeric(pd.Series(list(scores), dtype="float64"), errors="coerce").dropna()
-    if scores.empty:
-        return float("nan")
-    return float(100.0 * ((scores >= 9).sum() - (scores <= 6).sum()) / len(scores))
+    return nps_points(scores)
 
 
 def _mentions(responses: pd.DataFrame, assignments: pd.DataFrame, theme_column: str) -> pd.DataFrame:
@@ -82,9 +71,9 @@ def theme_impact(
     responses = nps_responses.copy()
     responses["score"] = pd.to_numeric(responses["score"], errors="coerce")
     responses = responses.dropna(subset=["score"])
-    responses["_promoter"] = (responses["score"] >= 9).astype(int)
-    responses["_passive"] = responses["score"].between(7, 8).astype(int)
-    responses["_detractor"] = (responses["score"] <= 6).astype(int)
+    responses["_promoter"] = is_promoter(responses["score"]).astype(int)
+    responses["_passive"] = (~is_promoter(responses["score"]) & ~is_detractor(responses["score"])).astype(int)
+    responses["_detractor"] = is_detractor(responses["score"]).astype(int)
     keys = by or ["_all"]
     if not by:
         responses["_all"] = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 STAGES = ("onboarding", "adoption", "support", "billing", "renewal")
@@ -47,3 +48,11 @@ def journey_stage(text: str) -> str:
 def journey_stages(texts: Mapping[str, str]) -> pd.Series:
     """Stage per key (e.g. theme id) from its text (keywords and representative quotes)."""
     return pd.Series({key: journey_stage(text) for key, text in texts.items()}, dtype=object)
+
+
+def resolve_stages(chosen: pd.Series, inferred: pd.Series | None) -> tuple[pd.Series, np.ndarray]:
+    """A theme's journey stage: the one an analyst chose, else the one inferred from its text.
+    Returns the stages and where each came from (``analyst`` or ``model``)."""
+    chosen = chosen.astype(object)
+    source = np.where(chosen.notna(), "analyst", "model")
+    return (chosen if inferred is None else chosen.where(chosen.notna(), inferred)), source

@@ -4,12 +4,13 @@ neighbours (optionally re-ordered by wording) and UMAP on that graph. Used by
 from __future__ import annotations
 
 import numpy as np
+
+from ..contract import unit_rows
 from sklearn.base import BaseEstimator
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    return unit_rows(np.asarray(x, dtype=np.float32))
 
 
 def exact_neighbours(X: np.ndarray, k: int, chunk_bytes: int = 256 * 2**20,

@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from ..contract import unit_rows
 from .layout import NeighbourUMAP, exact_neighbours, reranked_neighbours  # noqa: F401 (part of this module's API)
 
 log = logging.getLogger(__name__)
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    return unit_rows(np.asarray(x, dtype=np.float32))
 
 
 def sizes_for(n: int) -> dict:

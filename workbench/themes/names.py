@@ -29,6 +29,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..contract import unit_rows
 from .phrases import (  # noqa: F401 (the word lists, clauses and phrases are this module's API too)
     EDGE_WORDS, MARKERS, PARTICLES, QUESTION_WORDS, STOP_WORDS, TRAILING_WORDS, _is_content, _is_marker, _spans,
     clauses, phrases,
@@ -272,7 +273,7 @@ def theme_names(
     claims: list[tuple[float, int, str]] = []
     if flat:
         vectors = np.asarray(encode([phrase for _, phrase, _ in flat]), dtype=np.float32)
-        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        vectors = unit_rows(vectors)
         themes = np.array([t for t, _, _ in flat])
         sims = vectors @ centroids.T
         own = sims[np.arange(len(flat)), themes].copy()

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..contract import THEMED_KINDS
+from ..contract import THEMED_KINDS, unit_rows
 from ..workspace import Workspace
 from .carry_over import keep_previous_themes, note_model_changes
 from .fitting import (  # noqa: F401  (re-exported: the theme CLI, benches and tests import them from here)
@@ -95,7 +95,7 @@ def embed_statements(texts: list[str], cache: Path | None, model_path: str | Non
     """
     if embedder is not None:
         vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return unit_rows(vectors)
     from ..embed import embed_texts
 
     return embed_texts(texts, cache_dir=cache, model=model_path, embedder=embedder)
@@ -361,4 +361,4 @@ def _statement_vectors(statements: pd.DataFrame, mentions: pd.DataFrame, vectors
     if len(routed):
         out[row[routed["evidence_id"]].to_numpy()] = encode(
             statements.set_index("evidence_id").loc[routed["evidence_id"], "text"].tolist())
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return unit_rows(out)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .journey import journey_stages
+from ..contract import unit_rows
+from .journey import journey_stages, resolve_stages
 
 MAX_QUOTES = 5
 #: the id and name of the group that holds the per-language groups (statements not themed)
@@ -25,7 +26,7 @@ def closeness(theme_ids: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(theme_ids[themed]))
     sums = np.zeros((len(uniques), vectors.shape[1]))
     np.add.at(sums, codes, vectors[themed])
-    sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    sums = unit_rows(sums)
     out[themed] = np.round(np.einsum("ij,ij->i", vectors[themed], sums[codes]), 6)
     return out
 
@@ -107,9 +108,8 @@ def themes_table(registry, statements: pd.DataFrame, pairs: pd.DataFrame, mentio
         {t: " ".join(kw) + " " + " ".join(texts.get(e, "") for e in q)
          for t, kw, q in zip(frame["theme_id"], frame["keywords"], frame["quote_ids"])}
     ).reindex(frame["theme_id"]).to_numpy()
-    chosen = frame["journey_stage"].astype(object)   # an analyst's choice, else None
-    frame["journey_stage_source"] = np.where(chosen.notna(), "analyst", "model")
-    frame["journey_stage"] = chosen.where(chosen.notna(), frame["journey_stage_auto"])
+    frame["journey_stage"], frame["journey_stage_source"] = resolve_stages(frame["journey_stage"],
+                                                                           frame["journey_stage_auto"])
     if languages is not None and len(languages):
         frame = pd.concat([frame, language_themes(languages, statements, frame.columns)], ignore_index=True)
     return frame

@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..contract import unit_rows
 from .areas import group_areas
 from .language import foreign_languages
 from .mentions import mention_core, mention_table
@@ -130,7 +131,7 @@ def theme_texts(frame: pd.DataFrame, *, encode: Encode, seed: int = 42, model=No
         members = [mentions.loc[mentions["area_id"] == a, "core"].tolist() for a in areas["area_id"]]
         centroids = np.vstack([(model.centroids_[area_of == a] * sizes[area_of == a, None]).sum(axis=0)
                                for a in areas["area_id"]])
-        centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        centroids = unit_rows(centroids)
         keywords = [list(dict.fromkeys(k for t in np.argsort(-sizes * (area_of == a), kind="stable")[:5]
                                        if area_of[t] == a for k in list(fitted["keywords"].iat[t])[:3]))
                     for a in areas["area_id"]]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ...contract import CENTROIDS_SUFFIX, REGISTRY_FILENAME  # noqa: F401  (the centroids sit next to the
+from ...contract import CENTROIDS_SUFFIX, REGISTRY_FILENAME, unit_rows  # noqa: F401  (the centroids sit next to the
 # YAML in this array file, rows named in the YAML's ``centroids``)
 from ...errors import RegistryError  # noqa: F401 (re-exported: the registry's error)
 
@@ -64,9 +64,7 @@ def utc_now() -> str:
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+    return unit_rows(np.asarray(vectors, dtype=np.float64))
 
 
 def _round_centroid(vector: np.ndarray) -> list[float]:

@@ -7,6 +7,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ...contract import is_detractor, unit_rows
 from .intent import IntentClassifier, classify_statements
 from .rules import detect_requirements, match_requirement
 from .statements import crisp_statement, request_sentence
@@ -80,7 +81,7 @@ def requirement_figures(members: pd.DataFrame, arr_now: dict[str, float] | None,
         "account_ids": account_ids,
         "arr_at_stake": float("nan") if arr_now is None else float(sum(arr_now.get(a, 0.0) for a in account_ids)),
         "nps_responses": int(len(member_scores)),
-        "detractor_share": float((member_scores <= 6).mean()) if len(member_scores) else float("nan"),
+        "detractor_share": float(is_detractor(member_scores).mean()) if len(member_scores) else float("nan"),
         "first_quarter": quarters.min() if len(quarters) else None,
         "last_quarter": quarters.max() if len(quarters) else None,
         "mentions_now": int((quarters == str(as_of)).sum()) if as_of else int(len(members)),
@@ -89,9 +90,7 @@ def requirement_figures(members: pd.DataFrame, arr_now: dict[str, float] | None,
 
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    n = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, n, out=np.zeros_like(x), where=n > 0)
+    return unit_rows(np.asarray(x, dtype=np.float64))
 
 
 def build_requirements(
@@ -227,9 +226,7 @@ def build_requirements(
     rows = []
     for _, members in candidates.groupby("_cluster", sort=False):
         idx = members.index.to_numpy()
-        centre = vectors[idx].mean(axis=0)
-        norm = np.linalg.norm(centre)
-        centre = centre / norm if norm > 0 else centre
+        centre = unit_rows(vectors[idx].mean(axis=0))
         closeness = vectors[idx] @ centre
         order = sorted(range(len(idx)), key=lambda i: (-round(float(closeness[i]), 9), members["evidence_id"].iloc[i]))
         ranked = members.iloc[order]
