@@ -34,10 +34,10 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
                     ignore=shutil.ignore_patterns("__pycache__", "data", "templates", "mappings"))
     shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
     texts = tmp_path / "workbench" / "themes" / "texts.py"
-    texts.write_text(texts.read_text() + "\nfrom ..explore import actions  # noqa: E402,F401\n")
+    texts.write_text(texts.read_text() + "\nfrom ..explore import state  # noqa: E402,F401\n")
     run = lint_imports(tmp_path)
     assert run.returncode == 1
-    assert "workbench.themes.texts -> workbench.explore.actions" in run.stdout
+    assert "workbench.themes.texts -> workbench.explore.state" in run.stdout
 
 
 def test_ruff_finds_nothing():

@@ -441,7 +441,7 @@ def test_undo_of_a_split_and_of_a_rename(explorer, themed):
 
 
 def test_os_user_is_recorded_when_no_name_is_given(explorer, themed, monkeypatch):
-    monkeypatch.setattr("workbench.explore.actions.getpass.getuser", lambda: "os-user")
+    monkeypatch.setattr("workbench.themes.analyst.getpass.getuser", lambda: "os-user")
     explorer.analyst.value = "  "
     explorer.select(EXPORTS)
     explorer.requirement_button.click()

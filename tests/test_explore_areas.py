@@ -76,7 +76,7 @@ def test_area_edits_from_the_command_line_survive_the_next_run(mini_dir, capsys)
 
 
 def test_the_explorer_moves_a_theme_and_renames_an_area(mini_dir):
-    from workbench.explore.actions import AnalystActions
+    from workbench.themes.analyst import AnalystActions
     from workbench.explore.view import Explorer
     from workbench.themes.registry import ThemeRegistry, default_path
 

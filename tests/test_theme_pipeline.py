@@ -375,7 +375,7 @@ def test_a_folder_remembers_its_embedding_model(mini_dir, tmp_path, monkeypatch)
     """Themed once with --model X, later runs (the quarterly job, the explorer) stay in X's space
     until told `--model default`; the requirement classifier always reads the shipped model."""
     import workbench.themes.pipeline as pipeline
-    from workbench.explore.actions import AnalystActions
+    from workbench.themes.analyst import AnalystActions
 
     data = mini_dir
     ingest(data)

@@ -163,7 +163,7 @@ def run_update(args) -> int:
 
 def _actions(data_dir: Path):
     """The analysts' edits of a themed folder (recorded with who and when, undoable in the explorer)."""
-    from ..explore.actions import AnalystActions
+    from ..themes.analyst import AnalystActions
     from ..workspace import Workspace
 
     path = Workspace(data_dir).registry_path
@@ -204,7 +204,7 @@ def move_theme(args) -> int:
 
 def set_status(args) -> int:
     """`themes requirement DATA_DIR REQ_ID --status S`: a requirement's status, kept with history."""
-    from ..explore.actions import AnalystActions
+    from ..themes.analyst import AnalystActions
     from ..workspace import Workspace
 
     data_dir = Path(args.data_dir)

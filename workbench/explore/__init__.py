@@ -7,14 +7,27 @@
 - :mod:`.view`: the ipywidgets + Altair explorer over that state, made of :mod:`.layout` (its
   widgets), :mod:`.drawing` (drawing them from the state), :mod:`.editing` (the analysts' action
   handlers) and :mod:`.pieces` (HTML and chart pieces);
-- :mod:`.actions`: analysts' edits written to the theme registry;
+- analysts' edits are written to the theme registry by :mod:`workbench.themes.analyst`;
 - :mod:`.map2d`: the cached 2-D map of the statements;
 - :mod:`.cli`: ``workbench explore DATA_DIR`` starts JupyterLab on ``notebooks/explore_themes.ipynb``.
 """
-from .actions import AnalystActions, default_analyst
+from ..themes.analyst import AnalystActions, default_analyst
+from .codes import DATA_DIR_ENV
 from .map2d import MAP_TABLE, statement_map
 from .state import NPS_CATEGORIES, SORT_KEYS, ExplorerState, Filters
-from .view import DATA_DIR_ENV, Explorer, open_explorer
+
+#: the widget explorer needs ipywidgets (the [explore] extra): loaded on first use, so the rest of
+#: the package (and `workbench explore --help`) works on a server installed without it
+_VIEW = ("Explorer", "open_explorer")
+
+
+def __getattr__(name: str):
+    if name in _VIEW:
+        from . import view
+
+        return getattr(view, name)
+    raise AttributeError(f"module 'workbench.explore' has no attribute {name!r}")
+
 
 __all__ = ["AnalystActions", "default_analyst", "statement_map", "MAP_TABLE", "ExplorerState", "Filters",
            "NPS_CATEGORIES", "SORT_KEYS", "Explorer", "open_explorer", "DATA_DIR_ENV"]

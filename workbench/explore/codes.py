@@ -12,6 +12,9 @@ import pandas as pd
 
 from ..contract import is_detractor, is_promoter
 
+#: the environment variable that tells the explorer notebook its data folder (`workbench explore` sets it)
+DATA_DIR_ENV = "WORKBENCH_DATA_DIR"
+
 NPS_CATEGORIES = ("promoter", "passive", "detractor", "no score")
 #: feedback intents as the intent classifier gives them, and "unknown" for statements without one
 INTENT_CATEGORIES = ("request", "problem", "question", "praise", "other", "unknown")

@@ -1,10 +1,10 @@
 """The theme explorer's analysts' actions: rename, merge, split off, pin, unpin, mark as
 requirement, set the journey stage, move to an area, rename an area and undo, each written to the
-theme registry through :class:`~workbench.explore.actions.AnalystActions` and shown at once."""
+theme registry through :class:`~workbench.themes.analyst.AnalystActions` and shown at once."""
 from __future__ import annotations
 
 from ..themes.registry import RegistryError
-from .actions import default_analyst
+from ..themes.analyst import default_analyst
 from .pieces import esc
 
 

@@ -18,7 +18,7 @@ import nbformat
 
 from ..workspace import Workspace
 from ..errors import UsageError
-from .view import DATA_DIR_ENV
+from .codes import DATA_DIR_ENV
 
 NOTEBOOK_NAME = "explore_themes.ipynb"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK_NAME

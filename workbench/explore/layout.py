@@ -7,7 +7,7 @@ import ipywidgets as w
 
 from ..charts import vega_bundle
 from ..themes.journey import STAGES
-from .actions import default_analyst
+from ..themes.analyst import default_analyst
 from .codes import INTENT_CATEGORIES, NPS_CATEGORIES
 from .pieces import STYLE, QuoteRow, _html_output, esc
 

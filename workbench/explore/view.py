@@ -28,18 +28,18 @@ from pathlib import Path
 import pandas as pd
 
 from ..workspace import Workspace
-from .actions import AnalystActions, default_analyst  # noqa: F401 (default_analyst: API here too)
+from ..themes.analyst import AnalystActions, default_analyst  # noqa: F401 (default_analyst: API here too)
 from .drawing import HISTORY_SHOWN, REGION_LIMIT, ExplorerDrawing  # noqa: F401 (the limits: API here too)
 from .editing import ExplorerEditing
 from .layout import ExplorerLayout
 from .pieces import (  # noqa: F401 (chart_html, quote_html, nps_bar_html, esc... are this module's API too)
     STYLE, QuoteRow, chart_html, esc, map_template, nps_bar_html, quote_html, trend_template,
 )
+from .codes import DATA_DIR_ENV
 from .state import INTENT_CATEGORIES, NPS_CATEGORIES, ExplorerState  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-DATA_DIR_ENV = "WORKBENCH_DATA_DIR"
 QUOTE_LIMIT = 25
 MAP_LIMIT = 3000
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..themes.registry import ThemeRegistry
+from .registry import ThemeRegistry
 from ..workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class AnalystActions:
         if not texts:
             return None
         try:
-            from ..themes.pipeline import embed_statements, folder_model
+            from .pipeline import embed_statements, folder_model
 
             model_path = None if self.embedder is not None else folder_model(self.data_dir, self.model_path)
             vectors = embed_statements(texts, self.workspace.cache("embeddings"), model_path=model_path,
