@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import psutil
 import pytest
 
@@ -198,3 +199,63 @@ def test_a_killed_job_leaves_no_worker_or_kernel_running(tmp_path):
     finally:
         if job.poll() is None:
             job.kill()
+
+
+RUN = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[4])
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+    from conftest import fakes
+    from workbench.report import render
+    from workbench.quarterly import run_quarterly
+
+    def notebook(name):
+        path = sys.argv[3]
+        nb = new_notebook(cells=[new_code_cell("quarter = ''", metadata={"tags": ["parameters"]}),
+                                 new_code_cell(sys.argv[5])])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, path)
+        return path
+
+    if __name__ == "__main__":  # the notebook workers are spawned: they import this file too
+        render.notebook_path = notebook
+        run_quarterly(sys.argv[1], sys.argv[2], quarter="2025Q3", themes_settings=fakes(3))
+""")
+
+
+def test_a_job_killed_while_rendering_leaves_the_report_and_no_process(tmp_path, mini_dir):
+    from workbench.workspace import Workspace
+
+    script, out = tmp_path / "run.py", tmp_path / "reports"
+    script.write_text(RUN, encoding="utf-8")
+    tests = str(Path(__file__).parent)
+
+    def job(body: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, str(script), str(mini_dir), str(out), str(tmp_path / "nb.ipynb"),
+                                 tests, body], cwd=Path(__file__).parents[1])
+
+    assert job("print('first', quarter)").wait(timeout=300) == 0
+    published = (out / "2025Q3" / "insights.html").read_text()
+    kpis = Workspace(mini_dir).table("kpis")
+
+    slow = job("import time; time.sleep(600)")
+    kernels: list[psutil.Process] = []
+    deadline = time.monotonic() + 300
+    while not kernels and time.monotonic() < deadline:
+        assert slow.poll() is None, "the job ended before its notebooks ran"
+        kernels = [p for p in psutil.Process(slow.pid).children(recursive=True)
+                   if "ipykernel" in " ".join(p.cmdline())]
+        time.sleep(0.5)
+    assert kernels, "no notebook kernel started"
+    children = psutil.Process(slow.pid).children(recursive=True)
+    slow.send_signal(signal.SIGKILL)
+    slow.wait()
+    _, alive = psutil.wait_procs(children, timeout=30)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
+    assert (out / "2025Q3" / "insights.html").read_text() == published  # the previous report stays
+
+    assert job("print('again', quarter)").wait(timeout=300) == 0
+    assert "again" in (out / "2025Q3" / "insights.html").read_text()
+    pd.testing.assert_frame_equal(Workspace(mini_dir).table("kpis"), kpis)  # same inputs, same numbers
+    assert not list(out.glob(".staging-*")) and len(list((out / publish.BUILDS).iterdir())) == 1
