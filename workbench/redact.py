@@ -177,7 +177,7 @@ IDENT_MAX = 254
 
 
 def _redact_identifiers(text: str, *books: set[str]) -> str:
-    """Each identifier (lower case, in ``books``) where it stands on its own, in any case: [ID].
+    r"""Each identifier (lower case, in ``books``) where it stands on its own, in any case: [ID].
 
     "On its own" as the pattern ``(?<![\w.])IDENT(?!\w)`` says: it starts where a run of
     local-part characters starts or after a '+' or '-' in it, and ends where the run ends or before
