@@ -20,7 +20,7 @@ from .note_docx import parse_docx
 from .note_actions import table_action, text_action
 from .note_meta import NoteProps, date_from, parse_duration, read_props
 from .note_sections import STATEMENT_KINDS, Block, NoteDoc, parse_markdown
-from .reading import FileProblem, read_text
+from .reading import FileProblem, control_problem
 
 #: bold labels before a quote that name a role, not a person ("**Practitioner:** ...")
 ROLE_WORDS = set("""practitioner sponsor admin administrator user customer champion buyer owner manager lead director
@@ -92,7 +92,12 @@ def load_note(path: Path, ctx: Context) -> None:
         return load_docx_note(path, ctx)
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "session_note", "markdown")
-    lines = read_text(path).text.splitlines()
+    lines = ctx.read_text(path).text.splitlines()
+    for i, line in enumerate(lines):  # before Markdown, which would turn a NUL byte into U+FFFD
+        problem = control_problem(line, ctx.settings.max_field_chars, f"line {i + 1}")
+        if problem:
+            ctx.ledger.reject(rel, f"line {i + 1}", f"{problem}: this line is left out", line)
+            lines[i] = ""
     meta, body_start = {}, 0
     if lines and lines[0].strip() == "---":
         fm = split_front_matter(lines)
