@@ -18,9 +18,11 @@ from ..redact import NameBook
 from .context import Context
 from .note_docx import parse_docx
 from .note_actions import table_action, text_action
-from .note_meta import NoteProps, date_from, parse_duration, read_props
+from . import shapes
+from .note_meta import NoteProps, date_from, parse_duration, read_props, split_names
 from .note_sections import STATEMENT_KINDS, Block, NoteDoc, parse_markdown
 from .reading import FileProblem, control_problem
+from .yaml_load import load as load_yaml
 
 #: bold labels before a quote that name a role, not a person ("**Practitioner:** ...")
 ROLE_WORDS = set("""practitioner sponsor admin administrator user customer champion buyer owner manager lead director
@@ -45,7 +47,7 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
     else:
         raise FileProblem("broken YAML front matter: no closing '---'", "line 1")
     try:
-        data = yaml.safe_load("\n".join(lines[1:i])) or {}
+        data = load_yaml("\n".join(lines[1:i])) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -53,6 +55,9 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
         raise FileProblem(f"broken YAML front matter: {problem}", f"line {line}") from exc
     if not isinstance(data, dict):
         raise FileProblem("broken YAML front matter: not a mapping of fields", "line 2")
+    shapes.check(shapes.NoteFrontMatter, data, "front matter", "line 1")
+    if isinstance(data.get("attendees"), str):  # "attendees: Dana Whitfield, Leo Brandt"
+        data["attendees"] = split_names(data["attendees"])
     return FrontMatter(data, i + 1)
 
 

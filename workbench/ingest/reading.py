@@ -84,7 +84,7 @@ def read_text(path: Path) -> TextFile:
                                   f"{exc.start + len(bom)})") from exc
             if not text.strip():
                 raise FileProblem("empty file")
-            return TextFile(text, encoding, [("file", f"read as {encoding.upper()} (byte-order mark)")])
+            return TextFile(text, encoding)  # declared by the file itself: nothing to tell
     binary = _binary(data)
     if binary:
         raise FileProblem(binary)
