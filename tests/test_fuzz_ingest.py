@@ -219,6 +219,8 @@ CASES = [
          "sessions/n.md", "NUL", kept=("Reports load fast now", "Another good point")),
     Case("note-huge-line", {"sessions/n.md": FM.format(n=2, extra="") + f"- {'z' * 120_000}\n- Still here\n"},
          "sessions/n.md", "characters, over the limit", kept=("Reports load fast now", "Still here")),
+    Case("note-nul-then-broken-front-matter", {"sessions/n.md": "---\ndate: 2026-08-04\nx\x00y\n## Key insights\n- x\n"},
+         "sessions/n.md", "no closing"),
     Case("note-no-front-matter", {"sessions/n.md": "# Check-in\nDate: 2026-08-04\n\n## Key insights\n- Plain note\n"},
          kept=("Plain note",)),
     Case("note-empty", {"sessions/n.md": ""}, "sessions/n.md", "empty file"),
@@ -409,6 +411,24 @@ def test_a_folder_with_no_readable_row_is_a_clear_error(tmp_path):
                                                                                     "surveys/empty.csv"}
     done = _cli(data)
     assert done.returncode == 1 and "nothing could be ingested" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_csv_parse_error_quarantines_its_row_and_the_next_rows_are_read(tmp_path, monkeypatch):
+    """The csv module's own errors (here its field-size cap, lowered for the test) cost one row."""
+    import csv
+
+    data = _build(tmp_path, Case("x", {"surveys/s.csv": HEAD + "E1,2026-08-01,9,short\nE2,2026-08-01,9,"
+                                       + "q" * 300 + "\nE3,2026-08-01,9,after\n"}))
+    old = csv.field_size_limit(200)
+    try:
+        result = ingest(data, write=False)
+    finally:
+        csv.field_size_limit(old)
+    q = result.quarantine[result.quarantine["source_file"] == "surveys/s.csv"]
+    assert list(q["locator"]) == ["row 3"] and "malformed CSV near line 3" in q.iloc[0]["reason"]
+    assert {"short", "after"} <= set(result.tables["evidence"]["text"])
+    entry = result.files.set_index("source_file").loc["surveys/s.csv"]
+    assert (entry["rows_read"], entry["rows_accepted"], entry["rows_quarantined"]) == (3, 2, 1)
 
 
 def test_one_50_mb_field_keeps_the_other_rows(tmp_path):
