@@ -140,19 +140,29 @@ def _cli(data: Path, *args: str) -> subprocess.CompletedProcess:
 CLI_CASES = ["nul-byte-late", "json-turn-text-an-object", "note-yaml-bomb", "binary-junk-csv"]
 
 
-def test_cli_exit_status_and_messages(tmp_path):
+def test_cli_exit_status_and_messages(tmp_path, capsys):
     """Exit 0 with quarantine (the file named in the summary), 1 for --strict, 2 for broken settings;
-    never a traceback."""
+    never a traceback (the command line's own ``main``, in this process: an exception would fail the test)."""
+    from workbench.cli import main
+
     for n, name in enumerate(CLI_CASES):
         case = next(c for c in CASES if c.id == name)
         data = _build(tmp_path / f"c{n}", case)
-        done = _cli(data)
-        out = done.stdout + done.stderr
-        assert done.returncode == 0, out
-        assert case.bad in done.stdout and "Traceback" not in out
-        strict = _cli(data, "--strict")
-        assert strict.returncode == 1 and "--strict" in strict.stderr and "Traceback" not in strict.stderr
+        assert main(["ingest", str(data)]) == 0
+        out = capsys.readouterr()
+        assert case.bad in out.out and "Traceback" not in out.out + out.err
+        assert main(["ingest", str(data), "--strict"]) == 1
+        out = capsys.readouterr()
+        assert "--strict" in out.err and case.bad in out.err and "Traceback" not in out.err
     bomb = next(c for c in CASES if c.id == "settings-yaml-bomb")
-    done = _cli(_build(tmp_path / "bomb", bomb))
-    assert done.returncode == 2 and "workbench.yml" in done.stderr and "alias" in done.stderr
+    assert main(["ingest", str(_build(tmp_path / "bomb", bomb))]) == 2
+    out = capsys.readouterr()
+    assert "workbench.yml" in out.err and "alias" in out.err and "Traceback" not in out.out + out.err
+
+
+def test_cli_as_a_process(tmp_path):
+    """`python -m workbench.cli ingest` on a folder with a bad file: exit 0, the file named, no traceback."""
+    case = next(c for c in CASES if c.id == "vtt-nul-in-cue")
+    done = _cli(_build(tmp_path, case))
+    assert done.returncode == 0 and case.bad in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
