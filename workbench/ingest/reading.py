@@ -109,9 +109,11 @@ def _mostly_utf8(data: bytes) -> TextFile | None:
             good += not line.isascii()
         except UnicodeDecodeError as exc:
             bad += 1
-            out.append(line.decode("cp1252", errors="replace"))
+            text = line.decode("cp1252", errors="replace")
+            out.append(text)
+            lost = " (bytes cp1252 leaves undefined shown as U+FFFD)" if "\ufffd" in text else ""
             notes.append((f"line {n}", f"not UTF-8 (byte 0x{line[exc.start]:02x} at column {exc.start + 1}) in a "
-                                       "UTF-8 file: this line read as cp1252"))
+                                       f"UTF-8 file: this line read as cp1252{lost}"))
     if not good or bad > good:
         return None
     return TextFile("".join(out).removeprefix("\ufeff"), "utf-8", notes)
