@@ -120,21 +120,35 @@ def _mostly_utf8(data: bytes) -> TextFile | None:
 
 
 def _detected(data: bytes) -> TextFile:
-    """Not UTF-8: the encoding charset-normalizer finds (cp1252 first when it is a candidate)."""
+    """Not UTF-8: the encoding charset-normalizer finds; cp1252 first when it is a candidate.
+
+    A file that cp1252 reads but for bytes it leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d) is
+    Western text with junk in it far more often than text of another single-byte code page, which
+    charset-normalizer would still name (cp775, cp1256...) and so turn the whole file into mojibake:
+    it is refused, naming the byte. Multi-byte encodings (Shift-JIS, GBK, ...) are taken as found.
+    """
     from charset_normalizer import from_bytes
+    from charset_normalizer.utils import is_multi_byte_encoding
 
     matches = from_bytes(data)
     candidates = {m.encoding for m in matches} | {c for m in matches for c in m.could_be_from_charset}
-    encoding = "cp1252" if "cp1252" in candidates else (matches.best().encoding if matches.best() else None)
-    if encoding is None:
-        raise FileProblem("undecodable: not UTF-8, and no text encoding fits its bytes (binary file?)")
+    best = matches.best()
     try:
-        text = data.decode(encoding)
+        data.decode("cp1252")
+        cp1252_error = None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileProblem(f"undecodable bytes: not UTF-8 and not {encoding} (byte 0x{data[exc.start]:02x} at line "
-                          f"{line})", f"line {line}") from exc
-    return TextFile(text, encoding, [("file", f"not UTF-8: read as {encoding} (detected by charset-normalizer)")])
+        cp1252_error = exc
+    if cp1252_error is None and (best is None or "cp1252" in candidates):
+        encoding = "cp1252"
+    elif best is not None and (cp1252_error is None or is_multi_byte_encoding(best.encoding)):
+        encoding = best.encoding
+    else:
+        at = cp1252_error.start if cp1252_error else 0
+        line = data[:at].count(b"\n") + 1
+        raise FileProblem(f"undecodable bytes: not UTF-8 and not cp1252 (byte 0x{data[at]:02x} at line {line})",
+                          f"line {line}")
+    text = data.decode(encoding)
+    return TextFile(text, encoding, [("file", f"not UTF-8: read as {encoding} (charset-normalizer)")])
 
 
 def sniff_delimiter(text: str) -> str:
