@@ -143,6 +143,7 @@ GOOD_SURVEY = b"response_id,date,score,comment\nR1,2026-07-01,9,fine\n"
         ("surveys/b.csv", b"", "file", "empty file"),
         ("surveys/c.csv", b"response_id,date,score,comment\nR1,2026-07-01,9,caf\x81\x8d\x9d\n", "line 2",
          "undecodable bytes"),
+        ("surveys/d.csv", b"response_id,date,score\n\x00\x01\x02\x03\x81\x8d\x9d\x00\x00", "file", "binary file"),
         ("sessions/x.md", b"# no front matter\n- a\n", "line 1", "no YAML front matter"),
         ("transcripts/t.vtt", b"00:00:01.000 --> 00:00:02.000\nA: hi\n", "line 1", "not a WebVTT file"),
         ("transcripts/t.json", b"{\"turns\": [", "line 1", "invalid JSON"),

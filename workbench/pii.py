@@ -49,15 +49,12 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 #: sentences as the name finder is given them: up to a full stop, question or exclamation mark
 #: followed by space, or a line break (the stop stays with its sentence)
 SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?]+(?=\s)|$)", re.MULTILINE)
-SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
 
 
 @contextmanager
 def _lean_import():
-    """Presidio's optional Hugging Face engine imports transformers, and thinc imports torch: 4-5 s
-    of a run that uses neither (spaCy's small model runs on numpy). Both imports are guarded by
-    their packages, so while they are hidden here they are skipped; a later import of either (the
-    theme model's) is unaffected. Nothing is hidden once they are loaded."""
+    """Hide transformers and torch (imported by Presidio's optional engine and thinc: 4-5 s of a run
+    that uses neither; both imports are guarded); a later import of either is unaffected."""
     hidden = [name for name in ("transformers", "torch") if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
@@ -126,9 +123,13 @@ def replace_patterns(text: str) -> str:
         for r in recognizer.analyze(text, entities=recognizer.supported_entities):
             if r.score >= MIN_SCORE:
                 spans.append((r.entity_type, r.start, r.end))
-    for kind, start, end in reversed(_non_overlapping(spans)):
-        text = text[:start] + LABELS[kind] + text[end:]
-    return text
+    return replace_spans(text, [(start, end, LABELS[kind]) for kind, start, end in _non_overlapping(spans)])
+
+
+def replace_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with sorted, disjoint (start, end, new) spans replaced in one pass (not quadratic)."""
+    ends = [0] + [end for _, end, _ in spans]
+    return "".join(text[last:start] + new for (start, _, new), last in zip(spans, ends)) + text[ends[-1]:]
 
 
 @dataclass
@@ -149,7 +150,7 @@ class Casing:
                 if word.islower():
                     casing.lower[key] += 1
                 elif word[0].isupper() and not word.isupper():
-                    first = SENTENCE_START_RE.search(text[: m.start()]) is not None
+                    first = _starts_sentence(text, m.start())
                     (casing.initial if first else casing.inner)[key] += 1
         return casing
 
@@ -162,6 +163,14 @@ class Casing:
             return self.inner[key] >= self.lower[key]
         # only ever seen first in a sentence: a name only if never written in lower case
         return self.lower[key] == 0 and not _english_word(key)
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """``(?:^|[.!?:;\\n]\\s*|["“(]\\s*)$`` on ``text[:at]``, looking back over white space only (linear)."""
+    j = at
+    while j and text[j - 1].isspace():
+        j -= 1
+    return at == 0 or "\n" in text[j:at] or (j > 0 and text[j - 1] in '.!?:;\n"“(')
 
 
 @lru_cache(maxsize=65536)

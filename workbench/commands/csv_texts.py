@@ -31,7 +31,8 @@ def read_texts(path: Path, text_col: str, id_col: str | None) -> tuple[pd.DataFr
             raise UsageError(f"{path}: no column '{column}'; columns: {', '.join(records.header)}")
     text_at = records.header.index(text_col)
     id_at = records.header.index(id_col) if id_col else None
-    accepted, quarantined, first_row_of = [], [], {}
+    accepted, first_row_of = [], {}
+    quarantined = [{"row": row, "id": str(row), "reason": reason} for row, reason, _ in records.rejects]
     for row, fields in zip(records.row_numbers, records.rows):
         ident = fields[id_at].strip() if id_at is not None and id_at < len(fields) else str(row)
         if len(fields) != len(records.header):

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 SKIPPED_DIRS = {"answer_key"}
 ROOT_TABLES = ("accounts", "arr", "tickets", "enps")
+#: the source a kind of file is counted under
+SOURCES = {"survey": "nps", "note": "session_note", "manifest": "transcript"}
 
 
 @dataclass
@@ -144,6 +146,15 @@ def refusal(path: Path, data_dir: Path) -> str | None:
     return None
 
 
+def _too_big(path: Path, limit: int) -> str | None:
+    """Why a file is not read for its size (told before anything is read into memory), or None."""
+    size = path.stat().st_size
+    if size <= limit:
+        return None
+    return (f"{size / 1e6:,.1f} MB, over the limit of {limit / 1e6:g} MB per file (limits.max_file_mb in "
+            "workbench.yml): not read")
+
+
 ORDER = ["refused", "config", "workbench", "accounts", "arr", "survey", "note", "manifest", "transcript", "tickets", "enps",
          "unknown"]
 
@@ -178,6 +189,10 @@ def ingest(
             if kind == "unknown":
                 ledger.entry(rel, "unknown")
                 raise FileProblem(f"unknown file type '{path.suffix or path.name}' here; expected {EXPECTED}")
+            too_big = _too_big(path, ctx.settings.max_file_bytes)
+            if too_big:
+                ledger.entry(rel, SOURCES.get(kind, kind))
+                raise FileProblem(too_big)
             if kind == "survey":
                 load_survey(path, ctx)
             elif kind == "note":
@@ -191,8 +206,9 @@ def ingest(
             else:
                 load_simple(path, ctx, kind)
         except FileProblem as problem:
-            entry = ledger.files[rel]
-            assert entry.rows_read == 0, f"{rel}: a file problem after rows were counted"
+            if ledger.files[rel].rows_read:  # found after some rows were counted: the file is refused whole
+                _rollback(ctx, mark)
+                ledger.forget(rel)
             ledger.reject(rel, problem.locator, problem.reason)
         except Exception as exc:  # noqa: BLE001 - one file's reader must not stop the folder
             # a reader failed in a way nobody foresaw: what it added is taken back and the whole

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..redact import NameBook
 from .ledger import Ledger
+from .reading import TextFile, control_problem, read_text
 from .settings import read_settings
 
 
@@ -25,6 +26,9 @@ class Settings:
     #: words never redacted as names (product and tool names)
     keep_words: tuple[str, ...] = ()
     find_names: bool = True
+    #: limits.max_file_mb (in bytes) and limits.max_field_chars
+    max_file_bytes: int = 200_000_000
+    max_field_chars: int = 100_000
 
     @classmethod
     def load(cls, data_dir: Path, ledger: Ledger) -> "Settings":
@@ -45,6 +49,8 @@ class Settings:
             phone_regions=tuple(regions),
             keep_words=tuple(parsed.pii.keep_words),
             find_names=parsed.pii.find_names,
+            max_file_bytes=int(parsed.limits.max_file_mb * 1_000_000),
+            max_field_chars=parsed.limits.max_field_chars,
         )
         ledger.accept("workbench.yml")
         return settings
@@ -80,8 +86,27 @@ class Context:
         self.tables.setdefault(name, []).append(frame)
 
     def add_evidence(self, frame: pd.DataFrame) -> None:
+        """Evidence rows (already counted as accepted); a text too long or holding a control
+        character is moved to quarantine here, whatever reader it came from."""
+        if not len(frame):
+            return
+        problems = [control_problem(t, self.settings.max_field_chars) if isinstance(t, str) else None
+                    for t in frame["text"]]
+        if any(problems):
+            for (source_file, locator, text), problem in zip(frame[["source_file", "locator", "text"]].itertuples(
+                    index=False, name=None), problems):
+                if problem:
+                    self.ledger.unaccept(source_file, locator, problem, text)
+            frame = frame[[p is None for p in problems]]
         if len(frame):
             self.evidence.append(frame)
+
+    def read_text(self, path: Path) -> TextFile:
+        """A file's text (``reading.read_text``); what the decoder noted goes to the warnings."""
+        text = read_text(path)
+        for locator, note in text.notes:
+            self.ledger.warn(self.rel(path), locator, note)
+        return text
 
     def seen(self, kind: str) -> dict[str, str]:
         return self.seen_ids.setdefault(kind, {})

@@ -10,7 +10,7 @@ import pandas as pd
 from ..contract import QUARTER_PATTERN
 from .context import Context
 from .fields import Field, first_seen_duplicates, validate
-from .reading import read_csv_records, read_text
+from .reading import read_csv_records
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ def load_csv_table(path: Path, ctx: Context, spec: TableSpec) -> pd.DataFrame | 
     """Parse one CSV of a KPI table; bad rows to quarantine; returns the good rows."""
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, spec.source, spec.table)
-    records = read_csv_records(read_text(path).text)
+    records = read_csv_records(ctx.read_text(path).text, max_field_chars=ctx.settings.max_field_chars)
+    for n, reason, raw in records.rejects:
+        ctx.ledger.reject(rel, f"row {n}", reason, raw)
     locators = [f"row {n}" for n in records.row_numbers]
     raws = [records.delimiter.join(r) for r in records.rows]
     missing = [f.name for f in spec.fields if f.required and f.name not in records.header]

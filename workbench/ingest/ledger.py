@@ -1,6 +1,7 @@
 """Bookkeeping for one ingest run: every row read is either accepted or quarantined, with a reason."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -9,6 +10,12 @@ import pandas as pd
 from ..tables import INGEST_FILES_COLUMNS, QUARANTINE_COLUMNS, WARNING_COLUMNS
 
 RAW_LIMIT = 300
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _shown(text: str) -> str:
+    """A quarantined row or reason as stored: control characters (a NUL byte) written as \\x00."""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass
@@ -48,13 +55,12 @@ class Ledger:
         e = self.files[source_file]
         e.rows_read += 1
         e.rows_quarantined += 1
-        self.quarantine.append(
-            {"source_file": source_file, "locator": locator, "reason": reason, "raw": (raw or "")[:RAW_LIMIT]}
-        )
+        self.quarantine.append({"source_file": source_file, "locator": locator, "reason": _shown(reason),
+                                "raw": _shown((raw or "")[:RAW_LIMIT])})
 
     def warn(self, source_file: str, locator: str, reason: str) -> None:
         self.files[source_file].warnings += 1
-        self.warnings.append({"source_file": source_file, "locator": locator, "reason": reason})
+        self.warnings.append({"source_file": source_file, "locator": locator, "reason": _shown(reason)})
 
     def forget(self, source_file: str) -> None:
         """Undo everything counted for one file (its reader failed half-way; see ``ingest``)."""

@@ -18,9 +18,11 @@ from ..redact import NameBook
 from .context import Context
 from .note_docx import parse_docx
 from .note_actions import table_action, text_action
-from .note_meta import NoteProps, date_from, parse_duration, read_props
+from . import shapes
+from .note_meta import NoteProps, date_from, parse_duration, read_props, split_names
 from .note_sections import STATEMENT_KINDS, Block, NoteDoc, parse_markdown
-from .reading import FileProblem, read_text
+from .reading import FileProblem, control_problem
+from .yaml_load import load as load_yaml
 
 #: bold labels before a quote that name a role, not a person ("**Practitioner:** ...")
 ROLE_WORDS = set("""practitioner sponsor admin administrator user customer champion buyer owner manager lead director
@@ -45,7 +47,7 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
     else:
         raise FileProblem("broken YAML front matter: no closing '---'", "line 1")
     try:
-        data = yaml.safe_load("\n".join(lines[1:i])) or {}
+        data = load_yaml("\n".join(lines[1:i])) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -53,6 +55,9 @@ def split_front_matter(lines: list[str]) -> FrontMatter:
         raise FileProblem(f"broken YAML front matter: {problem}", f"line {line}") from exc
     if not isinstance(data, dict):
         raise FileProblem("broken YAML front matter: not a mapping of fields", "line 2")
+    shapes.check(shapes.NoteFrontMatter, data, "front matter", "line 1")
+    if isinstance(data.get("attendees"), str):  # "attendees: Dana Whitfield, Leo Brandt"
+        data["attendees"] = split_names(data["attendees"])
     return FrontMatter(data, i + 1)
 
 
@@ -92,7 +97,12 @@ def load_note(path: Path, ctx: Context) -> None:
         return load_docx_note(path, ctx)
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "session_note", "markdown")
-    lines = read_text(path).text.splitlines()
+    lines = ctx.read_text(path).text.splitlines()
+    for i, line in enumerate(lines):  # before Markdown, which would turn a NUL byte into U+FFFD
+        problem = control_problem(line, ctx.settings.max_field_chars, f"line {i + 1}")
+        if problem:
+            ctx.ledger.reject(rel, f"line {i + 1}", f"{problem}: this line is left out", line)
+            lines[i] = ""
     meta, body_start = {}, 0
     if lines and lines[0].strip() == "---":
         fm = split_front_matter(lines)

@@ -17,8 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import SettingsError
 from .layouts import SurveyLayout
+from .yaml_load import load as load_yaml
 
 FILE_NAME = "workbench.yml"
+#: a settings file is a page of YAML; anything this large is not one
+MAX_BYTES = 1_000_000
 
 
 class _Strict(BaseModel):
@@ -47,6 +50,13 @@ class Pii(_Strict):
     find_names: bool = True
 
 
+class Limits(_Strict):
+    #: a larger input file is refused before it is read (its size, in MB)
+    max_file_mb: float = Field(200, gt=0)
+    #: a longer field (a survey comment, a transcript turn, a note line) quarantines its row
+    max_field_chars: int = Field(100_000, gt=0)
+
+
 class SettingsFile(_Strict):
     company: Company = Field(default_factory=Company)
     #: a layout forced for a survey file: path relative to the data folder -> layout name
@@ -59,6 +69,7 @@ class SettingsFile(_Strict):
     #: the single-region spelling of earlier versions, still read
     phone_region: str | None = None
     pii: Pii = Field(default_factory=Pii)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("phone_regions")
     @classmethod
@@ -117,14 +128,18 @@ def _describe(error: dict, text: str) -> str:
 def read_settings(data_dir: Path) -> tuple[SettingsFile, bool]:
     """The validated settings of a data folder, and whether the file exists. Raises SettingsError."""
     path = Path(data_dir) / FILE_NAME
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return SettingsFile(), False
+    if not path.is_file():  # a folder, a FIFO (which would block the run), a dangling link
+        raise SettingsError(f"{FILE_NAME}: not a regular file; the settings must be a YAML file")
+    if path.stat().st_size > MAX_BYTES:
+        raise SettingsError(f"{FILE_NAME}: {path.stat().st_size:,} bytes, over {MAX_BYTES:,}: not a settings file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{FILE_NAME}: cannot be read: {exc}") from exc
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

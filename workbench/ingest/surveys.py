@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from .context import Context
 from .fields import Field, first_seen_duplicates, parse_dates, validate
 from .layouts import SurveyLayout
-from .reading import FileProblem, read_csv_records, read_text, read_xlsx
+from .reading import FileProblem, read_csv_records, read_xlsx, screen_row
 from .survey_checks import check_comment, check_score, excluded, numeric_persona, score_values
 from .survey_layout_detect import (Resolved, describe, detect_layout, missing_reason, names_a_score,
                                    required_fields, resolve_columns)
@@ -43,6 +43,8 @@ class Table:
     delimiter: str
     #: put before "row N" in locators: the sheet, in a workbook of several
     where: str = ""
+    #: (row number, reason, raw) of rows left out as they were read
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
 
     def locator(self, number: int) -> str:
         return f"{self.where}row {number}"
@@ -51,22 +53,37 @@ class Table:
         return self.delimiter.join(row)
 
 
-def read_tables(path: Path) -> list[Table]:
-    """A CSV/TSV file's one table, or a workbook's sheets (each its own table)."""
+def read_tables(path: Path, ctx: Context) -> list[Table]:
+    """A CSV/TSV file's one table, or a workbook's sheets (each its own table). Rows that must not be
+    stored (a field over limits.max_field_chars, a control character, a record the csv module could
+    not parse) are in each table's ``rejects``."""
     suffix = path.suffix.lower()
+    limit = ctx.settings.max_field_chars
     if suffix == ".xlsx":
+        tables = []
         sheets = read_xlsx(path)
-        many = len(sheets) > 1
-        return [Table(s.rows, s.row_numbers, ",", f"sheet '{s.name}' " if many else "") for s in sheets]
-    text = read_text(path).text
-    records = read_csv_records(text, header_rows=1, delimiter="\t" if suffix == ".tsv" else None)
-    return [Table([records.header] + records.rows, [0] + records.row_numbers, records.delimiter)]
+        for sheet in sheets:
+            table = Table([], [], ",", f"sheet '{sheet.name}' " if len(sheets) > 1 else "")
+            for n, row in zip(sheet.row_numbers, sheet.rows):
+                problem = screen_row(row, sheet.rows[0], limit) if table.rows else None
+                if problem:
+                    table.rejects.append((n, problem, ",".join(row)))
+                else:
+                    table.rows.append(row)
+                    table.numbers.append(n)
+            tables.append(table)
+        return tables
+    text = ctx.read_text(path).text
+    records = read_csv_records(text, header_rows=1, delimiter="\t" if suffix == ".tsv" else None, max_field_chars=limit)
+    return [Table([records.header] + records.rows, [0] + records.row_numbers, records.delimiter, "", records.rejects)]
 
 
 def load_survey(path: Path, ctx: Context) -> None:
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "nps")
-    for table in read_tables(path):
+    for table in read_tables(path, ctx):
+        for n, reason, raw in table.rejects:
+            ctx.ledger.reject(rel, table.locator(n), reason, raw)
         try:
             _load_table(rel, table, ctx)
         except FileProblem as problem:

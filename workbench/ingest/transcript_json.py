@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from . import shapes
 from .reading import FileProblem
 from .transcript_text import Transcript, Turn, parse_participants
 
@@ -33,7 +34,23 @@ def _list(value) -> list:
 
 
 def _str(value) -> str | None:
-    return str(value).strip() or None if value not in (None, "") else None
+    """A name or id as text; None when absent or not a plain value (an object is never made text)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value).strip() or None
+
+
+def _account(value) -> str | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+        raise FileProblem(f"'account_id' is {shapes.kind_of(value)}, which it cannot be; nothing from this file is used")
+    return _str(value)
+
+
+def _text(value) -> str | None:
+    """Said text as a string; None when it is an object or a list (the turn is then quarantined)."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
 def _affiliation(value) -> str:
@@ -83,6 +100,8 @@ def parse_json(text: str) -> Transcript:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileProblem(f"invalid JSON: {exc.msg}", f"line {exc.lineno}") from exc
+    except RecursionError as exc:
+        raise FileProblem("JSON nested too deep to read (thousands of levels): not a transcript") from exc
     if not isinstance(data, dict):
         raise FileProblem(UNRECOGNISED)
     if isinstance(data.get("turns"), list):
@@ -96,7 +115,8 @@ def parse_json(text: str) -> Transcript:
 
 
 def _workbench(data: dict) -> Transcript:
-    t = Transcript(account_id=data.get("account_id"), date=data.get("date"))
+    shapes.check(shapes.JsonTranscript, data, "transcript field")
+    t = Transcript(account_id=_str(data.get("account_id")), date=_str(data.get("date")))
     t.participants = parse_participants(data.get("participants"))
     for p in data.get("participants") or []:
         if isinstance(p, dict) and p.get("name") and p.get("email"):
@@ -106,8 +126,11 @@ def _workbench(data: dict) -> Transcript:
         if not isinstance(turn, dict):
             t.bad.append((f"turn {i}", "turn is not an object", raw))
             continue
-        speaker = turn.get("speaker")
-        t.turns.append(Turn(f"turn {i}", str(speaker) if speaker else None, str(turn.get("text") or "").strip(), raw))
+        wrong = shapes.problem(shapes.JsonTurn, turn, "the turn's")
+        if wrong:
+            t.bad.append((f"turn {i}", wrong, raw))
+            continue
+        t.turns.append(Turn(f"turn {i}", _str(turn.get("speaker")), _text(turn.get("text")).strip(), raw))
     return t
 
 
@@ -124,7 +147,7 @@ def _gong(data: dict) -> Transcript:
         monologues = monologues.get("transcript")
     if not isinstance(monologues, list):
         raise FileProblem("Gong call without a 'transcript' list of monologues (speakerId, sentences)")
-    t = Transcript(layout="gong", account_id=_str(data.get("account_id")))
+    t = Transcript(layout="gong", account_id=_account(data.get("account_id")))
     t.date = _date(meta.get("started") or meta.get("scheduled") or data.get("date"))
     by_id: dict[str, str] = {}
     for p in parties:
@@ -142,8 +165,11 @@ def _gong(data: dict) -> Transcript:
         if not isinstance(mono, dict):
             t.bad.append((f"turn {i}", "monologue is not an object", raw))
             continue
-        sentences = [s for s in _list(mono.get("sentences")) if isinstance(s, dict)]
-        text = " ".join(" ".join(str(s.get("text") or "") for s in sentences).split())
+        said = [_text(s.get("text")) for s in _list(mono.get("sentences")) if isinstance(s, dict)]
+        if None in said:
+            t.bad.append((f"turn {i}", "a sentence's 'text' is an object or a list, not text", raw))
+            continue
+        text = " ".join(" ".join(said).split())
         sid = _str(mono.get("speakerId"))
         speaker = by_id.get(sid) if sid else None
         why = None if speaker else (f"speakerId '{sid}' is not among the call's parties" if sid
@@ -155,7 +181,7 @@ def _gong(data: dict) -> Transcript:
 def _chorus(data: dict, attrs: dict, recording: dict) -> Transcript:
     """Chorus (/api/v1/conversations/ID): `recording.utterances` each with speaker_id, speaker_name,
     speaker_type and the `snippet` said; `participants` with name, email and type."""
-    t = Transcript(layout="chorus", account_id=_str(data.get("account_id")))
+    t = Transcript(layout="chorus", account_id=_account(data.get("account_id")))
     t.date = _date(recording.get("start_time") or attrs.get("date_time") or attrs.get("start_time")
                    or attrs.get("_created_at") or attrs.get("date"))
     by_id: dict[str, str] = {}
@@ -180,7 +206,11 @@ def _chorus(data: dict, attrs: dict, recording: dict) -> Transcript:
         speaker = _str(u.get("speaker_name")) or (by_id.get(sid) if sid else None)
         if speaker and t.participants.get(speaker, "unknown") == "unknown":
             t.participants[speaker] = _affiliation(u.get("speaker_type"))
-        text = " ".join(str(u.get("snippet") or u.get("text") or "").split())
+        said = _text(u.get("snippet") or u.get("text"))
+        if said is None:
+            t.bad.append((f"turn {i}", "the utterance's 'snippet' is an object or a list, not text", raw))
+            continue
+        text = " ".join(said.split())
         why = None if speaker else (f"speaker_id '{sid}' is not among the participants" if sid else "utterance without a speaker")
         t.turns.append(Turn(f"turn {i}", speaker, text, raw, why))
     return t

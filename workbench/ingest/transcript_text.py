@@ -225,21 +225,42 @@ def _parse_otter(lines: list[str], first: int, t: Transcript) -> None:
     not speech and is left out.
     """
     t.layout = "otter"
-    current: Turn | None = None
+    turns = _Joiner(t)
     for i in range(first, len(lines)):
         line = lines[i]
         if not line.strip() or OTTER_FOOTER_RE.match(line):
             continue
         name = _otter_header(line)
         if name is not None:
-            current = Turn(f"line {i + 1}", name, "", line)
-            t.turns.append(current)
-        elif current is None:
-            current = Turn(f"line {i + 1}", None, line.strip(), line)
-            t.turns.append(current)
+            turns.start(Turn(f"line {i + 1}", name, "", line))
+        elif not t.turns:
+            turns.start(Turn(f"line {i + 1}", None, line.strip(), line))
         else:
-            current.text = f"{current.text} {line.strip()}".strip()
-            current.raw += "\n" + line
+            turns.add(line.strip(), line)
+    turns.close()
+
+
+class _Joiner:
+    """Turns whose wrapped lines are joined once at the end (adding each line to the turn's text was
+    quadratic in a turn of many lines)."""
+
+    def __init__(self, t: Transcript):
+        self.t, self.texts, self.raws = t, [], []
+
+    def start(self, turn: Turn) -> None:
+        self.close()
+        self.t.turns.append(turn)
+        self.texts, self.raws = [turn.text], [turn.raw]
+
+    def add(self, text: str, raw: str) -> None:
+        self.texts.append(text)
+        self.raws.append(raw)
+
+    def close(self) -> None:
+        if self.t.turns and len(self.raws) > 1:
+            turn = self.t.turns[-1]
+            turn.text, turn.raw = " ".join(x for x in self.texts if x).strip(), "\n".join(self.raws)
+        self.texts, self.raws = [], []
 
 
 def _parse_paragraphs(lines: list[str], first: int, t: Transcript) -> None:
@@ -264,15 +285,15 @@ def parse_txt(text: str) -> Transcript:
     if not any(_speaker_line(line)[0] for line in lines[first:]):
         _parse_paragraphs(lines, first, t)
         return t
+    turns = _Joiner(t)
     for i in range(first, len(lines)):
         line = lines[i]
         if not line.strip():
             continue
         speaker, body = _speaker_line(line)
         if speaker is None and t.turns:
-            prev = t.turns[-1]  # a wrapped line continues the turn before it
-            prev.text = f"{prev.text} {body}".strip()
-            prev.raw += "\n" + line
+            turns.add(body, line)  # a wrapped line continues the turn before it
             continue
-        t.turns.append(Turn(f"line {i + 1}", speaker, body, line))
+        turns.start(Turn(f"line {i + 1}", speaker, body, line))
+    turns.close()
     return t

@@ -17,7 +17,7 @@ import pandas as pd
 from ..redact import NameBook
 from .context import Context, Settings
 from .fields import parse_date
-from .reading import read_csv_records, read_text
+from .reading import read_csv_records
 from .transcript_json import parse_json
 from .transcript_text import Transcript, is_generic, parse_srt, parse_txt, parse_vtt
 
@@ -31,7 +31,9 @@ PARSERS = {".vtt": parse_vtt, ".srt": parse_srt, ".txt": parse_txt, ".json": par
 def load_manifest(path: Path, ctx: Context) -> dict[str, dict]:
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "transcript", "manifest")
-    records = read_csv_records(read_text(path).text)
+    records = read_csv_records(ctx.read_text(path).text, max_field_chars=ctx.settings.max_field_chars)
+    for n, reason, raw in records.rejects:
+        ctx.ledger.reject(rel, f"row {n}", reason, raw)
     out = {}
     for n, row in zip(records.row_numbers, records.rows):
         rec = dict(zip(records.header, row))
@@ -76,7 +78,7 @@ def speaker_role(speaker: str, t: Transcript, settings: Settings) -> str:
 def load_transcript(path: Path, ctx: Context, manifest: dict[str, dict]) -> None:
     rel = ctx.rel(path)
     ctx.ledger.entry(rel, "transcript", path.suffix.lstrip("."))
-    t = PARSERS[path.suffix.lower()](read_text(path).text)
+    t = PARSERS[path.suffix.lower()](ctx.read_text(path).text)
     named_zoom = zoom_name_date(path.name)
     if t.layout or (named_zoom and path.suffix.lower() == ".vtt"):
         ctx.ledger.entry(rel, "transcript", t.layout or "zoom")
