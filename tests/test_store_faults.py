@@ -68,3 +68,26 @@ def test_concurrent_writers_do_not_collide(tmp_path):
         t.join()
     assert not errors
     assert len(store.table_names(tmp_path)) == 1 + 9
+
+
+def test_a_full_disk_during_ingest_keeps_the_previous_store_and_fails_in_one_line(mini_dir, monkeypatch, capsys):
+    import errno
+    import os
+
+    from workbench.cli import main
+
+    assert main(["ingest", str(mini_dir)]) == 0
+    before = store.store_path(mini_dir).read_bytes()
+    capsys.readouterr()
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)  # the new store cannot be made durable
+    code = main(["ingest", str(mini_dir)])
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "No space left on device" in err and "previous store is kept" in err and "Traceback" not in err
+    assert store.store_path(mini_dir).read_bytes() == before
+    assert not list(store.workdir(mini_dir).glob("*.tmp"))

@@ -8,7 +8,7 @@ import logging
 import sys
 
 from .commands import COMMAND_MODULES, STAGES, epilog
-from .errors import SettingsError, UsageError
+from .errors import SettingsError, UsageError, WorkbenchError
 
 __all__ = ["UsageError", "build_parser", "main", "version"]  # UsageError lives in workbench.errors; kept importable here
 
@@ -81,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         # bad arguments or a broken workbench.yml: nothing was stored
         print(f"workbench {args.command}: {exc}", file=sys.stderr)
         return 2
+    except WorkbenchError as exc:
+        # the command ran and failed (a store that cannot be written, say): one line, no traceback
+        print(f"workbench {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
