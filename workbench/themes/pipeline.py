@@ -249,8 +249,10 @@ def fit_themes(
     mentions = mention_table(themed).merge(themed[["evidence_id", "quarter"]], on="evidence_id", how="left")
     mentions.insert(2, "mention_key", mentions["evidence_id"] + ":" + mentions["mention"].astype(str))
 
+    on_cluster = {"client": client} if client is not None else {}  # without one, the call is as before
+
     def encode(texts: list[str]) -> np.ndarray:
-        return embed_statements(texts, embeddings, model_path, embedder, client)
+        return embed_statements(texts, embeddings, model_path, embedder, **on_cluster)
 
     # what each mention is about, without its opening fillers; each distinct core embedded and fitted once
     cores, inverse = np.unique(mentions["core"].to_numpy(dtype=str), return_inverse=True)
@@ -296,7 +298,7 @@ def fit_themes(
     # embedder (tests, experiments) gets the rules' intent and the lexicon's sentiment
     hybrid = embedder is None
     classifier = IntentClassifier.pretrained() if hybrid else None
-    default_encode = (lambda texts: embed_statements(texts, embeddings, client=client)) if hybrid else None
+    default_encode = (lambda texts: embed_statements(texts, embeddings, **on_cluster)) if hybrid else None
     own = vectors if default_space else None
     # on the cores, whose vectors are at hand ("please" and the like are not fillers: they stay)
     intents = (classify_statements(mentions["core"], classifier, embeddings=own, encode=default_encode)
