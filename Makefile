@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	# cannot be reached. Its own requirements come with the rest, from the default index.
 	$(PY) -m pip install -q --no-deps -c constraints.txt --index-url $(TORCH_INDEX) $(PIP_FAST_FAIL) torch \
 		|| $(PY) -m pip install -q --no-deps -c constraints.txt torch
-	$(PY) -m pip install -q -c constraints.txt -e ".[explore,test]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[explore,test,cluster]"
 	touch $@
 
 install: $(VENV)/.installed

@@ -50,3 +50,17 @@ class KMeansThemes(BaseEstimator):
                          "size": int((self.labels_ == k).sum())})
         self.themes_ = pd.DataFrame(rows)
         return self
+
+
+class SlowEmbedder(HashingEmbedder):
+    """:class:`HashingEmbedder` that takes ``delay`` seconds per call (a worker can be killed mid-task)."""
+
+    def __init__(self, delay: float = 0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.delay = delay
+
+    def encode(self, texts):
+        import time
+
+        time.sleep(self.delay)
+        return super().encode(texts)

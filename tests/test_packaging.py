@@ -98,12 +98,17 @@ WIDGET_CODE = ("workbench/explore/drawing.py", "workbench/explore/layout.py", "w
                "workbench/explore/editing.py", "workbench/explore/view.py", "notebooks/explore_themes.ipynb")
 
 
+#: the Dask cluster's module (imported only when --cluster asks for one): the only code that may need [cluster]
+CLUSTER_CODE = ("workbench/cluster.py",)
+
+
 def test_every_imported_module_comes_from_a_core_dependency():
     core = _names("core")
     undeclared = {}
     for module, files in sorted(third_party_imports().items()):
         dists = _distributions(module)
         allowed = core | (_names("explore") if all(f in WIDGET_CODE for f in files) else set())
+        allowed |= _names("cluster") if all(f in CLUSTER_CODE for f in files) else set()
         if not dists:
             undeclared[module] = f"not installed here (imported by {sorted(files)})"
         elif not dists & allowed:

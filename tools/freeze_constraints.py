@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRAS = ("explore", "test")
+EXTRAS = ("explore", "test", "cluster")
 
 
 def _wanted(req: Requirement, extras: set[str]) -> bool:

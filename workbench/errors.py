@@ -42,6 +42,11 @@ class FileProblem(WorkbenchError):
         self.locator = locator
 
 
+class ClusterError(UsageError, RuntimeError):
+    """The Dask cluster asked for (``--cluster``) cannot be used: not installed, not reachable, or
+    its workers do not embed with this machine's model (a usage error: exit status 2)."""
+
+
 class IngestError(WorkbenchError, RuntimeError):
     """Nothing could be ingested, or --strict found quarantined rows."""
 

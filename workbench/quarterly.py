@@ -88,18 +88,15 @@ def run_quarterly(
     themes_settings: dict | None = None,
     strict: bool = False,
     keep_failed: int = 5,
+    cluster: str | None = None,
 ) -> QuarterlyResult:
     """Ingest, theme, compute KPIs and publish the quarter's reports. ``strict``: any quarantined
     row stops the run before anything is stored or published (the previous report stays).
-    ``keep_failed``: how many failed runs' folders stay under ``out_dir/failed/`` (newest first)."""
-    from .ingest import ingest
-    from .kpis import compute_kpis
-    from .kpis.inputs import AUDIT_TABLES, KPI_TABLES
-    from .report import publish, render
-    from .themes.pipeline import update_themes
-    from .workspace import Workspace
-
-    kpi_inputs = set(KPI_TABLES) | set(AUDIT_TABLES)
+    ``keep_failed``: how many failed runs' folders stay under ``out_dir/failed/`` (newest first).
+    ``cluster``: a Dask cluster for the heavy stages (``local:N`` or a scheduler address; default:
+    ``cluster:`` in the folder's workbench.yml, else one process), see :mod:`workbench.cluster`."""
+    from .cluster import connect
+    from .ingest.settings import cluster_address
 
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -111,62 +108,84 @@ def run_quarterly(
     lines: list[str] = []
     stages = _Stages(lines)
     try:
-        for note in publish.recover(out_dir):
-            stages._log(note)
-        # the stages hand their tables on in memory; the store is written once, when all have run
-        ws = Workspace(data_dir)
-        result = stages.run("ingest", ingest, data_dir, strict=strict, write=False)
-        seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
-        stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "
-                    f"{seen['rows_quarantined']:,} quarantined; {seen['warnings']} warnings; "
-                    f"{len(seen['files_not_read'])} files gave nothing")
-        ingested = {**result.tables, "ingest_files": result.files, "quarantine": result.quarantine,
-                    "ingest_warnings": result.warnings}
-        quarters = sorted(result.tables["evidence"]["quarter"].dropna().unique().tolist()
-                          + result.tables["nps_responses"]["quarter"].dropna().unique().tolist())
-        quarter = quarter or last_complete_quarter(quarters, today)
-        if quarter not in set(quarters):
-            raise QuarterlyError(f"no data for {quarter}; the data covers {quarters[0]}..{quarters[-1]}")
-        compare = compare or previous_quarter(quarter)
-        # the themes' statuses (emerging, fading) and requirements' ARR are for the reported quarter,
-        # not for the newest statements in the export (a run early in a quarter sees a few of them)
-        themes = stages.run("themes", update_themes, data_dir, workspace=ws, tables=ingested, save=False,
-                            **{"quarter": quarter, **(themes_settings or {})})
-        for note in getattr(themes, "notes", []):
-            stages._log(f"themes: note: {note}")
-        kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs})
-        stages.run("store", ws.save, {**ingested, **themes.tables, "kpis": kpis})
-        themes.registry.save(ws.registry_path)
-
-        staging = out_dir / f".staging-{quarter}-{os.getpid()}"
-        staging.mkdir(parents=True)
-        params = {"quarter": quarter, "compare_quarter": compare, "data_dir": str(data_dir),
-                  "reports_dir": str(staging), "segment_filter": segment or ""}
-        try:
-            stages.run("notebooks", _render_reports, render, staging, params, quarter)
-        except Exception:
-            failed = publish.keep_failed(staging, out_dir, quarter, keep=keep_failed)
-            (failed / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
-            raise
-        summary = {
-            "quarter": quarter, "compare_quarter": compare,
-            "generated": dt.datetime.now().isoformat(timespec="seconds"),
-            "headline": _headline(kpis, quarter),
-            "settings": {"themes": getattr(themes, "settings", {}), "segment_filter": segment or ""},
-            "notes": list(getattr(themes, "notes", [])),
-            "coverage": _coverage(result),
-            "timings_s": {k: round(v, 2) for k, v in stages.timings.items()},
-        }
-        (staging / publish.SUMMARY).write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
-        (staging / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        final = out_dir / quarter
-        publish.swap_into_place(staging, final)
-        publish.write_index(out_dir)
-        return QuarterlyResult(
-            quarter, final, {name: final / f"{name}.html" for _, name in REPORTS}, dict(stages.timings)
-        )
+        address = cluster_address(cluster, data_dir)
+        if address:
+            stages._log(f"cluster: {address}")
+        with connect(address) as client:
+            return _run(stages, data_dir, out_dir, quarter, compare, segment, today,
+                        {**(themes_settings or {}), **({"client": client} if client is not None else {})},
+                        strict, keep_failed)
     finally:
         lock.release()
+
+
+def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, compare: str | None,
+         segment: str | None, today: dt.date | None, themes_settings: dict, strict: bool,
+         keep_failed: int) -> QuarterlyResult:
+    """The stages of :func:`run_quarterly`, under its lock (and on its cluster, if any)."""
+    from .ingest import ingest
+    from .kpis import compute_kpis
+    from .kpis.inputs import AUDIT_TABLES, KPI_TABLES
+    from .report import publish, render
+    from .themes.pipeline import update_themes
+    from .workspace import Workspace
+
+    kpi_inputs = set(KPI_TABLES) | set(AUDIT_TABLES)
+    lines = stages.lines
+    for note in publish.recover(out_dir):
+        stages._log(note)
+    # the stages hand their tables on in memory; the store is written once, when all have run
+    ws = Workspace(data_dir)
+    result = stages.run("ingest", ingest, data_dir, strict=strict, write=False)
+    seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
+    stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "
+                f"{seen['rows_quarantined']:,} quarantined; {seen['warnings']} warnings; "
+                f"{len(seen['files_not_read'])} files gave nothing")
+    ingested = {**result.tables, "ingest_files": result.files, "quarantine": result.quarantine,
+                "ingest_warnings": result.warnings}
+    quarters = sorted(result.tables["evidence"]["quarter"].dropna().unique().tolist()
+                      + result.tables["nps_responses"]["quarter"].dropna().unique().tolist())
+    quarter = quarter or last_complete_quarter(quarters, today)
+    if quarter not in set(quarters):
+        raise QuarterlyError(f"no data for {quarter}; the data covers {quarters[0]}..{quarters[-1]}")
+    compare = compare or previous_quarter(quarter)
+    # the themes' statuses (emerging, fading) and requirements' ARR are for the reported quarter,
+    # not for the newest statements in the export (a run early in a quarter sees a few of them)
+    themes = stages.run("themes", update_themes, data_dir, workspace=ws, tables=ingested, save=False,
+                        **{"quarter": quarter, **themes_settings})
+    for note in getattr(themes, "notes", []):
+        stages._log(f"themes: note: {note}")
+    kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs})
+    stages.run("store", ws.save, {**ingested, **themes.tables, "kpis": kpis})
+    themes.registry.save(ws.registry_path)
+
+    staging = out_dir / f".staging-{quarter}-{os.getpid()}"
+    staging.mkdir(parents=True)
+    params = {"quarter": quarter, "compare_quarter": compare, "data_dir": str(data_dir),
+              "reports_dir": str(staging), "segment_filter": segment or ""}
+    try:
+        stages.run("notebooks", _render_reports, render, staging, params, quarter)
+    except Exception:
+        failed = publish.keep_failed(staging, out_dir, quarter, keep=keep_failed)
+        (failed / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        raise
+    summary = {
+        "quarter": quarter, "compare_quarter": compare,
+        "generated": dt.datetime.now().isoformat(timespec="seconds"),
+        "headline": _headline(kpis, quarter),
+        "settings": {"themes": getattr(themes, "settings", {}), "segment_filter": segment or ""},
+        "notes": list(getattr(themes, "notes", [])),
+        "coverage": _coverage(result),
+        "timings_s": {k: round(v, 2) for k, v in stages.timings.items()},
+    }
+    (staging / publish.SUMMARY).write_text(json.dumps(summary, indent=2, sort_keys=True), encoding="utf-8")
+    (staging / "run.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    final = out_dir / quarter
+    publish.swap_into_place(staging, final)
+    publish.write_index(out_dir)
+    return QuarterlyResult(
+        quarter, final, {name: final / f"{name}.html" for _, name in REPORTS}, dict(stages.timings)
+    )
 
 
 def _render_one(notebook: Path, staging: Path, name: str, params: dict, title: str) -> tuple[str, float]:

@@ -48,6 +48,16 @@ def add_command(subparsers, name: str, *, help: str, description: str, examples:
         formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
+def add_cluster_option(parser: argparse.ArgumentParser, *, settings: bool = True) -> None:
+    """``--cluster ADDRESS``: the heavy stages on a Dask cluster (see :mod:`workbench.cluster`)."""
+    parser.add_argument(
+        "--cluster", metavar="ADDRESS",
+        help="run the heavy stages on a Dask cluster: local:N (a LocalCluster of N worker processes, started "
+             "here) or a scheduler address such as tcp://host:8786; needs the [cluster] extra"
+             + (" (default: cluster: in DATA_DIR/workbench.yml, else one process)" if settings else
+                " (default: one process)"))
+
+
 def fill(text: str) -> str:
     return "\n\n".join(textwrap.fill(part, WIDTH) for part in text.split("\n\n"))
 

@@ -5,8 +5,8 @@ import logging
 import os
 import sys
 
-from ..errors import QuarterlyError, SettingsError
-from . import add_command
+from ..errors import ClusterError, QuarterlyError, SettingsError
+from . import add_cluster_option, add_command
 
 
 def register(subparsers) -> None:
@@ -17,11 +17,13 @@ def register(subparsers) -> None:
                     "a failed run leaves the previous report in place.",
         examples=["workbench quarterly --data data/sample --out reports",
                   "workbench quarterly --data data/acme --quarter 2026Q3 --compare 2025Q3 --strict",
-                  "workbench quarterly --segment plan=Enterprise"],
+                  "workbench quarterly --segment plan=Enterprise",
+                  "workbench quarterly --data data/acme --cluster local:4",
+                  "workbench quarterly --data data/acme --cluster tcp://scheduler:8786"],
         exit_status=["0  published",
                      "1  failed, with a one-line reason (with --strict: any quarantined row); the previous "
                      "reports stay in place",
-                     "2  bad arguments or a broken workbench.yml"])
+                     "2  bad arguments, a broken workbench.yml, or a --cluster that cannot be used"])
     p.add_argument("--quarter", help="quarter to report, e.g. 2026Q3 (default: the last complete one in the data)")
     p.add_argument("--data", default=os.environ.get("WORKBENCH_DATA", "data/sample"), metavar="DIR",
                    help="data folder (default: $WORKBENCH_DATA or data/sample)")
@@ -33,6 +35,7 @@ def register(subparsers) -> None:
                    help="fail (exit 1, nothing stored or published) if any input row is quarantined")
     p.add_argument("--keep-failed", type=int, default=5, metavar="N",
                    help="failed runs' folders kept under OUT/failed/, newest first (default 5)")
+    add_cluster_option(p)
     p.set_defaults(func=run)
 
 
@@ -49,8 +52,8 @@ def run(args) -> int:
     try:
         result = run_quarterly(args.data, args.out, quarter=args.quarter, compare=args.compare,
                                segment=args.segment, themes_settings=settings, strict=args.strict,
-                               keep_failed=args.keep_failed)
-    except SettingsError as exc:  # a broken workbench.yml: nothing stored, exit 2 like every command
+                               keep_failed=args.keep_failed, cluster=args.cluster)
+    except (SettingsError, ClusterError) as exc:  # a broken workbench.yml or cluster: nothing stored, exit 2
         print(f"workbench quarterly: FAILED: {exc}", file=sys.stderr)
         return 2
     except (QuarterlyError, Exception) as exc:  # the operator gets one line; details are in the log

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from ..errors import RegistryError, UsageError
-from . import add_command, themes_fit
+from . import add_cluster_option, add_command, themes_fit
 
 SUBCOMMANDS = ("update", "fit", "requirement", "area", "move")
 EDIT_STATUS = ["0  recorded in DATA_DIR/theme_registry.yml (the next run keeps it)",
@@ -57,8 +57,9 @@ def _register_update(sub) -> None:
         description="Theme the customer statements of an ingested data folder: update DATA_DIR/theme_registry.yml "
                     "(keeping analysts' edits) and the stored theme assignments, requirements and NPS impact.",
         examples=["workbench themes update data/sample",
-                  "workbench themes update data/sample --quarter 2026Q3 --refit"],
-        exit_status=["0  themed", "2  no ingested data, or no such --model folder"])
+                  "workbench themes update data/sample --quarter 2026Q3 --refit",
+                  "workbench themes update data/acme --cluster local:4"],
+        exit_status=["0  themed", "2  no ingested data, no such --model folder, or a --cluster that cannot be used"])
     p.add_argument("data_dir", metavar="DATA_DIR", help="an ingested data folder")
     p.add_argument("--quarter", help="the quarter to flag emerging and fading themes for (default: the latest)")
     p.add_argument("--model", metavar="PATH",
@@ -67,6 +68,7 @@ def _register_update(sub) -> None:
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     p.add_argument("--refit", action="store_true",
                    help="re-partition every statement (by default earlier statements keep their theme)")
+    add_cluster_option(p)
     p.set_defaults(func=run_update)
 
 
@@ -77,9 +79,11 @@ def _register_fit(sub) -> None:
                     "assignments.csv and quarantined.csv (rows left out, with the reason) to DIR. Every text is "
                     "redacted before it is themed or written.",
         examples=["workbench themes fit feedback.csv --text-col comment --out out/",
-                  "workbench themes fit tickets.csv --text-col body --id-col ref --keep-words Brightloop --out out/"],
+                  "workbench themes fit tickets.csv --text-col body --id-col ref --keep-words Brightloop --out out/",
+                  "workbench themes fit feedback.csv --text-col comment --out out/ --cluster local:4"],
         exit_status=["0  themed (some rows may be left out: see quarantined.csv)",
-                     "2  bad arguments, a file that cannot be read, or no usable row"])
+                     "2  bad arguments, a file that cannot be read, no usable row, or a --cluster that cannot be "
+                     "used"])
     p.add_argument("csv", metavar="CSV", help="a CSV file with a header row")
     p.add_argument("--text-col", required=True, help="the column holding the texts")
     p.add_argument("--id-col", help="a column of ids (default: the row number)")
@@ -91,6 +95,7 @@ def _register_fit(sub) -> None:
     p.add_argument("--model", metavar="PATH", help="a local sentence-transformers model folder "
                                                    "(default all-MiniLM-L6-v2)")
     p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    add_cluster_option(p, settings=False)
     p.set_defaults(func=themes_fit.run)
 
 
@@ -139,6 +144,8 @@ def _register_move(sub) -> None:
 
 
 def run_update(args) -> int:
+    from ..cluster import connect
+    from ..ingest.settings import cluster_address
     from ..themes.pipeline import update_themes
     from ..workspace import Workspace
 
@@ -148,7 +155,9 @@ def run_update(args) -> int:
     if args.model and args.model != "default" and not Path(args.model).is_dir():
         raise UsageError(f"{args.model}: no such model folder (--model takes a local sentence-transformers folder, "
                          "or 'default')")
-    run = update_themes(data_dir, quarter=args.quarter, seed=args.seed, model_path=args.model, refit=args.refit)
+    with connect(cluster_address(args.cluster, data_dir)) as client:
+        run = update_themes(data_dir, quarter=args.quarter, seed=args.seed, model_path=args.model, refit=args.refit,
+                            client=client)
     print(f"Themed {run.statements:,} statements into {run.themes} themes ({run.requirements} requirements) "
           f"for {run.quarter}; registry: {data_dir / 'theme_registry.yml'}")
     if run.emerging:

@@ -16,6 +16,13 @@ from ..safe_csv import write_csv
 
 
 def run(args) -> int:
+    from ..cluster import connect
+
+    with connect(getattr(args, "cluster", None)) as client:
+        return _run(args, client)
+
+
+def _run(args, client) -> int:
     from ..embed import embed_texts
     from ..themes.texts import theme_texts
 
@@ -30,6 +37,10 @@ def run(args) -> int:
     accepted["text"] = redact_texts(accepted["text"].tolist(), args.phone_regions, args.keep_words)
 
     def encode(texts: list[str]):
+        if client is not None:  # on the cluster's workers, into the same cache
+            from ..cluster import ClusterEmbedder
+
+            return embed_texts(texts, cache_dir=out / ".embeddings", embedder=ClusterEmbedder(client, args.model))
         return embed_texts(texts, cache_dir=out / ".embeddings", model=args.model)
 
     # with a model of the user's own, nobody knows which languages it reads: every text is themed

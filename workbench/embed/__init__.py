@@ -9,8 +9,9 @@ sentence-transformers model folder can be passed instead (``model=PATH``), and a
 ``identity`` attribute so its vectors are cached apart from other models').
 
 Re-running on unchanged texts embeds nothing; new texts are embedded and stored in shards of
-2,048 as they are done (an interrupted run keeps what it finished). Vectors are float32,
-L2-normalised.
+2,048 as they are done (an interrupted run keeps what it finished; an embedder with a
+``shard_size`` attribute, such as :class:`workbench.cluster.ClusterEmbedder`, sets its own). Vectors
+are float32, L2-normalised.
 
 This module holds the public functions (:func:`embed_texts`, :func:`get_embedder`); the model and
 its batching are in :mod:`workbench.embed.model`, its int8 fast path (the default, about twice as
@@ -96,12 +97,13 @@ def embed_texts(
             embedder.progress = False  # one bar is enough
         try:
             with tqdm(total=len(new_texts), unit="text", desc="embedding", disable=not show) as bar:
-                for start in range(0, len(new_texts), SHARD_SIZE):
-                    chunk = new_texts[start:start + SHARD_SIZE]
+                shard = int(getattr(embedder, "shard_size", SHARD_SIZE))  # a cluster's: one round of partitions
+                for start in range(0, len(new_texts), shard):
+                    chunk = new_texts[start:start + shard]
                     vectors = normalise(embedder.encode(chunk))
                     if len(vectors) != len(chunk):
                         raise ValueError(f"the embedder returned {len(vectors)} vectors for {len(chunk)} texts")
-                    cache.put(new_keys[start:start + SHARD_SIZE], vectors)
+                    cache.put(new_keys[start:start + shard], vectors)
                     bar.update(len(chunk))
         finally:
             if quiet:

@@ -70,6 +70,23 @@ class SettingsFile(_Strict):
     phone_region: str | None = None
     pii: Pii = Field(default_factory=Pii)
     limits: Limits = Field(default_factory=Limits)
+    #: run the heavy stages on a Dask cluster: ``local:N`` or a scheduler address
+    #: (``tcp://host:8786``); the command line's ``--cluster`` wins; unset: one process
+    cluster: str | None = None
+
+    @field_validator("cluster")
+    @classmethod
+    def _cluster(cls, value: str | None) -> str | None:
+        if value is None or not str(value).strip():
+            return None
+        from ..cluster import parse_address
+        from ..errors import UsageError
+
+        try:
+            parse_address(value)
+        except UsageError as exc:
+            raise ValueError(str(exc).replace("--cluster ", "")) from None
+        return str(value).strip()
 
     @field_validator("phone_regions")
     @classmethod
@@ -123,6 +140,14 @@ def _describe(error: dict, text: str) -> str:
         return f"{at}: unknown key '{where}'{hint}"
     message = error["msg"].removeprefix("Value error, ")
     return f"{at}: '{where}': {message}"
+
+
+def cluster_address(flag: str | None, data_dir: Path | str | None = None) -> str | None:
+    """The Dask cluster to run on: the command line's ``--cluster`` wins over ``cluster:`` in the
+    folder's workbench.yml; neither: ``None`` (one process)."""
+    if flag:
+        return flag
+    return read_settings(Path(data_dir))[0].cluster if data_dir is not None else None
 
 
 def read_settings(data_dir: Path) -> tuple[SettingsFile, bool]:

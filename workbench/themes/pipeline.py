@@ -87,13 +87,22 @@ def themed_statements(evidence: pd.DataFrame, min_words: int = MIN_WORDS) -> pd.
     return evidence[mask].sort_values("evidence_id").reset_index(drop=True)
 
 
-def embed_statements(texts: list[str], cache: Path | None, model_path: str | None = None, embedder=None) -> np.ndarray:
+def embed_statements(texts: list[str], cache: Path | None, model_path: str | None = None, embedder=None,
+                     client=None) -> np.ndarray:
     """L2-normalised embeddings, cached in the folder ``cache`` (a workspace's ``cache("embeddings")``;
     ``None``: not cached) by model and text.
 
     An injected ``embedder`` (anything with ``encode(list[str]) -> ndarray``) is used as is, uncached.
+    With a Dask ``client`` (:mod:`workbench.cluster`) the texts are embedded in partitions on its
+    workers; the cache is the same one, so the vectors are the same as without.
     """
-    if embedder is not None:
+    if client is not None:
+        from ..cluster import ClusterEmbedder
+
+        if embedder is not None:
+            return unit_rows(np.asarray(ClusterEmbedder(client, embedder=embedder).encode(texts), dtype=np.float32))
+        embedder, model_path = ClusterEmbedder(client, model_path), None  # the workers' model checked on each call
+    if embedder is not None and client is None:
         vectors = np.asarray(embedder.encode(texts), dtype=np.float32)
         return unit_rows(vectors)
     from ..embed import embed_texts
@@ -201,6 +210,7 @@ def fit_themes(
     refit: bool = False,
     model_languages: tuple[str, ...] | None = None,
     cache: Path | None = None,
+    client=None,
 ) -> ThemeRun:
     """The theme stage, from tables to tables (``run.tables``; see the module docstring); the
     registry is updated in memory. ``cache``: the folder holding the embedding and fit caches
@@ -209,6 +219,9 @@ def fit_themes(
     ``model_languages``: the languages the embedding model reads; statements surely in another
     are kept apart, one group per language. Default: English for the shipped model; nothing is
     kept apart for a model of the user's own or an injected embedder (which may read any).
+
+    ``client``: a Dask client (:func:`workbench.cluster.connect`): the texts are embedded on its
+    workers; the rest, and every answer, is as without.
     """
     from .areas import group_areas
     from .sentiment import sentiment_scores
@@ -236,8 +249,10 @@ def fit_themes(
     mentions = mention_table(themed).merge(themed[["evidence_id", "quarter"]], on="evidence_id", how="left")
     mentions.insert(2, "mention_key", mentions["evidence_id"] + ":" + mentions["mention"].astype(str))
 
+    on_cluster = {"client": client} if client is not None else {}  # without one, the call is as before
+
     def encode(texts: list[str]) -> np.ndarray:
-        return embed_statements(texts, embeddings, model_path, embedder)
+        return embed_statements(texts, embeddings, model_path, embedder, **on_cluster)
 
     # what each mention is about, without its opening fillers; each distinct core embedded and fitted once
     cores, inverse = np.unique(mentions["core"].to_numpy(dtype=str), return_inverse=True)
@@ -283,7 +298,7 @@ def fit_themes(
     # embedder (tests, experiments) gets the rules' intent and the lexicon's sentiment
     hybrid = embedder is None
     classifier = IntentClassifier.pretrained() if hybrid else None
-    default_encode = (lambda texts: embed_statements(texts, embeddings)) if hybrid else None
+    default_encode = (lambda texts: embed_statements(texts, embeddings, **on_cluster)) if hybrid else None
     own = vectors if default_space else None
     # on the cores, whose vectors are at hand ("please" and the like are not fillers: they stay)
     intents = (classify_statements(mentions["core"], classifier, embeddings=own, encode=default_encode)

@@ -1,0 +1,148 @@
+"""The heavy stages on a Dask cluster (``--cluster``, :mod:`workbench.cluster`) give the same
+answers as one process: on a LocalCluster of 2 worker processes, the same themes, assignments,
+impact and KPIs; a worker killed mid-run has its partitions retried by Dask and the answers do
+not change."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from fakes import HashingEmbedder, KMeansThemes, SlowEmbedder
+from workbench import cluster
+from workbench.errors import ClusterError, SettingsError, UsageError, WorkbenchError
+
+distributed = pytest.importorskip("distributed", reason="the [cluster] extra (dask, distributed) is not installed")
+
+#: the stage's tables, compared whole (timings and the like are not in them)
+THEME_TABLES = ("theme_mentions", "theme_assignments", "themes", "theme_areas", "theme_quarters", "requirements",
+                "requirement_evidence", "statement_intents", "theme_impact")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with cluster.connect("local:2") as client:
+        client.wait_for_workers(2, timeout=60)
+        yield client
+
+
+@pytest.fixture
+def small_partitions(monkeypatch):
+    """A few texts per partition, so even the mini folder's statements spread over both workers."""
+    monkeypatch.setattr(cluster, "PARTITION_SIZE", 4)
+
+
+def test_addresses_are_parsed_and_bad_ones_refused():
+    assert cluster.parse_address("local:3") == ("local", 3)
+    assert cluster.parse_address("tcp://10.0.0.5:8786") == ("address", "tcp://10.0.0.5:8786")
+    for bad in ("local:0", "local:x", "local:", "", "tcp://a b"):
+        with pytest.raises(UsageError):
+            cluster.parse_address(bad)
+    assert issubclass(ClusterError, WorkbenchError)
+    with cluster.connect(None) as nothing:
+        assert nothing is None
+
+
+def test_the_settings_file_names_a_cluster_and_the_flag_wins(tmp_path):
+    from workbench.ingest.settings import cluster_address
+
+    assert cluster_address(None, tmp_path) is None
+    (tmp_path / "workbench.yml").write_text("cluster: tcp://scheduler:8786\n")
+    assert cluster_address(None, tmp_path) == "tcp://scheduler:8786"
+    assert cluster_address("local:2", tmp_path) == "local:2"
+    (tmp_path / "workbench.yml").write_text("cluster: local:zero\n")
+    with pytest.raises(SettingsError, match="cluster"):
+        cluster_address(None, tmp_path)
+
+
+def test_vectors_are_the_local_ones_in_order(client, small_partitions):
+    texts = [f"statement {i} about billing and invoices, take {i % 7}" for i in range(41)]
+    local = HashingEmbedder().encode(texts)
+    remote = cluster.ClusterEmbedder(client, embedder=HashingEmbedder()).encode(texts)
+    np.testing.assert_allclose(remote, local, atol=1e-6)
+
+
+def _themes(data, **settings):
+    from workbench.ingest import ingest
+    from workbench.kpis import compute_kpis
+    from workbench.kpis.inputs import AUDIT_TABLES, KPI_TABLES
+    from workbench.themes.pipeline import update_themes
+
+    ingested = ingest(data, write=False)
+    tables = {**ingested.tables, "ingest_files": ingested.files, "quarantine": ingested.quarantine}
+    run = update_themes(data, tables=tables, save=False, model=KMeansThemes(4), **settings)
+    kpis = compute_kpis({n: t for n, t in tables.items() if n in set(KPI_TABLES) | set(AUDIT_TABLES)})
+    return run, kpis
+
+
+def _same(a, b):
+    run_a, kpis_a = a
+    run_b, kpis_b = b
+    assert run_a.settings == run_b.settings
+    for name in THEME_TABLES:
+        pd.testing.assert_frame_equal(run_a.tables[name], run_b.tables[name], check_exact=False, rtol=1e-5,
+                                      obj=name)
+    assert run_a.registry.themes == run_b.registry.themes
+    pd.testing.assert_frame_equal(kpis_a, kpis_b)
+
+
+def test_the_cluster_gives_the_single_process_answers(client, small_partitions, mini_dir, tmp_path):
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(mini_dir, other)
+    single = _themes(mini_dir, embedder=HashingEmbedder())
+    on_cluster = _themes(other, embedder=HashingEmbedder(), client=client)
+    assert single[0].mentions > 8
+    _same(single, on_cluster)
+
+
+def test_a_worker_killed_mid_run_is_retried_and_the_answers_stand(client, small_partitions, mini_dir, tmp_path):
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(mini_dir, other)
+    single = _themes(mini_dir, embedder=HashingEmbedder())
+    killed: list[str] = []
+    pids = client.run(os.getpid)
+
+    def kill_a_busy_worker():  # SIGKILL, as the kernel's OOM killer would
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not killed:
+            busy = [w for w, keys in client.processing().items() if any(str(k).startswith("embed-") for k in keys)]
+            if busy:
+                time.sleep(0.1)  # inside its (slow) partition
+                os.kill(pids[busy[0]], signal.SIGKILL)
+                killed.append(busy[0])
+            time.sleep(0.02)
+
+    killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
+    killer.start()
+    on_cluster = _themes(other, embedder=SlowEmbedder(delay=0.5), client=client)
+    killer.join(timeout=5)
+    assert killed, "no worker was busy with a partition to kill"
+    _same(single, on_cluster)
+    client.wait_for_workers(2, timeout=60)  # the nanny restarted it
+
+
+@pytest.mark.slow
+def test_the_real_model_on_the_workers_gives_the_local_vectors(client, tmp_path, monkeypatch):
+    """all-MiniLM-L6-v2 loaded on each worker gives the single-process vectors bit for bit (a
+    partition is one of the cache's shards, batched as the local path batches it); they land in the
+    shared cache, which the local path then reads."""
+    import workbench.embed as embed
+    from workbench.embed import EmbeddingCache, embed_texts, get_embedder
+
+    monkeypatch.setattr(embed, "SHARD_SIZE", 8)  # 4 partitions, over both workers
+    texts = [f"The invoice for order {i} was wrong and support took {i % 5 + 1} days to answer." for i in range(30)]
+    texts += ["thanks!", "Exporting reports to Excel still breaks after the update."]
+    local = embed_texts(texts, cache_dir=tmp_path / "local")
+    vectors = embed_texts(texts, cache_dir=tmp_path / "cluster", embedder=cluster.ClusterEmbedder(client))
+    np.testing.assert_array_equal(vectors, local)
+    assert len(EmbeddingCache(tmp_path / "cluster", get_embedder().identity)) == len(texts)
+    np.testing.assert_array_equal(embed_texts(texts, cache_dir=tmp_path / "cluster"), vectors)  # read, not embedded

