@@ -402,6 +402,23 @@ def test_merge_moves_the_quotes_and_undo_reverts_it(explorer, themed):
     assert "Undid merge" in explorer.message.value
 
 
+def test_merge_needs_a_target_chosen_by_hand(explorer, themed):
+    explorer.select(ONBOARDING)
+    assert explorer.merge_target.value is None                       # nothing pre-selected
+    assert {v for _, v in explorer.merge_target.options} == {BILLING, EXPORTS}
+    before = default_path(themed).read_text()
+    explorer.merge_button.click()                                    # one click merges nothing
+    assert "Choose a theme to merge into" in explorer.message.value and "wb-error" in explorer.message.value
+    assert default_path(themed).read_text() == before
+    explorer.merge_target.value = EXPORTS
+    explorer.sources.value = ("nps", "ticket")                       # a filter change keeps the choice
+    assert explorer.merge_target.value == EXPORTS
+    explorer.select(BILLING)                                         # another theme: chosen afresh
+    assert explorer.merge_target.value is None
+    explorer.merge_button.click()
+    assert default_path(themed).read_text() == before
+
+
 def test_an_analyst_sets_a_themes_journey_stage_and_can_hand_it_back(explorer, themed):
     explorer.select(EXPORTS)
     before = explorer.state.theme_info(EXPORTS)["journey_stage"]

@@ -63,7 +63,7 @@ class ExplorerDrawing:
             for row in self.quote_rows:
                 row.hide()
             self.history.value = ""
-            self._set_options(self.merge_target, [])
+            self._set_options(self.merge_target, [], first=False)
             self._shown_theme = None
             return
         s = self.state
@@ -109,7 +109,8 @@ class ExplorerDrawing:
                 row_widget.hide()
         if theme_id != self._shown_theme or not self.rename_label.value.strip():
             self.rename_label.value = info["label"]  # prefilled for a new selection, kept while typing
-        if theme_id != self._shown_theme:
+        new_theme = theme_id != self._shown_theme
+        if new_theme:
             self.stage_choice.value = info["journey_stage"] if info.get("journey_stage_source") == "analyst" else ""
             area = self._area_of(theme_id)
             self._set_options(self.area_choice, [(f"{n} ({a})", a) for a, n in sorted(s.area_names.items())])
@@ -118,16 +119,20 @@ class ExplorerDrawing:
         self._shown_theme = theme_id
         self.requirement_button.description = "Unmark requirement" if info["requirement"] else "Mark as requirement"
         others = [(f"{r.label} ({r.theme_id})", r.theme_id) for r in self.table.itertuples() if r.theme_id != theme_id]
-        self._set_options(self.merge_target, others)
+        if new_theme:
+            self.merge_target.value = None  # a merge target is always chosen by hand, never pre-selected
+        self._set_options(self.merge_target, others, first=False)
         self._show_history(theme_id)
 
     @staticmethod
-    def _set_options(dropdown: w.Dropdown, options: list) -> None:
+    def _set_options(dropdown: w.Dropdown, options: list, first: bool = True) -> None:
+        """New options, keeping the chosen value if it is still one; otherwise the first option
+        (``first``) or none chosen."""
         keep = dropdown.value
         with dropdown.hold_sync():
             dropdown.options = options
             ids = [v for _, v in options]
-            dropdown.value = keep if keep in ids else (ids[0] if ids else None)
+            dropdown.value = keep if keep in ids else (ids[0] if ids and first else None)
 
     def _show_history(self, theme_id: str) -> None:
         if self.actions is None:
