@@ -350,6 +350,33 @@ def test_pin_puts_the_quote_first_and_unpin_removes_it(explorer, themed):
     assert shown_quotes(explorer)[0] == ev("b6")
 
 
+def test_pinning_several_ticked_quotes_is_one_write_and_one_undo(explorer, themed):
+    explorer.select(BILLING)
+    tick(explorer, "b1", "b2", "b4")
+    explorer.pin_button.click()
+    saved = registry_file(themed)
+    assert sorted(saved["themes"][BILLING]["pinned_quotes"]) == [ev("b1"), ev("b2"), ev("b4")]
+    pins = saved["history"][-3:]
+    assert [e["action"] for e in pins] == ["pin_quote"] * 3 and len({e["batch"] for e in pins}) == 1
+    explorer.undo_button.click()                                     # one undo: all three go
+    saved = registry_file(themed)
+    assert saved["themes"][BILLING]["pinned_quotes"] == []
+    assert saved["history"][-1]["action"] == "undo" and saved["history"][-1]["args"]["edits"] == 3
+    assert "2 more edit(s)" in explorer.message.value
+    assert not any("pinned" in row.html.value for row in explorer.quote_rows)
+
+
+def test_a_failing_batch_writes_nothing(explorer, themed):
+    before = default_path(themed).read_text()
+    with pytest.raises(Exception, match="not pinned"):
+        with explorer.actions.batch():
+            explorer.actions.pin(BILLING, ev("b1"))
+            explorer.actions.unpin(BILLING, ev("b2"))
+    assert default_path(themed).read_text() == before
+    explorer.actions.pin(BILLING, ev("b1"))                          # later edits are written at once again
+    assert registry_file(themed)["themes"][BILLING]["pinned_quotes"] == [ev("b1")]
+
+
 def test_mark_requirement_toggles(explorer, themed):
     explorer.select(ONBOARDING)
     assert explorer.requirement_button.description == "Mark as requirement"
