@@ -258,7 +258,7 @@ def test_selected_theme_shows_label_keywords_trend_split_and_quotes(explorer):
     explorer.select(BILLING)
     header = explorer.theme_header.value
     assert "billing / invoice" in header and "billing, invoice" in header and "adoption" in header
-    assert "<b>6</b> mentions from 4 accounts" in header
+    assert "<b>6</b> of 6 mentions <span class='wb-scope wb-total'>(total)</span> from 4 accounts" in header
     assert "67 % problems · 17 % requests · 17 % praise" in header
     trend = explorer.state.trend(BILLING)
     assert trend["mentions"].tolist() == [1, 2, 3]
@@ -271,6 +271,51 @@ def test_selected_theme_shows_label_keywords_trend_split_and_quotes(explorer):
     first = explorer.quote_rows[0].html.value
     assert "score 6 (detractor)" in first and "account A4" in first and "surveys/nps.csv, row 7" in first
     assert "6 of 6 shown" in explorer.quotes_info.value
+
+
+def _scopes(view: Explorer) -> dict[str, str]:
+    """Which scope tag each figure shows: "filtered", "total" or "" (none)."""
+    texts = {"summary": view.summary.value, "list": view.list_scope.value, "header": view.theme_header.value,
+             "nps bar": view.nps_bar.value, "quotes": view.quotes_info.value, "map": view.map_info.value}
+    return {name: ("filtered" if "(filtered)" in text else "total" if "(total)" in text else "")
+            for name, text in texts.items()}
+
+
+def test_every_figure_says_whether_it_is_filtered_or_total(explorer):
+    explorer.select(EXPORTS)
+    assert set(_scopes(explorer).values()) == {"total"}
+    assert "in the range, total" in explorer.trend.outputs[0]["data"]["text/html"]
+    explorer.nps_category.value = ("detractor",)
+    assert set(_scopes(explorer).values()) == {"filtered"}
+    header = explorer.theme_header.value
+    # 3 of the 5 export statements are detractors; impact follows only quarters and segments
+    assert "<b>3</b> of 5 mentions <span class='wb-scope wb-filtered'>(filtered)</span>" in header
+    assert "NPS responses in all mention it; positive = drags NPS down) <span class='wb-scope wb-total'>" in header
+    assert "in the range, filtered" in explorer.trend.outputs[0]["data"]["text/html"]
+    explorer.select_region((4.5, 6.5), (4.0, 7.0))
+    assert "(filtered)" in explorer.map_quotes.value
+    explorer.clear_filters()
+    explorer.region.value = ("EMEA",)           # a segment: impact is filtered too
+    assert "in the selected quarters and segments mention it" in explorer.theme_header.value
+    assert "(total)" not in explorer.theme_header.value
+    explorer.clear_filters()
+    assert set(_scopes(explorer).values()) == {"total"}
+    assert explorer.table.set_index("theme_id")["total_mentions"].to_dict() == {BILLING: 6, EXPORTS: 5, ONBOARDING: 4}
+
+
+def test_rows_of_panels_wrap_instead_of_running_off_the_right(explorer):
+    def boxes(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from boxes(child)
+
+    rows = [b for b in boxes(explorer.widget) if type(b).__name__ == "HBox" and len(b.children) > 1
+            and any(c in b.children for c in (explorer.map_output, explorer.sources, explorer.quarters))]
+    assert len(rows) == 3 and all(r.layout.flex_flow == "row wrap" for r in rows)
+    theme_row = next(b for b in boxes(explorer.widget) if type(b).__name__ == "HBox"
+                     and any(explorer.theme_list in getattr(c, "children", ()) for c in b.children))
+    assert theme_row.layout.flex_flow == "row wrap"
+    assert explorer.map_quotes.layout.min_width == "0" and explorer.map_quotes.layout.max_width == "100%"
 
 
 def test_customer_text_is_escaped_everywhere(explorer):

@@ -9,7 +9,9 @@ import time
 import ipywidgets as w
 import pandas as pd
 
-from .pieces import _fmt_share, _fmt_signed, _html_output, _records, chart_html, esc, nps_bar_html, quote_html
+from .pieces import (
+    _fmt_share, _fmt_signed, _html_output, _records, chart_html, esc, nps_bar_html, quote_html, scope,
+)
 
 REGION_LIMIT = 25  # statements listed for a region of the map
 HISTORY_SHOWN = 8  # analysts' edits listed for a theme
@@ -25,7 +27,8 @@ class ExplorerDrawing:
         counts = self.state.counts()
         self.summary.value = (
             f"<b>{counts['statements']:,}</b> of {counts['total']:,} statements match the filters "
-            f"({counts['themed']:,} in a theme)")
+            f"({counts['themed']:,} in a theme) {scope(counts['filtered'])}")
+        self.list_scope.value = scope(counts["filtered"])
         self._refresh_theme_list(select)
         self._show_theme()
         self._draw_map()
@@ -78,29 +81,35 @@ class ExplorerDrawing:
             facts.append(f"journey: {esc(info['journey_stage'])}")
         if info["requirement"]:
             facts.append("<b>marked as requirement</b>")
+        filtered, by_segment = s.is_filtered, s.segments_filtered
         impact = (f"impact on NPS <b>{_fmt_signed(row['impact'])}</b> points "
-                  f"({int(row['nps_responses'])} responses mention it; positive = drags NPS down)")
+                  f"({int(row['nps_responses']):,} NPS responses "
+                  f"{'in the selected quarters and segments' if by_segment else 'in all'} mention it; "
+                  f"positive = drags NPS down) {scope(by_segment)}")
         growth_pct = "" if pd.isna(row["growth_pct"]) else f", {row['growth_pct']:+.0%}"
         self.theme_header.value = (
             f"<h3 class='wb-theme-label'>{esc(info['label'])}</h3>"
             f"<div class='wb-muted'>{' · '.join(facts)}</div>"
             f"<div>Keywords: {keywords}</div>"
-            f"<div><b>{int(row['mentions']):,}</b> mentions from {int(row['accounts']):,} accounts · {impact}</div>"
+            f"<div><b>{int(row['mentions']):,}</b> of {int(row['total_mentions']):,} mentions "
+            f"{scope(filtered)} from {int(row['accounts']):,} accounts</div><div>{impact}</div>"
             f"<div>Growth: {int(row['last_quarter'])} mentions in {esc(last)} vs {int(row['previous_quarter'])} "
-            f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct})</div>"
+            f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct}) {scope(s.is_filtered_but_quarters)}</div>"
             f"<div class='wb-intents'>What customers said: {_fmt_share(row.get('problem_share'))} problems · "
             f"{_fmt_share(row.get('request_share'))} requests · {_fmt_share(row.get('praise_share'))} praise"
             + (f"; feeling {_fmt_share(row.get('negative_share'))} negative · "
                f"{_fmt_share(row.get('positive_share'))} positive" if pd.notna(row.get("negative_share")) else "")
-            + "</div>")
-        self.nps_bar.value = nps_bar_html(s.nps_split(theme_id))
+            + f" {scope(filtered)}</div>")
+        self.nps_bar.value = nps_bar_html(s.nps_split(theme_id), filtered)
         trend = s.trend(theme_id)
         spec = dict(self._trend_spec, datasets={"trend": _records(trend)},
-                    title=f"Mentions per quarter ({int(trend['mentions'].sum()):,} in the range)")
+                    title=f"Mentions per quarter ({int(trend['mentions'].sum()):,} in the range, "
+                          f"{'filtered' if s.is_filtered_but_quarters else 'total'})")
         self.trend.outputs = _html_output(chart_html(spec))
 
         quotes, total = s.quotes(theme_id, self.quote_limit)
-        self.quotes_info.value = (f"<b>Quotes</b> ({len(quotes)} of {total:,} shown; pinned first, then newest). "
+        self.quotes_info.value = (f"<b>Quotes</b> ({len(quotes)} of {total:,} shown; pinned first, then newest) "
+                                  f"{scope(filtered)}. "
                                   "<span class='wb-muted'>Tick quotes to pin them or split them off.</span>")
         for i, row_widget in enumerate(self.quote_rows):
             if i < len(quotes):
@@ -171,7 +180,8 @@ class ExplorerDrawing:
         self.map_points = points
         note = f" ({esc(self.map_note)})" if self.map_note else ""
         self.map_info.value = (f"<div class='wb-muted'>{len(points):,} of {total:,} statements drawn"
-                               f"{' (a fixed sample)' if total > len(points) else ''}{note}</div>")
+                               f"{' (a fixed sample)' if total > len(points) else ''}{note} "
+                               f"{scope(s.is_filtered)}</div>")
         spec = dict(self._map_spec, datasets={"points": _records(points)})
         self.map_output.outputs = _html_output(chart_html(spec, brush_target=self._brush_class))
 
@@ -194,4 +204,4 @@ class ExplorerDrawing:
         quotes, total = self.state.region(*extent, limit=REGION_LIMIT)
         items = "".join(f"<li>{quote_html(q, with_theme=True)}</li>" for _, q in quotes.iterrows())
         self.map_quotes.value = (f"<div class='wb-region'><b>{total:,} statements in the selected region</b>"
-                                 f" (showing {len(quotes)})<ol>{items}</ol></div>")
+                                 f" (showing {len(quotes)}) {scope(self.state.is_filtered)}<ol>{items}</ol></div>")
