@@ -152,9 +152,11 @@ def themed(tmp_path) -> Path:
 
 @pytest.fixture
 def explorer(themed) -> Explorer:
+    """The explorer with the Vega map (its chart's data can be read back; the WebGL map's tests
+    are in test_explore_map.py)."""
     actions = AnalystActions(themed, embedder=WordEmbedder(), clock=fixed_clock())
     state = ExplorerState.from_data_dir(themed)
-    view = Explorer(state, actions)
+    view = Explorer(state, actions, map_engine="vega")
     view.analyst.value = "maya"
     return view
 
@@ -310,7 +312,7 @@ def test_rows_of_panels_wrap_instead_of_running_off_the_right(explorer):
             yield from boxes(child)
 
     rows = [b for b in boxes(explorer.widget) if type(b).__name__ == "HBox" and len(b.children) > 1
-            and any(c in b.children for c in (explorer.map_output, explorer.sources, explorer.quarters))]
+            and any(c in b.children for c in (explorer.map_panel, explorer.sources, explorer.quarters))]
     assert len(rows) == 3 and all(r.layout.flex_flow == "row wrap" for r in rows)
     theme_row = next(b for b in boxes(explorer.widget) if type(b).__name__ == "HBox"
                      and any(explorer.theme_list in getattr(c, "children", ()) for c in b.children))
@@ -353,7 +355,7 @@ def test_map_draws_filtered_points_and_a_region_lists_its_quotes(explorer):
 
 
 def test_map_caps_the_points_drawn_and_keeps_the_same_sample(themed):
-    view = Explorer(ExplorerState.from_data_dir(themed), None, map_limit=5)
+    view = Explorer(ExplorerState.from_data_dir(themed), None, map_limit=5, map_engine="vega")
     points, total = view.state.map_points(5)
     assert total == 16 and len(points) == 5
     again, _ = view.state.map_points(5)

@@ -168,9 +168,19 @@ class ExplorerDrawing:
         self._busy = True
         try:
             self.map_brush.value = ""
+            if self.webgl is not None and self.webgl.scatter is not None:
+                self.webgl.select(None)
         finally:
             self._busy = False
         self.map_quotes.value = "<div class='wb-muted'>No region selected.</div>"
+        if self.webgl is not None and s.has_map:
+            shown = self.webgl.draw()
+            self.map_panel.children = [self.webgl.box]
+            note = f" ({esc(self.map_note)})" if self.map_note else ""
+            self.map_info.value = (f"<div class='wb-muted'>{shown:,} of {len(self.webgl.frame):,} statements on "
+                                   f"the map{note} {scope(s.is_filtered)}; hover a point for its text, lasso "
+                                   "points (click the background, then drag from the circle) to list them</div>")
+            return
         if not s.has_map:
             self.map_points = pd.DataFrame()
             self.map_output.outputs = ()
@@ -181,7 +191,8 @@ class ExplorerDrawing:
         note = f" ({esc(self.map_note)})" if self.map_note else ""
         self.map_info.value = (f"<div class='wb-muted'>{len(points):,} of {total:,} statements drawn"
                                f"{' (a fixed sample)' if total > len(points) else ''}{note} "
-                               f"{scope(s.is_filtered)}</div>")
+                               f"{scope(s.is_filtered)}; drag a rectangle on the map to list the statements "
+                               "inside it, double-click to clear</div>")
         spec = dict(self._map_spec, datasets={"points": _records(points)})
         self.map_output.outputs = _html_output(chart_html(spec, brush_target=self._brush_class))
 
@@ -195,6 +206,16 @@ class ExplorerDrawing:
             return (tuple(map(float, value["x"][:2])), tuple(map(float, value["y"][:2])))
         except (ValueError, KeyError, TypeError, IndexError):
             return None
+
+    def _show_selection(self, positions) -> None:
+        """List the statements a lasso selected on the WebGL map."""
+        if not len(positions):
+            self.map_quotes.value = "<div class='wb-muted'>No region selected.</div>"
+            return
+        quotes, total = self.state.map_selection(positions, limit=REGION_LIMIT)
+        items = "".join(f"<li>{quote_html(q, with_theme=True)}</li>" for _, q in quotes.iterrows())
+        self.map_quotes.value = (f"<div class='wb-region'><b>{total:,} statements in the selected region</b>"
+                                 f" (showing {len(quotes)}) {scope(self.state.is_filtered)}<ol>{items}</ol></div>")
 
     def _show_region(self) -> None:
         extent = self.region_extent()

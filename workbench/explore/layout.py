@@ -91,6 +91,7 @@ class ExplorerLayout:
         # the map
         self.map_output = w.Output()
         self.map_output.add_class("wb-map")
+        self.map_panel = w.Box([self.map_output], layout=w.Layout(flex="1 1 640px", min_width="0", max_width="100%"))
         self.trend.add_class("wb-trend")
         self.summary.add_class("wb-summary")
         self.map_brush = w.Text(value="", layout=w.Layout(display="none"))
@@ -128,9 +129,8 @@ class ExplorerLayout:
                                             " · growth)</span>"), self.list_scope]), self.sort_by, self.theme_list],
                            layout=w.Layout(width="470px", min_width="0", max_width="100%")), detail],
                    layout=_wrap()),
-            w.HTML("<h3>Map of the statements</h3><div class='wb-muted'>Drag a rectangle on the map to list "
-                   "the statements inside it; double-click to clear.</div>"),
-            self.map_info, w.HBox([self.map_output, self.map_quotes], layout=_wrap()), self.map_brush,
+            w.HTML("<h3>Map of the statements</h3>"),
+            self.map_info, w.HBox([self.map_panel, self.map_quotes], layout=_wrap()), self.map_brush,
         ])
         self.widget.add_class("wb-explorer")
 
