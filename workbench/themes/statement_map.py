@@ -9,6 +9,8 @@ Later calls reuse it and place only statements that are new since
 embedding space), so points researchers have learnt where to find do not move.
 
 The reducer is UMAP (cosine metric, fixed seed); PCA is the fallback for tiny sets and for tests.
+The explorer (:mod:`workbench.explore.map2d`) and the insight report's map of the quarter's voice
+(:mod:`workbench.report.voice_map`, which reads it without saving) share it.
 """
 from __future__ import annotations
 
@@ -80,15 +82,17 @@ def statement_map(
     model_path: str | None = None,
     statements: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    save: bool = True,
 ) -> pd.DataFrame:
     """The map of the themed statements of a data folder, from the cache where it can be.
 
     ``embedder`` / ``model_path`` are passed to
     :func:`workbench.themes.pipeline.embed_statements`. Returns ``evidence_id``, ``x``, ``y``
     for every statement (in ``statements`` order) and stores the table when anything was new.
-    ``progress`` (e.g. ``print``) is told when a computation starts.
+    ``progress`` (e.g. ``print``) is told when a computation starts. With ``save=False`` nothing
+    is written (a report reads the folder, it does not change it).
     """
-    from ..themes.pipeline import embed_statements, folder_model, themed_statements
+    from .pipeline import embed_statements, folder_model, themed_statements
 
     ws = Workspace.of(data_dir)
     data_dir = ws.data_dir
@@ -132,7 +136,8 @@ def statement_map(
                               "method": "knn", "seed": seed})
         frame = pd.concat([cached[["evidence_id", "x", "y", "method", "seed"]], added], ignore_index=True)
     frame["seed"] = frame["seed"].astype(int)
-    ws.save({MAP_TABLE: frame})
+    if save:
+        ws.save({MAP_TABLE: frame})
     return _in_order(frame, ids)
 
 
