@@ -91,7 +91,7 @@ class ExplorerLayout:
         # the map
         self.map_output = w.Output()
         self.map_output.add_class("wb-map")
-        self.map_panel = w.Box([self.map_output], layout=w.Layout(flex="1 1 640px", min_width="0", max_width="100%"))
+        self.map_panel = w.VBox([self.map_output], layout=w.Layout(flex="1 1 640px", min_width="0", max_width="100%"))
         self.trend.add_class("wb-trend")
         self.summary.add_class("wb-summary")
         self.map_brush = w.Text(value="", layout=w.Layout(display="none"))

@@ -43,7 +43,7 @@ class WebGLMap:
         self.scatter = None
         self.frame = None
         self._themes = None     # the state's themes frame the points were made from
-        self.box = w.Box(layout=w.Layout(flex="1 1 640px", min_width="0", max_width="100%"))
+        self.box = w.VBox(layout=w.Layout(width="100%", min_width="0"))
         self.box.add_class("wb-webgl-map")
 
     def draw(self) -> int:

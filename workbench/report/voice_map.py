@@ -70,25 +70,60 @@ def _centres(points: pd.DataFrame, by: str, exclude: str) -> pd.DataFrame:
     return groups.agg(x=("x", "median"), y=("y", "median"), n=("x", "size")).reset_index().rename(columns={by: "label"})
 
 
+def _domain(values: pd.Series) -> list[float]:
+    """The axis range: the middle 98 % of the points, padded (a few far-flung statements would
+    otherwise squeeze the rest into the centre; they are clipped at the edge)."""
+    lo, hi = values.quantile(0.01), values.quantile(0.99)
+    pad = 0.04 * (hi - lo or 1.0)
+    return [float(lo - pad), float(hi + pad)]
+
+
+def _placed(labels: pd.DataFrame, size: int, xs: list[float], ys: list[float], taken: list[tuple]) -> pd.DataFrame:
+    """The labels that fit, biggest group first: each at its centre or nudged a line up or down,
+    left out (its points still coloured, its area in the legend) where it would overlap one
+    already placed. ``taken`` collects the boxes placed, in pixels."""
+    keep = []
+    for row in labels.sort_values("n", ascending=False).itertuples():
+        px = (row.x - xs[0]) / (xs[1] - xs[0]) * WIDTH
+        py = (1 - (row.y - ys[0]) / (ys[1] - ys[0])) * HEIGHT
+        half_w, half_h = 0.3 * size * len(str(row.label)) + 3, 0.6 * size + 1
+        line = int(1.3 * size) + 4   # a line's height: boxes a line apart do not touch
+        for dy in (0, line, -line, 2 * line, -2 * line):
+            box = (px - half_w, py + dy - half_h, px + half_w, py + dy + half_h)
+            inside = box[0] >= 0 and box[2] <= WIDTH and box[1] >= 0 and box[3] <= HEIGHT
+            if inside and not any(box[0] < t[2] and t[0] < box[2] and box[1] < t[3] and t[1] < box[3] for t in taken):
+                taken.append(box)
+                keep.append({"label": row.label, "x": row.x, "y": row.y, "dy": dy, "n": row.n})
+                break
+    return pd.DataFrame(keep, columns=["label", "x", "y", "dy", "n"])
+
+
 def voice_map_chart(points: pd.DataFrame, theme_labels: int = THEME_LABELS) -> alt.LayerChart:
-    """Points coloured by area, area names (large) and the biggest themes' names (small)."""
-    areas = _centres(points, "area", NO_AREA)
-    themes = _centres(points, "theme", NO_THEME).nlargest(theme_labels, "n")
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("y:Q", axis=None, scale=alt.Scale(zero=False, nice=False))
-    order = list(areas.sort_values("n", ascending=False)["label"])
+    """Points coloured by area, area names (large) and the biggest themes' names (small), placed
+    so that no two labels overlap."""
+    xs, ys = _domain(points["x"]), _domain(points["y"])
+    taken: list[tuple] = []
+    areas = _placed(_centres(points, "area", NO_AREA), 16, xs, ys, taken)
+    themes = _placed(_centres(points, "theme", NO_THEME).nlargest(theme_labels, "n"), 11, xs, ys, taken)
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=xs, nice=False, zero=False))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=ys, nice=False, zero=False))
+    order = list(_centres(points, "area", NO_AREA).sort_values("n", ascending=False)["label"])
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(order))] + [NO_AREA_COLOUR]
-    dots = alt.Chart(points[["x", "y", "area"]]).mark_circle(size=9, opacity=0.55).encode(
+    dots = alt.Chart(points[["x", "y", "area"]]).mark_circle(size=14, opacity=0.6, clip=True).encode(
         x=x, y=y, color=alt.Color("area:N", scale=alt.Scale(domain=[*order, NO_AREA], range=colours),
                                   legend=alt.Legend(title="area", orient="right", labelLimit=260)))
 
-    def text(frame, size, weight, colour, dy=0):
+    def text(frame, size, weight, colour):
         base = alt.Chart(frame).encode(x=x, y=y, text="label:N")
-        halo = base.mark_text(fontSize=size, fontWeight=weight, stroke="white", strokeWidth=4, dy=dy,
-                              strokeJoin="round")
-        return halo + base.mark_text(fontSize=size, fontWeight=weight, color=colour, dy=dy)
+        layers = []
+        for offset in sorted(set(frame["dy"])) or [0]:  # Vega-Lite's dy is a constant: one layer per nudge
+            part = base.transform_filter(f"datum.dy == {offset}")
+            layers.append(part.mark_text(fontSize=size, fontWeight=weight, stroke="white", strokeWidth=4,
+                                         strokeJoin="round", dy=offset))
+            layers.append(part.mark_text(fontSize=size, fontWeight=weight, color=colour, dy=offset))
+        return alt.layer(*layers)
 
-    chart = dots + text(themes, 11, "normal", "#333333", dy=14) + text(areas, 16, "bold", "#111111")
+    chart = alt.layer(dots, text(themes, 11, "normal", "#333333"), text(areas, 16, "bold", "#111111"))
     return chart.properties(width=WIDTH, height=HEIGHT).configure_view(stroke=None)
 
 
@@ -102,11 +137,10 @@ def voice_map(data: InsightData, summary: pd.DataFrame, coords: pd.DataFrame | N
         return HTML(f'<p class="wb-empty">No map: no statements in {esc(data.quarter)}.</p>')
     chart = voice_map_chart(points)
     png = vlc.vegalite_to_png(chart.to_dict(), scale=1.5)
-    n_areas = int((points["area"] != NO_AREA).groupby(points["area"]).any().sum())
-    named = min(THEME_LABELS, int(points.loc[points["theme"] != NO_THEME, "theme"].nunique()))
+    areas = int(points.loc[points["area"] != NO_AREA, "area"].nunique())
     caption = (f"{len(points):,} statements of {esc(data.quarter)}, each a point; statements that say similar "
-               f"things sit close together. {n_areas} areas named at their centres, the {named} biggest themes "
-               "below them.")
+               f"things sit close together. Colours are the {areas} areas; area names (bold) sit at the centre of "
+               f"their statements, and the biggest themes' names where they fit.")
     alt_text = "Map of the quarter's statements with the areas " + ", ".join(
         sorted(set(points["area"]) - {NO_AREA}))
     image = base64.b64encode(png).decode("ascii")
