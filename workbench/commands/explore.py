@@ -26,9 +26,8 @@ def register(subparsers) -> None:
     parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
     parser.add_argument("--app", action="store_true",
-                        help="open the explorer as an app with Voilà (runs on open, no code shown) instead of JupyterLab")
-    parser.add_argument("--no-run", action="store_true",
-                        help="open the notebook in JupyterLab without running it first (faster; Run All to draw it)")
+                        help="open the explorer as an app with Voilà: it runs on open, no code shown "
+                             "(JupyterLab needs Run All)")
     parser.set_defaults(func=run)
 
 
@@ -41,7 +40,7 @@ def run(args) -> int:
     if importlib.util.find_spec("voila" if args.app else "jupyterlab") is None:
         raise UsageError(f'{server} is not installed: pip install "cx-insight-workbench[explore]"')
     process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser,
-                          app=args.app, execute=not args.no_run, progress=lambda m: print(m + " ...", flush=True))
+                          app=args.app)
     print(f"Theme explorer for {args.data_dir}: {url}", flush=True)
     print(f"Press Ctrl-C to stop {server}.", flush=True)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)

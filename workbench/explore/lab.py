@@ -3,10 +3,11 @@
 
 Writes a copy of ``explore_themes.ipynb`` (``notebooks/``, shipped in the package through the
 ``workbench/notebooks`` link) with the data folder filled in to ``DATA_DIR/.workbench/explore/``
-(so the shipped notebook stays clean), runs it there with nbclient (outputs and the widgets' state
-saved in the file, so JupyterLab opens it executed, explorer drawn), starts JupyterLab there with
-``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token). With ``app=True`` it
+(so the shipped notebook stays clean), starts JupyterLab there with ``WORKBENCH_DATA_DIR`` set,
+and prints the URL (with its access token); Run All draws the explorer. With ``app=True`` it
 starts Voilà instead: the notebook runs when the page opens and only its outputs show, live.
+(A notebook executed beforehand does not help in JupyterLab 4: the widgets' saved state is not
+drawn without the kernel that made them, so the page would show their text form.)
 JupyterLab and Voilà come with the ``explore`` extra: ``pip install "cx-insight-workbench[explore]"``.
 """
 from __future__ import annotations
@@ -58,19 +59,6 @@ def prepare_notebook(data_dir: str | os.PathLike, template: Path = NOTEBOOK) -> 
     return out
 
 
-def execute_notebook(notebook: Path, *, timeout: int = 900) -> Path:
-    """Run the prepared notebook in a fresh kernel and save it with its outputs and the widgets'
-    state (nbclient's ``store_widget_state``), so it opens executed; returns its path."""
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                            resources={"metadata": {"path": str(notebook.parent)}})
-    client.execute()
-    nbformat.write(nb, str(notebook))
-    return notebook
-
-
 def free_port(ip: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((ip, 0))
@@ -110,16 +98,12 @@ def lab_url(ip: str, port: int, token: str, name: str = NOTEBOOK_NAME) -> str:
 
 
 def launch(data_dir: str | os.PathLike, *, port: int | None = None, ip: str = "127.0.0.1", token: str | None = None,
-           open_browser: bool = False, env: dict | None = None, app: bool = False, execute: bool = True,
-           progress=None, **popen) -> tuple[subprocess.Popen, str]:
-    """Start JupyterLab on the explorer notebook of ``data_dir`` (executed first unless
-    ``execute`` is false), or Voilà with ``app``; returns the process and the URL."""
+           open_browser: bool = False, env: dict | None = None, app: bool = False,
+           **popen) -> tuple[subprocess.Popen, str]:
+    """Start JupyterLab on the explorer notebook of ``data_dir``, or Voilà with ``app`` (the
+    notebook runs when the page opens); returns the process and the URL."""
     data_dir = check_data_dir(data_dir).resolve()
     notebook = prepare_notebook(data_dir)
-    if execute and not app:  # Voilà runs it itself, when the page opens
-        if progress:
-            progress(f"running {notebook.name} so it opens executed")
-        execute_notebook(notebook)
     port = port or free_port(ip)
     token = secrets.token_urlsafe(24) if token is None else token
     environment = {**os.environ, **(env or {}), DATA_DIR_ENV: str(data_dir)}
