@@ -709,3 +709,12 @@ def test_the_intent_filter_widget_filters(explorer):
     assert explorer.state.counts()["statements"] == 2
     explorer.clear_button.click()
     assert explorer.intent.value == () and explorer.state.counts()["statements"] == 16
+
+
+def test_the_vega_map_is_the_fallback_without_jupyter_scatter(themed, monkeypatch):
+    monkeypatch.setattr("workbench.explore.webgl.available", lambda: False)
+    view = Explorer(ExplorerState.from_data_dir(themed), None)
+    assert view.map_engine == "vega" and view.webgl is None
+    assert len(drawn_points(view)) == 16 and "drag a rectangle" in view.map_info.value
+    with pytest.raises(ValueError, match="map_engine"):
+        Explorer(ExplorerState.from_data_dir(themed), None, map_engine="svg")
