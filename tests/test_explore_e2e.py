@@ -163,15 +163,25 @@ def test_app_runs_on_open_and_the_map_hover_lasso_merge_and_batch_undo_work(tmp_
                 box = canvas.bounding_box()
                 assert box["width"] > 300 and box["height"] > 300                   # the map renders
 
-                # hover: a point's statement shows in the tooltip
-                shown = None
-                for x, y in _coloured_spots(canvas.screenshot())[:150]:
-                    page.mouse.move(box["x"] + x, box["y"] + y)
-                    page.wait_for_timeout(60)
-                    tip = page.locator(".wb-webgl-map").inner_text()
-                    shown = next((t for t in texts if t in tip), None)
-                    if shown:
+                # hover: a point's statement shows in the tooltip (asked of the kernel: wait for it)
+                spots = []
+                for _ in range(40):  # until the points are drawn
+                    spots = _coloured_spots(canvas.screenshot())
+                    if len(spots) > 10:
                         break
+                    page.wait_for_timeout(500)
+                shown = None
+                tip_has_text = ("texts => texts.some(t => document.querySelector('.wb-webgl-map')"
+                                ".innerText.includes(t))")
+                for x, y in spots[:80]:
+                    page.mouse.move(box["x"] + x, box["y"] + y)
+                    try:
+                        page.wait_for_function(tip_has_text, arg=texts, timeout=700, polling=50)
+                    except sync_api.TimeoutError:
+                        continue
+                    tip = page.locator(".wb-webgl-map").inner_text()
+                    shown = next(t for t in texts if t in tip)
+                    break
                 assert shown, "no point showed its statement on hover"
 
                 # lasso around the whole map: the statements are listed next to it
