@@ -53,8 +53,13 @@ def test_report_renders_offline_with_charts_and_no_injected_script(published, br
         assert errors == [], errors
         assert requests == [], f"the report tried to reach the network: {requests[:3]}"
         assert page.evaluate("window.__xss === undefined"), "a script planted in a verbatim ran"
+        assert path.stat().st_size <= 5 * 1024 * 1024, f"{name} is over 5 MB"
         if name == "insights.html":
             assert page.get_by_text("window.__xss = 1", exact=False).count() >= 1  # shown as text instead
+            # the map of the quarter's voice: one inline image, drawn, its areas named
+            voice = page.locator(".wb-voice-map img")
+            assert voice.count() == 1 and voice.evaluate("i => i.complete && i.naturalWidth > 600")
+            assert "with the areas" in voice.get_attribute("alt")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / name.replace(".html", ".png")), full_page=False)
     finally:

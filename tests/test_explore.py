@@ -152,9 +152,11 @@ def themed(tmp_path) -> Path:
 
 @pytest.fixture
 def explorer(themed) -> Explorer:
+    """The explorer with the Vega map (its chart's data can be read back; the WebGL map's tests
+    are in test_explore_map.py)."""
     actions = AnalystActions(themed, embedder=WordEmbedder(), clock=fixed_clock())
     state = ExplorerState.from_data_dir(themed)
-    view = Explorer(state, actions)
+    view = Explorer(state, actions, map_engine="vega")
     view.analyst.value = "maya"
     return view
 
@@ -258,7 +260,7 @@ def test_selected_theme_shows_label_keywords_trend_split_and_quotes(explorer):
     explorer.select(BILLING)
     header = explorer.theme_header.value
     assert "billing / invoice" in header and "billing, invoice" in header and "adoption" in header
-    assert "<b>6</b> mentions from 4 accounts" in header
+    assert "<b>6</b> of 6 mentions <span class='wb-scope wb-total'>(total)</span> from 4 accounts" in header
     assert "67 % problems · 17 % requests · 17 % praise" in header
     trend = explorer.state.trend(BILLING)
     assert trend["mentions"].tolist() == [1, 2, 3]
@@ -271,6 +273,51 @@ def test_selected_theme_shows_label_keywords_trend_split_and_quotes(explorer):
     first = explorer.quote_rows[0].html.value
     assert "score 6 (detractor)" in first and "account A4" in first and "surveys/nps.csv, row 7" in first
     assert "6 of 6 shown" in explorer.quotes_info.value
+
+
+def _scopes(view: Explorer) -> dict[str, str]:
+    """Which scope tag each figure shows: "filtered", "total" or "" (none)."""
+    texts = {"summary": view.summary.value, "list": view.list_scope.value, "header": view.theme_header.value,
+             "nps bar": view.nps_bar.value, "quotes": view.quotes_info.value, "map": view.map_info.value}
+    return {name: ("filtered" if "(filtered)" in text else "total" if "(total)" in text else "")
+            for name, text in texts.items()}
+
+
+def test_every_figure_says_whether_it_is_filtered_or_total(explorer):
+    explorer.select(EXPORTS)
+    assert set(_scopes(explorer).values()) == {"total"}
+    assert "in the range, total" in explorer.trend.outputs[0]["data"]["text/html"]
+    explorer.nps_category.value = ("detractor",)
+    assert set(_scopes(explorer).values()) == {"filtered"}
+    header = explorer.theme_header.value
+    # 3 of the 5 export statements are detractors; impact follows only quarters and segments
+    assert "<b>3</b> of 5 mentions <span class='wb-scope wb-filtered'>(filtered)</span>" in header
+    assert "NPS responses in all mention it; positive = drags NPS down) <span class='wb-scope wb-total'>" in header
+    assert "in the range, filtered" in explorer.trend.outputs[0]["data"]["text/html"]
+    explorer.select_region((4.5, 6.5), (4.0, 7.0))
+    assert "(filtered)" in explorer.map_quotes.value
+    explorer.clear_filters()
+    explorer.region.value = ("EMEA",)           # a segment: impact is filtered too
+    assert "in the selected quarters and segments mention it" in explorer.theme_header.value
+    assert "(total)" not in explorer.theme_header.value
+    explorer.clear_filters()
+    assert set(_scopes(explorer).values()) == {"total"}
+    assert explorer.table.set_index("theme_id")["total_mentions"].to_dict() == {BILLING: 6, EXPORTS: 5, ONBOARDING: 4}
+
+
+def test_rows_of_panels_wrap_instead_of_running_off_the_right(explorer):
+    def boxes(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from boxes(child)
+
+    rows = [b for b in boxes(explorer.widget) if type(b).__name__ == "HBox" and len(b.children) > 1
+            and any(c in b.children for c in (explorer.map_panel, explorer.sources, explorer.quarters))]
+    assert len(rows) == 3 and all(r.layout.flex_flow == "row wrap" for r in rows)
+    theme_row = next(b for b in boxes(explorer.widget) if type(b).__name__ == "HBox"
+                     and any(explorer.theme_list in getattr(c, "children", ()) for c in b.children))
+    assert theme_row.layout.flex_flow == "row wrap"
+    assert explorer.map_quotes.layout.min_width == "0" and explorer.map_quotes.layout.max_width == "100%"
 
 
 def test_customer_text_is_escaped_everywhere(explorer):
@@ -308,7 +355,7 @@ def test_map_draws_filtered_points_and_a_region_lists_its_quotes(explorer):
 
 
 def test_map_caps_the_points_drawn_and_keeps_the_same_sample(themed):
-    view = Explorer(ExplorerState.from_data_dir(themed), None, map_limit=5)
+    view = Explorer(ExplorerState.from_data_dir(themed), None, map_limit=5, map_engine="vega")
     points, total = view.state.map_points(5)
     assert total == 16 and len(points) == 5
     again, _ = view.state.map_points(5)
@@ -348,6 +395,33 @@ def test_pin_puts_the_quote_first_and_unpin_removes_it(explorer, themed):
     explorer.unpin_button.click()
     assert registry_file(themed)["themes"][BILLING]["pinned_quotes"] == []
     assert shown_quotes(explorer)[0] == ev("b6")
+
+
+def test_pinning_several_ticked_quotes_is_one_write_and_one_undo(explorer, themed):
+    explorer.select(BILLING)
+    tick(explorer, "b1", "b2", "b4")
+    explorer.pin_button.click()
+    saved = registry_file(themed)
+    assert sorted(saved["themes"][BILLING]["pinned_quotes"]) == [ev("b1"), ev("b2"), ev("b4")]
+    pins = saved["history"][-3:]
+    assert [e["action"] for e in pins] == ["pin_quote"] * 3 and len({e["batch"] for e in pins}) == 1
+    explorer.undo_button.click()                                     # one undo: all three go
+    saved = registry_file(themed)
+    assert saved["themes"][BILLING]["pinned_quotes"] == []
+    assert saved["history"][-1]["action"] == "undo" and saved["history"][-1]["args"]["edits"] == 3
+    assert "2 more edit(s)" in explorer.message.value
+    assert not any("pinned" in row.html.value for row in explorer.quote_rows)
+
+
+def test_a_failing_batch_writes_nothing(explorer, themed):
+    before = default_path(themed).read_text()
+    with pytest.raises(Exception, match="not pinned"):
+        with explorer.actions.batch():
+            explorer.actions.pin(BILLING, ev("b1"))
+            explorer.actions.unpin(BILLING, ev("b2"))
+    assert default_path(themed).read_text() == before
+    explorer.actions.pin(BILLING, ev("b1"))                          # later edits are written at once again
+    assert registry_file(themed)["themes"][BILLING]["pinned_quotes"] == [ev("b1")]
 
 
 def test_mark_requirement_toggles(explorer, themed):
@@ -400,6 +474,23 @@ def test_merge_moves_the_quotes_and_undo_reverts_it(explorer, themed):
     assert listed(explorer) == [BILLING, EXPORTS, ONBOARDING]
     assert explorer.table.set_index("theme_id").loc[BILLING, "mentions"] == 6
     assert "Undid merge" in explorer.message.value
+
+
+def test_merge_needs_a_target_chosen_by_hand(explorer, themed):
+    explorer.select(ONBOARDING)
+    assert explorer.merge_target.value is None                       # nothing pre-selected
+    assert {v for _, v in explorer.merge_target.options} == {BILLING, EXPORTS}
+    before = default_path(themed).read_text()
+    explorer.merge_button.click()                                    # one click merges nothing
+    assert "Choose a theme to merge into" in explorer.message.value and "wb-error" in explorer.message.value
+    assert default_path(themed).read_text() == before
+    explorer.merge_target.value = EXPORTS
+    explorer.sources.value = ("nps", "ticket")                       # a filter change keeps the choice
+    assert explorer.merge_target.value == EXPORTS
+    explorer.select(BILLING)                                         # another theme: chosen afresh
+    assert explorer.merge_target.value is None
+    explorer.merge_button.click()
+    assert default_path(themed).read_text() == before
 
 
 def test_an_analyst_sets_a_themes_journey_stage_and_can_hand_it_back(explorer, themed):
@@ -529,11 +620,30 @@ def test_parameterised_notebook_runs_and_shows_the_explorer(themed):
     assert "application/vnd.jupyter.widget-view+json" in shown[0]["data"]
 
 
+def test_launch_starts_jupyterlab_or_with_app_voila(themed, monkeypatch):
+    calls = []
+
+    class FakePopen:
+        def __init__(self, command, **kwargs):
+            calls.append((command[2], kwargs["env"]["WORKBENCH_DATA_DIR"]))
+
+    monkeypatch.setattr(explore_lab.subprocess, "Popen", FakePopen)
+    _, url = explore_lab.launch(themed, port=8899, token="abc")
+    assert calls == [("jupyterlab", str(themed.resolve()))] and url.endswith("explore_themes.ipynb?token=abc")
+    _, url = explore_lab.launch(themed, port=8899, token="abc", app=True)
+    assert calls[-1] == ("voila", str(themed.resolve())) and url == "http://127.0.0.1:8899/?token=abc"
+    command = explore_lab.voila_command(Path("/d/explore_themes.ipynb"), port=8899, token="abc")
+    assert command[1:4] == ["-m", "voila", "explore_themes.ipynb"] and "--token=abc" in command
+    assert "--Voila.root_dir=/d" in command and "--no-browser" in command
+
+
 def test_cli_writes_a_parameterised_notebook_and_builds_the_lab_command(themed, tmp_path):
     parser = argparse.ArgumentParser()
     explore_command.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["explore", str(themed), "--no-browser", "--port", "8899"])
     assert (args.data_dir, args.no_browser, args.port, args.func) == (str(themed), True, 8899, explore_command.run)
+    assert args.app is False
+    assert parser.parse_args(["explore", str(themed), "--app"]).app is True
 
     notebook = explore_lab.prepare_notebook(themed)
     assert notebook.parent == themed.resolve() / ".workbench" / "explore"
@@ -599,3 +709,12 @@ def test_the_intent_filter_widget_filters(explorer):
     assert explorer.state.counts()["statements"] == 2
     explorer.clear_button.click()
     assert explorer.intent.value == () and explorer.state.counts()["statements"] == 16
+
+
+def test_the_vega_map_is_the_fallback_without_jupyter_scatter(themed, monkeypatch):
+    monkeypatch.setattr("workbench.explore.webgl.available", lambda: False)
+    view = Explorer(ExplorerState.from_data_dir(themed), None)
+    assert view.map_engine == "vega" and view.webgl is None
+    assert len(drawn_points(view)) == 16 and "drag a rectangle" in view.map_info.value
+    with pytest.raises(ValueError, match="map_engine"):
+        Explorer(ExplorerState.from_data_dir(themed), None, map_engine="svg")

@@ -95,7 +95,8 @@ def test_the_walk_sees_lazy_and_notebook_imports():
 
 #: the explorer's widget modules (and its notebook): the only code that may need the [explore] extra
 WIDGET_CODE = ("workbench/explore/drawing.py", "workbench/explore/layout.py", "workbench/explore/pieces.py",
-               "workbench/explore/editing.py", "workbench/explore/view.py", "notebooks/explore_themes.ipynb")
+               "workbench/explore/editing.py", "workbench/explore/view.py", "workbench/explore/webgl.py",
+               "notebooks/explore_themes.ipynb")
 
 
 #: the Dask cluster's module (imported only when --cluster asks for one): the only code that may need [cluster]

@@ -306,6 +306,33 @@ def test_undo_reverts_the_last_edit_first_and_is_recorded():
     assert [e["at"] for e in registry.history("T0001")][:2] == ["2026-11-22T10:01:00+00:00", "2026-11-22T10:02:00+00:00"]
 
 
+def test_a_batch_of_edits_is_undone_as_one(tmp_path):
+    registry = ThemeRegistry(clock=fixed_clock())
+    registry.match(pd.DataFrame({"theme": [0], "label": ["auto"]}), make_centers(1),
+                   pd.DataFrame({"evidence_id": ["ev_1", "ev_2", "ev_3"], "theme": [0, 0, 0]}), "2026Q1")
+    registry.rename("T0001", "Billing")
+    with registry.batch() as first:
+        for evidence_id in ("ev_1", "ev_2", "ev_3"):
+            registry.pin_quote("T0001", evidence_id)
+    with registry.batch() as second:
+        registry.mark_requirement("T0001")
+    assert first != second
+    assert [e.get("batch") for e in registry.history()] == [None, None, first, first, first, second]
+    path = registry.save(tmp_path / "theme_registry.yml")
+    loaded = ThemeRegistry.load(path, clock=fixed_clock())             # the batch ids are in the file
+    assert loaded.undo()["action"] == "mark_requirement"               # a batch of one
+    undone = loaded.undo()                                             # the three pins at once
+    assert undone["action"] == "pin_quote" and undone["edits"] == 3
+    assert loaded.themes["T0001"]["pinned_quotes"] == [] and loaded.label("T0001") == "Billing"
+    assert loaded.history()[-1]["args"]["edits"] == 3
+    assert loaded.undo()["action"] == "rename" and loaded.label("T0001") == "auto"
+    with pytest.raises(RegistryError):                                 # a batch left by an error is closed
+        with registry.batch():
+            registry.unpin_quote("T0001", "ev_9")
+    registry.rename("T0001", "Invoices")
+    assert "batch" not in registry.history()[-1]
+
+
 def test_journey_stage_is_an_undoable_edit(two_quarters, tmp_path):
     _, evidence, emb = two_quarters
     registry = ThemeRegistry(clock=fixed_clock())

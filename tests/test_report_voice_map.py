@@ -53,7 +53,7 @@ def test_areas_and_themes_are_labelled_at_their_centres():
     assert {"Data out", "Money", HOSTILE, "audit log", "billing"} <= set(labels)
     assert NO_AREA not in labels and NO_THEME not in labels
     assert abs(labels["Money"][0]) < 1 and abs(labels["Money"][1] - 10) < 1       # the middle of T3's points
-    assert abs(labels["Data out"][0] - 5) < 5.5 and abs(labels["Data out"][1]) < 1
+    assert abs(labels["billing"][0]) < 1 and abs(labels["audit log"][0] - 10) < 1
     points = max(datasets.values(), key=len)
     assert len(points) == 120
 
@@ -63,6 +63,20 @@ def test_the_map_is_one_inline_png_with_an_escaped_caption():
     markup = str(voice_map(data, summary, coords))
     png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', markup).group(1))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
-    assert "120 statements of 2026Q3" in markup and "2 areas named" in markup
+    assert "120 statements of 2026Q3" in markup and "Colours are the 2 areas" in markup
     assert "<script>" not in markup and "http" not in markup
     assert "wb-empty" in str(voice_map(data, summary, None))
+
+
+def test_labels_that_would_overlap_are_nudged_or_left_out():
+    from workbench.report.voice_map import _placed
+
+    crowd = pd.DataFrame({"label": [f"area number {i}" for i in range(8)], "x": 5.0, "y": 5.0,
+                          "n": range(8, 0, -1)})
+    taken = []
+    kept = _placed(crowd, 16, [0, 10], [0, 10], taken)
+    assert list(kept["label"]) == [f"area number {i}" for i in range(5)]    # centre, then a line up/down twice
+    assert sorted(kept["dy"]) == [-48, -24, 0, 24, 48]
+    for i, a in enumerate(taken):
+        for b in taken[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])

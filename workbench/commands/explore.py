@@ -16,6 +16,7 @@ def register(subparsers) -> None:
         description="Start JupyterLab on the theme explorer notebook for DATA_DIR (themed by `workbench quarterly`). "
                     "Edits made there (rename, merge, split, pin, requirement) go to DATA_DIR/theme_registry.yml.",
         examples=["workbench explore data/sample",
+                  "workbench explore data/sample --app",
                   "workbench explore data/acme --port 8899 --no-browser"],
         exit_status=["0  stopped with Ctrl-C (otherwise JupyterLab's own exit status)",
                      "2  bad arguments, or DATA_DIR has no themes yet"])
@@ -24,6 +25,9 @@ def register(subparsers) -> None:
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default: a free one)")
     parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
+    parser.add_argument("--app", action="store_true",
+                        help="open the explorer as an app with Voilà: it runs on open, no code shown "
+                             "(JupyterLab needs Run All)")
     parser.set_defaults(func=run)
 
 
@@ -32,11 +36,13 @@ def run(args) -> int:
 
     if args.port is not None and not 0 < args.port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {args.port}")
-    if importlib.util.find_spec("jupyterlab") is None:
-        raise UsageError('JupyterLab is not installed: pip install "cx-insight-workbench[explore]"')
-    process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser)
+    server = "Voilà" if args.app else "JupyterLab"
+    if importlib.util.find_spec("voila" if args.app else "jupyterlab") is None:
+        raise UsageError(f'{server} is not installed: pip install "cx-insight-workbench[explore]"')
+    process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser,
+                          app=args.app)
     print(f"Theme explorer for {args.data_dir}: {url}", flush=True)
-    print("Press Ctrl-C to stop JupyterLab.", flush=True)
+    print(f"Press Ctrl-C to stop {server}.", flush=True)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         return process.wait()

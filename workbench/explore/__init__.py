@@ -6,10 +6,12 @@
   :mod:`.shown` (quotes, map points);
 - :mod:`.view`: the ipywidgets + Altair explorer over that state, made of :mod:`.layout` (its
   widgets), :mod:`.drawing` (drawing them from the state), :mod:`.editing` (the analysts' action
-  handlers) and :mod:`.pieces` (HTML and chart pieces);
+  handlers), :mod:`.pieces` (HTML and chart pieces) and :mod:`.webgl` (the statement map in WebGL:
+  jupyter-scatter, every statement, labels, hover, lasso; the Vega map is the fallback);
 - analysts' edits are written to the theme registry by :mod:`workbench.themes.analyst`;
-- :mod:`.map2d`: the cached 2-D map of the statements;
-- :mod:`.cli`: ``workbench explore DATA_DIR`` starts JupyterLab on ``notebooks/explore_themes.ipynb``.
+- :mod:`.map2d`: the cached 2-D map of the statements (:mod:`workbench.themes.statement_map`);
+- :mod:`.lab`: ``workbench explore DATA_DIR`` starts JupyterLab on ``notebooks/explore_themes.ipynb``
+  (``--app``: Voilà, which runs it on open).
 """
 from ..themes.analyst import AnalystActions, default_analyst
 from .codes import DATA_DIR_ENV

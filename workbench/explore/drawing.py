@@ -9,7 +9,9 @@ import time
 import ipywidgets as w
 import pandas as pd
 
-from .pieces import _fmt_share, _fmt_signed, _html_output, _records, chart_html, esc, nps_bar_html, quote_html
+from .pieces import (
+    _fmt_share, _fmt_signed, _html_output, _records, chart_html, esc, nps_bar_html, quote_html, scope,
+)
 
 REGION_LIMIT = 25  # statements listed for a region of the map
 HISTORY_SHOWN = 8  # analysts' edits listed for a theme
@@ -25,7 +27,8 @@ class ExplorerDrawing:
         counts = self.state.counts()
         self.summary.value = (
             f"<b>{counts['statements']:,}</b> of {counts['total']:,} statements match the filters "
-            f"({counts['themed']:,} in a theme)")
+            f"({counts['themed']:,} in a theme) {scope(counts['filtered'])}")
+        self.list_scope.value = scope(counts["filtered"])
         self._refresh_theme_list(select)
         self._show_theme()
         self._draw_map()
@@ -63,7 +66,7 @@ class ExplorerDrawing:
             for row in self.quote_rows:
                 row.hide()
             self.history.value = ""
-            self._set_options(self.merge_target, [])
+            self._set_options(self.merge_target, [], first=False)
             self._shown_theme = None
             return
         s = self.state
@@ -78,29 +81,35 @@ class ExplorerDrawing:
             facts.append(f"journey: {esc(info['journey_stage'])}")
         if info["requirement"]:
             facts.append("<b>marked as requirement</b>")
+        filtered, by_segment = s.is_filtered, s.segments_filtered
         impact = (f"impact on NPS <b>{_fmt_signed(row['impact'])}</b> points "
-                  f"({int(row['nps_responses'])} responses mention it; positive = drags NPS down)")
+                  f"({int(row['nps_responses']):,} NPS responses "
+                  f"{'in the selected quarters and segments' if by_segment else 'in all'} mention it; "
+                  f"positive = drags NPS down) {scope(by_segment)}")
         growth_pct = "" if pd.isna(row["growth_pct"]) else f", {row['growth_pct']:+.0%}"
         self.theme_header.value = (
             f"<h3 class='wb-theme-label'>{esc(info['label'])}</h3>"
             f"<div class='wb-muted'>{' · '.join(facts)}</div>"
             f"<div>Keywords: {keywords}</div>"
-            f"<div><b>{int(row['mentions']):,}</b> mentions from {int(row['accounts']):,} accounts · {impact}</div>"
+            f"<div><b>{int(row['mentions']):,}</b> of {int(row['total_mentions']):,} mentions "
+            f"{scope(filtered)} from {int(row['accounts']):,} accounts</div><div>{impact}</div>"
             f"<div>Growth: {int(row['last_quarter'])} mentions in {esc(last)} vs {int(row['previous_quarter'])} "
-            f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct})</div>"
+            f"in {esc(previous)} ({int(row['growth']):+d}{growth_pct}) {scope(s.is_filtered_but_quarters)}</div>"
             f"<div class='wb-intents'>What customers said: {_fmt_share(row.get('problem_share'))} problems · "
             f"{_fmt_share(row.get('request_share'))} requests · {_fmt_share(row.get('praise_share'))} praise"
             + (f"; feeling {_fmt_share(row.get('negative_share'))} negative · "
                f"{_fmt_share(row.get('positive_share'))} positive" if pd.notna(row.get("negative_share")) else "")
-            + "</div>")
-        self.nps_bar.value = nps_bar_html(s.nps_split(theme_id))
+            + f" {scope(filtered)}</div>")
+        self.nps_bar.value = nps_bar_html(s.nps_split(theme_id), filtered)
         trend = s.trend(theme_id)
         spec = dict(self._trend_spec, datasets={"trend": _records(trend)},
-                    title=f"Mentions per quarter ({int(trend['mentions'].sum()):,} in the range)")
+                    title=f"Mentions per quarter ({int(trend['mentions'].sum()):,} in the range, "
+                          f"{'filtered' if s.is_filtered_but_quarters else 'total'})")
         self.trend.outputs = _html_output(chart_html(spec))
 
         quotes, total = s.quotes(theme_id, self.quote_limit)
-        self.quotes_info.value = (f"<b>Quotes</b> ({len(quotes)} of {total:,} shown; pinned first, then newest). "
+        self.quotes_info.value = (f"<b>Quotes</b> ({len(quotes)} of {total:,} shown; pinned first, then newest) "
+                                  f"{scope(filtered)}. "
                                   "<span class='wb-muted'>Tick quotes to pin them or split them off.</span>")
         for i, row_widget in enumerate(self.quote_rows):
             if i < len(quotes):
@@ -109,7 +118,8 @@ class ExplorerDrawing:
                 row_widget.hide()
         if theme_id != self._shown_theme or not self.rename_label.value.strip():
             self.rename_label.value = info["label"]  # prefilled for a new selection, kept while typing
-        if theme_id != self._shown_theme:
+        new_theme = theme_id != self._shown_theme
+        if new_theme:
             self.stage_choice.value = info["journey_stage"] if info.get("journey_stage_source") == "analyst" else ""
             area = self._area_of(theme_id)
             self._set_options(self.area_choice, [(f"{n} ({a})", a) for a, n in sorted(s.area_names.items())])
@@ -118,16 +128,20 @@ class ExplorerDrawing:
         self._shown_theme = theme_id
         self.requirement_button.description = "Unmark requirement" if info["requirement"] else "Mark as requirement"
         others = [(f"{r.label} ({r.theme_id})", r.theme_id) for r in self.table.itertuples() if r.theme_id != theme_id]
-        self._set_options(self.merge_target, others)
+        if new_theme:
+            self.merge_target.value = None  # a merge target is always chosen by hand, never pre-selected
+        self._set_options(self.merge_target, others, first=False)
         self._show_history(theme_id)
 
     @staticmethod
-    def _set_options(dropdown: w.Dropdown, options: list) -> None:
+    def _set_options(dropdown: w.Dropdown, options: list, first: bool = True) -> None:
+        """New options, keeping the chosen value if it is still one; otherwise the first option
+        (``first``) or none chosen."""
         keep = dropdown.value
         with dropdown.hold_sync():
             dropdown.options = options
             ids = [v for _, v in options]
-            dropdown.value = keep if keep in ids else (ids[0] if ids else None)
+            dropdown.value = keep if keep in ids else (ids[0] if ids and first else None)
 
     def _show_history(self, theme_id: str) -> None:
         if self.actions is None:
@@ -154,9 +168,19 @@ class ExplorerDrawing:
         self._busy = True
         try:
             self.map_brush.value = ""
+            if self.webgl is not None and self.webgl.scatter is not None:
+                self.webgl.select(None)
         finally:
             self._busy = False
         self.map_quotes.value = "<div class='wb-muted'>No region selected.</div>"
+        if self.webgl is not None and s.has_map:
+            shown = self.webgl.draw()
+            self.map_panel.children = [self.webgl.box]
+            note = f" ({esc(self.map_note)})" if self.map_note else ""
+            self.map_info.value = (f"<div class='wb-muted'>{shown:,} of {len(self.webgl.frame):,} statements on "
+                                   f"the map{note} {scope(s.is_filtered)}; hover a point for its text, lasso "
+                                   "points (click the background, then drag from the circle) to list them</div>")
+            return
         if not s.has_map:
             self.map_points = pd.DataFrame()
             self.map_output.outputs = ()
@@ -166,7 +190,9 @@ class ExplorerDrawing:
         self.map_points = points
         note = f" ({esc(self.map_note)})" if self.map_note else ""
         self.map_info.value = (f"<div class='wb-muted'>{len(points):,} of {total:,} statements drawn"
-                               f"{' (a fixed sample)' if total > len(points) else ''}{note}</div>")
+                               f"{' (a fixed sample)' if total > len(points) else ''}{note} "
+                               f"{scope(s.is_filtered)}; drag a rectangle on the map to list the statements "
+                               "inside it, double-click to clear</div>")
         spec = dict(self._map_spec, datasets={"points": _records(points)})
         self.map_output.outputs = _html_output(chart_html(spec, brush_target=self._brush_class))
 
@@ -181,6 +207,16 @@ class ExplorerDrawing:
         except (ValueError, KeyError, TypeError, IndexError):
             return None
 
+    def _show_selection(self, positions) -> None:
+        """List the statements a lasso selected on the WebGL map."""
+        if not len(positions):
+            self.map_quotes.value = "<div class='wb-muted'>No region selected.</div>"
+            return
+        quotes, total = self.state.map_selection(positions, limit=REGION_LIMIT)
+        items = "".join(f"<li>{quote_html(q, with_theme=True)}</li>" for _, q in quotes.iterrows())
+        self.map_quotes.value = (f"<div class='wb-region'><b>{total:,} statements in the selected region</b>"
+                                 f" (showing {len(quotes)}) {scope(self.state.is_filtered)}<ol>{items}</ol></div>")
+
     def _show_region(self) -> None:
         extent = self.region_extent()
         if extent is None:
@@ -189,4 +225,4 @@ class ExplorerDrawing:
         quotes, total = self.state.region(*extent, limit=REGION_LIMIT)
         items = "".join(f"<li>{quote_html(q, with_theme=True)}</li>" for _, q in quotes.iterrows())
         self.map_quotes.value = (f"<div class='wb-region'><b>{total:,} statements in the selected region</b>"
-                                 f" (showing {len(quotes)})<ol>{items}</ol></div>")
+                                 f" (showing {len(quotes)}) {scope(self.state.is_filtered)}<ol>{items}</ol></div>")

@@ -81,8 +81,9 @@ class ExplorerEditing:
             return
 
         def edit():
-            for evidence_id in ids:
-                self.actions.pin(theme_id, evidence_id, who=self._who)
+            with self.actions.batch():  # one write, one undo
+                for evidence_id in ids:
+                    self.actions.pin(theme_id, evidence_id, who=self._who)
 
         if self._act("pin", edit):
             self._say(f"Pinned {len(ids)} quote(s) on {theme_id}.")
@@ -97,8 +98,9 @@ class ExplorerEditing:
             return
 
         def edit():
-            for evidence_id in ids:
-                self.actions.unpin(theme_id, evidence_id, who=self._who)
+            with self.actions.batch():  # one write, one undo
+                for evidence_id in ids:
+                    self.actions.unpin(theme_id, evidence_id, who=self._who)
 
         if self._act("unpin", edit):
             self._say(f"Unpinned {len(ids)} quote(s) from {theme_id}.")
@@ -150,5 +152,6 @@ class ExplorerEditing:
         if self._act("undo", lambda: self.actions.undo(who=self._who)):
             entry = self.actions.registry.history()[-1]
             args = entry.get("args") or {}
-            what = ", ".join(f"{k} {v}" for k, v in args.items() if k not in ("at",))
-            self._say(f"Undid {args.get('action')} ({what}).")
+            what = ", ".join(f"{k} {v}" for k, v in args.items() if k not in ("at", "edits"))
+            several = f" and {args['edits'] - 1} more edit(s) made with it" if args.get("edits") else ""
+            self._say(f"Undid {args.get('action')} ({what}){several}.")

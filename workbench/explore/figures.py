@@ -22,7 +22,7 @@ class ThemeFigures:
     def counts(self) -> dict[str, int]:
         mask = self.mask
         return {"statements": int(mask.sum()), "total": self.n,
-                "themed": int((mask & (self._theme >= 0)).sum())}
+                "themed": int((mask & (self._theme >= 0)).sum()), "filtered": self.is_filtered}
 
     def previous_quarter(self) -> tuple[str | None, str | None]:
         """(last selected quarter, the quarter before it) as strings."""
@@ -44,6 +44,7 @@ class ThemeFigures:
         sel = mask & themed
         theme = self._theme[sel]
         mentions = np.bincount(theme, minlength=k)
+        total_mentions = np.bincount(self._theme[themed], minlength=k)  # every statement, no filter
         pairs = np.unique(theme.astype(np.int64) * (self._n_accounts + 1) + (self._account[sel] + 1))
         pairs = pairs[pairs % (self._n_accounts + 1) != 0]  # statements without an account
         accounts = np.bincount((pairs // (self._n_accounts + 1)).astype(np.int64), minlength=k)
@@ -71,6 +72,7 @@ class ThemeFigures:
                 "status": self.themes["status"].to_numpy(),
                 "requirement": self.themes["requirement"].to_numpy(dtype=bool),
                 "mentions": mentions,
+                "total_mentions": total_mentions,
                 "accounts": accounts,
                 "impact": impact,
                 "nps_responses": n_mentioning,

@@ -89,6 +89,28 @@ class Filtering:
         return self.quarters.index(first), self.quarters.index(last)
 
     @property
+    def is_filtered(self) -> bool:
+        """Whether a filter leaves statements out (a quarter range short of every quarter counts):
+        figures over the statements then say "filtered", else "total"."""
+        f = self.filters
+        return (self.segments_filtered or any((f.sources, f.nps, f.intents)) or bool(f.search.strip()))
+
+    @property
+    def is_filtered_but_quarters(self) -> bool:
+        """Whether a filter other than the quarter range leaves statements out (the trend and
+        growth span the quarters themselves)."""
+        f = self.filters
+        return any((f.sources, f.nps, f.intents, *(getattr(f, s) for s in SEGMENTS))) or bool(f.search.strip())
+
+    @property
+    def segments_filtered(self) -> bool:
+        """Whether the quarter range or a segment filter leaves NPS responses out (the only
+        filters impact on NPS follows)."""
+        lo, hi = self._quarter_codes()
+        short = bool(self.quarters) and (lo, hi) != (0, len(self.quarters) - 1)
+        return short or any(getattr(self.filters, segment) for segment in SEGMENTS)
+
+    @property
     def mask(self) -> np.ndarray:
         """Which statements pass every filter."""
         return self._masks()[1]

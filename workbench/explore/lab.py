@@ -1,9 +1,14 @@
-"""JupyterLab on the theme explorer notebook for one data folder (what ``workbench explore`` starts).
+"""JupyterLab (or a Voilà app) on the theme explorer notebook for one data folder (what
+``workbench explore`` starts).
 
-Writes a copy of ``explore_themes.ipynb`` (``notebooks/``, shipped in the package through the ``workbench/notebooks`` link) with
-the data folder filled in to ``DATA_DIR/.workbench/explore/`` (so the shipped notebook stays clean),
-starts JupyterLab there with ``WORKBENCH_DATA_DIR`` set, and prints the URL (with its access token).
-JupyterLab comes with the ``explore`` extra: ``pip install "cx-insight-workbench[explore]"``.
+Writes a copy of ``explore_themes.ipynb`` (``notebooks/``, shipped in the package through the
+``workbench/notebooks`` link) with the data folder filled in to ``DATA_DIR/.workbench/explore/``
+(so the shipped notebook stays clean), starts JupyterLab there with ``WORKBENCH_DATA_DIR`` set,
+and prints the URL (with its access token); Run All draws the explorer. With ``app=True`` it
+starts Voilà instead: the notebook runs when the page opens and only its outputs show, live.
+(A notebook executed beforehand does not help in JupyterLab 4: the widgets' saved state is not
+drawn without the kernel that made them, so the page would show their text form.)
+JupyterLab and Voilà come with the ``explore`` extra: ``pip install "cx-insight-workbench[explore]"``.
 """
 from __future__ import annotations
 
@@ -74,21 +79,38 @@ def lab_command(notebook: Path, *, port: int, ip: str = "127.0.0.1", token: str 
     return command
 
 
+def voila_command(notebook: Path, *, port: int, ip: str = "127.0.0.1", token: str = "",
+                  open_browser: bool = False) -> list[str]:
+    """Voilà on the notebook: it runs on open and shows the explorer as an app (no code cells)."""
+    command = [sys.executable, "-m", "voila", notebook.name, f"--port={port}", f"--Voila.ip={ip}",
+               f"--Voila.root_dir={notebook.parent}", f"--token={token}", "--strip_sources=True"]
+    if not open_browser:
+        command.append("--no-browser")
+    return command
+
+
+def app_url(ip: str, port: int, token: str) -> str:
+    return f"http://{ip}:{port}/" + (f"?token={token}" if token else "")
+
+
 def lab_url(ip: str, port: int, token: str, name: str = NOTEBOOK_NAME) -> str:
     return f"http://{ip}:{port}/lab/tree/{name}" + (f"?token={token}" if token else "")
 
 
 def launch(data_dir: str | os.PathLike, *, port: int | None = None, ip: str = "127.0.0.1", token: str | None = None,
-           open_browser: bool = False, env: dict | None = None, **popen) -> tuple[subprocess.Popen, str]:
-    """Start JupyterLab on the explorer notebook of ``data_dir``; returns the process and the URL."""
+           open_browser: bool = False, env: dict | None = None, app: bool = False,
+           **popen) -> tuple[subprocess.Popen, str]:
+    """Start JupyterLab on the explorer notebook of ``data_dir``, or Voilà with ``app`` (the
+    notebook runs when the page opens); returns the process and the URL."""
     data_dir = check_data_dir(data_dir).resolve()
     notebook = prepare_notebook(data_dir)
     port = port or free_port(ip)
     token = secrets.token_urlsafe(24) if token is None else token
     environment = {**os.environ, **(env or {}), DATA_DIR_ENV: str(data_dir)}
-    process = subprocess.Popen(lab_command(notebook, port=port, ip=ip, token=token, open_browser=open_browser),
+    make, url = (voila_command, app_url(ip, port, token)) if app else (lab_command, lab_url(ip, port, token))
+    process = subprocess.Popen(make(notebook, port=port, ip=ip, token=token, open_browser=open_browser),
                                cwd=notebook.parent, env=environment, **popen)
-    return process, lab_url(ip, port, token)
+    return process, url
 
 
 def stop(process: subprocess.Popen, timeout: float = 15) -> None:

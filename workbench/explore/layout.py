@@ -12,6 +12,11 @@ from .codes import INTENT_CATEGORIES, NPS_CATEGORIES
 from .pieces import STYLE, QuoteRow, _html_output, esc
 
 
+def _wrap() -> w.Layout:
+    """A row of panels that wraps onto the next line when the notebook is narrower than the row."""
+    return w.Layout(flex_flow="row wrap", align_items="flex-start", width="100%")
+
+
 class ExplorerLayout:
     """The widgets of :class:`~workbench.explore.view.Explorer`, made once by ``_build``."""
 
@@ -45,6 +50,7 @@ class ExplorerLayout:
                                                                "mentions in the last quarter vs the one before"],
                                        style={"button_width": "140px"})
         self.summary = w.HTML()
+        self.list_scope = w.HTML()  # whether the list's mentions are filtered or total
         self.theme_list = w.Select(options=[], rows=18, layout=w.Layout(width="440px"))
         self.theme_list.add_class("wb-theme-list")
         self.theme_header = w.HTML()
@@ -85,12 +91,13 @@ class ExplorerLayout:
         # the map
         self.map_output = w.Output()
         self.map_output.add_class("wb-map")
+        self.map_panel = w.VBox([self.map_output], layout=w.Layout(flex="1 1 640px", min_width="0", max_width="100%"))
         self.trend.add_class("wb-trend")
         self.summary.add_class("wb-summary")
         self.map_brush = w.Text(value="", layout=w.Layout(display="none"))
         self.map_brush.add_class(self._brush_class)
         self.map_info = w.HTML()
-        self.map_quotes = w.HTML()
+        self.map_quotes = w.HTML(layout=w.Layout(flex="1 1 360px", min_width="0", max_width="100%", overflow="auto"))
         self._bundle = w.Output(layout=w.Layout(display="none"))
         self._bundle.outputs = _html_output(f"<script>{vega_bundle()}</script>")
 
@@ -107,22 +114,23 @@ class ExplorerLayout:
             w.HBox([self.pin_button, self.unpin_button, self.requirement_button, self.undo_button]),
             self.message, self.history,
         ])
+        # every row of panels wraps (flex-wrap) rather than run past the right edge of the notebook
         detail = w.VBox([self.theme_header, self.nps_bar, self.trend, actions_box, self.quotes_info,
-                         *[row.box for row in self.quote_rows]], layout=w.Layout(width="100%"))
+                         *[row.box for row in self.quote_rows]], layout=w.Layout(flex="1 1 480px", min_width="0"))
         filters = w.VBox([
-            w.HBox([self.quarters, self.search, self.clear_button]),
-            w.HBox([self.sources, self.industry, self.plan, self.region, self.nps_category, self.intent]),
+            w.HBox([self.quarters, self.search, self.clear_button], layout=_wrap()),
+            w.HBox([self.sources, self.industry, self.plan, self.region, self.nps_category, self.intent], layout=_wrap()),
             w.HTML("<div class='wb-muted'>A list with nothing selected does not filter; Ctrl/Cmd-click selects "
                    "several values.</div>"),
         ])
         self.widget = w.VBox([
             w.HTML(STYLE + f"<h2>{esc(title)}</h2>"), self._bundle, filters, self.summary,
-            w.HBox([w.VBox([w.HTML("<b>Themes</b> <span class='wb-muted'>(label · mentions · impact on NPS · "
-                                   "growth)</span>"), self.sort_by, self.theme_list],
-                           layout=w.Layout(width="470px", min_width="470px")), detail]),
-            w.HTML("<h3>Map of the statements</h3><div class='wb-muted'>Drag a rectangle on the map to list "
-                   "the statements inside it; double-click to clear.</div>"),
-            self.map_info, w.HBox([self.map_output, self.map_quotes]), self.map_brush,
+            w.HBox([w.VBox([w.HBox([w.HTML("<b>Themes</b> <span class='wb-muted'>(label · mentions · impact on NPS"
+                                            " · growth)</span>"), self.list_scope]), self.sort_by, self.theme_list],
+                           layout=w.Layout(width="470px", min_width="0", max_width="100%")), detail],
+                   layout=_wrap()),
+            w.HTML("<h3>Map of the statements</h3>"),
+            self.map_info, w.HBox([self.map_panel, self.map_quotes], layout=_wrap()), self.map_brush,
         ])
         self.widget.add_class("wb-explorer")
 

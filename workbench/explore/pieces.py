@@ -31,6 +31,11 @@ STYLE = """
 .wb-explorer .wb-bar { display: flex; height: 14px; width: 360px; border-radius: 3px; overflow: hidden; }
 .wb-explorer .wb-bar span { display: block; height: 100%; }
 .wb-explorer table.wb-history td { padding: 0 8px 0 0; font-size: 85%; }
+.wb-explorer .wb-scope { font-size: 85%; padding: 0 4px; border-radius: 3px; }
+.wb-explorer .wb-filtered { background: #fff3cd; color: #7a5200; }
+.wb-explorer .wb-total { background: #e8f0fe; color: #1a4d8f; }
+.wb-explorer .wb-region, .wb-explorer .wb-quote { overflow-wrap: anywhere; }
+.wb-explorer .wb-region ol { padding-left: 1.5em; }
 </style>
 """
 
@@ -40,6 +45,13 @@ def esc(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value))
+
+
+def scope(filtered: bool) -> str:
+    """The tag every figure carries: ``(filtered)`` when a filter leaves statements out, else
+    ``(total)``."""
+    name = "filtered" if filtered else "total"
+    return f"<span class='wb-scope wb-{name}'>({name})</span>"
 
 
 def _fmt_signed(value, digits: int = 1) -> str:
@@ -183,17 +195,17 @@ def quote_html(quote: pd.Series, with_theme: bool = False) -> str:
             f'<div class="wb-prov">{esc(quote.get("source"))} · {provenance(quote)}</div></div>')
 
 
-def nps_bar_html(split: dict[str, int]) -> str:
+def nps_bar_html(split: dict[str, int], filtered: bool = False) -> str:
     scored = sum(split[c] for c in ("promoter", "passive", "detractor"))
     if not scored:
         return (f'<div class="wb-muted">No NPS comments in this theme under the filters '
-                f'({split["no score"]} statements without a score).</div>')
+                f'({split["no score"]} statements without a score) {scope(filtered)}.</div>')
     spans = "".join(
         f'<span title="{c}: {split[c]}" style="width:{100 * split[c] / scored:.2f}%;background:{NPS_COLOURS[c]}"></span>'
         for c in ("promoter", "passive", "detractor") if split[c]
     )
     text = " · ".join(f"{c}s {split[c]} ({100 * split[c] / scored:.0f}%)" for c in ("promoter", "passive", "detractor"))
-    return (f'<div><b>Promoter / detractor split</b> of its {scored} NPS comments</div>'
+    return (f'<div><b>Promoter / detractor split</b> of its {scored} NPS comments {scope(filtered)}</div>'
             f'<div class="wb-bar">{spans}</div><div class="wb-muted">{text}; '
             f'{split["no score"]} statements without a score</div>')
 

@@ -85,6 +85,50 @@ class ShownStatements:
         })
         return out, total
 
+    @property
+    def _map_rows(self) -> np.ndarray:
+        """The state's rows that have map coordinates, in order: the map's points."""
+        cached = getattr(self, "_map_rows_cache", None)
+        if cached is None:
+            cached = self._map_rows_cache = np.flatnonzero(np.isfinite(self._x))
+        return cached
+
+    def map_frame(self, text_chars: int = 400) -> pd.DataFrame:
+        """Every statement with map coordinates, one point each whatever the filters (the WebGL
+        map draws them all and hides those the filters leave out, :meth:`map_visible`):
+        ``x``, ``y``, ``theme`` (its label, or :data:`NO_THEME`), ``area`` (its theme's area name,
+        or ``""``), ``text`` (the first ``text_chars`` characters: the hover text), ``source``,
+        ``quarter``, ``evidence_id``. Position ``i`` is point ``i`` of the map."""
+        rows = self._map_rows
+        codes = self._theme[rows]
+        areas = np.asarray(self._areas(), dtype=object)
+        area = np.full(len(rows), "", dtype=object)
+        known = codes >= 0
+        area[known] = areas[codes[known]]
+        area[pd.isna(area)] = ""
+        st = self.statements.iloc[rows]
+        return pd.DataFrame({
+            "x": self._x[rows], "y": self._y[rows],
+            "theme": self._label_of(codes), "area": area,
+            "text": st["text"].fillna("").astype(str).str.slice(0, text_chars).to_numpy(),
+            "source": st["source"].astype(str).to_numpy(), "quarter": st["quarter"].astype(str).to_numpy(),
+            "evidence_id": st["evidence_id"].to_numpy(),
+        })
+
+    def map_visible(self) -> np.ndarray:
+        """Positions (in :meth:`map_frame`) of the points that pass the filters."""
+        return np.flatnonzero(self.mask[self._map_rows])
+
+    def map_selection(self, positions, limit: int = 25) -> tuple[pd.DataFrame, int]:
+        """The statements at these map positions (a lasso's selection) that pass the filters, at
+        most ``limit`` of them (the map's own order), and how many."""
+        positions = np.asarray(positions, dtype=np.int64)
+        positions = positions[(positions >= 0) & (positions < len(self._map_rows))]
+        rows = self._map_rows[positions]
+        rows = np.unique(rows[self.mask[rows]])
+        chosen = rows[np.argsort(self._rank[rows], kind="stable")[:limit]]
+        return self._quote_frame(chosen), len(rows)
+
     def region(self, x: tuple[float, float], y: tuple[float, float], limit: int = 25) -> tuple[pd.DataFrame, int]:
         """Statements in the filter whose map point lies in the rectangle ``x`` × ``y`` (ends
         included; drawn or not), at most ``limit`` of them (the map's own order), and how many."""

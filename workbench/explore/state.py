@@ -12,7 +12,10 @@ from the theme registry (:meth:`ExplorerState.apply_registry`), so an analyst's 
 
 Definitions (what the widgets show):
 
-- **mentions**: statements of a theme that pass every filter.
+- **mentions**: statements of a theme that pass every filter; **total_mentions**: all of its
+  statements, whatever the filters. Every figure the explorer shows says whether it is
+  *filtered* or *total* (:attr:`ExplorerState.is_filtered`; impact follows only the quarter and
+  segment filters, :attr:`ExplorerState.segments_filtered`).
 - **growth**: mentions in the last selected quarter minus mentions in the quarter before it
   (every filter but the quarter range applies to both); ``growth_pct`` is that change relative to
   the quarter before (NaN when it had none).

@@ -11,7 +11,12 @@ analysts' actions handled in :mod:`.editing`. Customer text reaches the page onl
 ``html.escape`` (widgets' HTML) or as JSON data inside a chart (with ``<``, ``>`` and ``&``
 escaped, so it cannot close the script element).
 
-Charts are Altair specs drawn by an inlined Vega bundle (no network). The map carries an
+The statement map is a WebGL scatter (jupyter-scatter, :mod:`.webgl`) of every statement, with
+area and theme labels, the text on hover and a lasso, when ``jscatter`` is installed
+(``map_engine="webgl"``, the default then); otherwise (``map_engine="vega"``) a sample of up to
+``map_limit`` points drawn as below.
+
+Charts are Altair specs drawn by an inlined Vega bundle (no network). The Vega map carries an
 interval brush; its extent is written by the chart into a hidden text widget (``map_brush``,
 JSON ``{"x": [x0, x1], "y": [y0, y1]}``), which is how Python reads the mouse selection without
 the ``anywidget`` package that ``alt.JupyterChart`` needs. :meth:`Explorer.select_region` sets
@@ -25,6 +30,7 @@ import os
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..workspace import Workspace
@@ -55,7 +61,15 @@ class Explorer(ExplorerLayout, ExplorerDrawing, ExplorerEditing):
 
     def __init__(self, state: ExplorerState, actions: AnalystActions | None = None, *,
                  quote_limit: int = QUOTE_LIMIT, map_limit: int = MAP_LIMIT, map_note: str = "",
-                 title: str = "Theme explorer"):
+                 title: str = "Theme explorer", map_engine: str | None = None):
+        from . import webgl
+
+        if map_engine is None:
+            map_engine = "webgl" if webgl.available() else "vega"
+        if map_engine not in ("webgl", "vega"):
+            raise ValueError(f"map_engine must be 'webgl' or 'vega', not {map_engine!r}")
+        self.map_engine = map_engine
+        self.webgl = webgl.WebGLMap(state, self._on_lasso) if map_engine == "webgl" else None
         self.state = state
         self.actions = actions
         self.quote_limit = quote_limit
@@ -109,6 +123,11 @@ class Explorer(ExplorerLayout, ExplorerDrawing, ExplorerEditing):
             return
         self._show_region()
 
+    def _on_lasso(self, positions) -> None:
+        if self._busy:
+            return
+        self._show_selection(positions)
+
     def clear_filters(self) -> None:
         self._busy = True
         try:
@@ -130,7 +149,16 @@ class Explorer(ExplorerLayout, ExplorerDrawing, ExplorerEditing):
         self.theme_list.value = theme_id
 
     def select_region(self, x: tuple[float, float] | None, y: tuple[float, float] | None = None) -> None:
-        """Select a rectangle of the map from code, as the mouse brush does (None clears it)."""
+        """Select a rectangle of the map from code, as the mouse brush (Vega) or a lasso around
+        it (WebGL) does (None clears it)."""
+        if self.webgl is not None:
+            if x is None:
+                self.webgl.select(None)
+                return
+            (x0, x1), (y0, y1) = sorted(x), sorted(y)
+            f = self.webgl.frame
+            self.webgl.select(np.flatnonzero(f["x"].between(x0, x1) & f["y"].between(y0, y1)))
+            return
         self.map_brush.value = "" if x is None else json.dumps({"x": list(x), "y": list(y)})
 
 

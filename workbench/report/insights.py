@@ -20,6 +20,7 @@ from .insight_data import (  # noqa: F401 (the notebook's API)
 )
 from .rates import change_mark, change_text, effect_text, rate_text
 from .requirements_view import arr_text, requirement_quotes, requirements_table  # noqa: F401
+from .voice_map import map_coordinates, voice_map  # noqa: F401 (the notebook's API)
 from .theme_pages import (  # noqa: F401 (the notebook's API)
     TABLE_THEMES, area_anchor, listed_themes, quote_ids, theme_anchor, theme_page, theme_sections,
 )

@@ -5,6 +5,9 @@
     actions.merge("T0007", into="T0003")
     new_id = actions.split("T0003", ["ev_…", "ev_…"], "Export to Excel")
     actions.undo()
+    with actions.batch():                 # one write, one step for undo
+        for evidence_id in ticked:
+            actions.pin("T0003", evidence_id)
 
 Each edit reads ``DATA_DIR/theme_registry.yml`` afresh, applies one
 :class:`~workbench.themes.registry.ThemeRegistry` edit (recorded in its history with who and
@@ -12,10 +15,11 @@ when) and writes the file back atomically, so the next ``workbench quarterly`` k
 """
 from __future__ import annotations
 
+import contextlib
 import getpass
 import logging
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -50,6 +54,7 @@ class AnalystActions:
         self.embedder = embedder
         self.model_path = model_path
         self.clock = clock
+        self._open: ThemeRegistry | None = None  # the registry a ``batch()`` edits
         self.registry = self.load()
 
     @property
@@ -62,7 +67,26 @@ class AnalystActions:
     def _who(self, who: str | None) -> str:
         return (who or self.who or "").strip() or default_analyst()
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[ThemeRegistry]:
+        """The edits made inside are written once, at the end, and one :meth:`undo` reverts them
+        all; if one fails, none is written."""
+        if self._open is not None:  # nested: part of the outer batch
+            yield self._open
+            return
+        registry = self.load()
+        self._open = registry
+        try:
+            with registry.batch():
+                yield registry
+            registry.save(self.path)
+            self.registry = registry
+        finally:
+            self._open = None
+
     def _edit(self, edit: Callable[[ThemeRegistry], object]):
+        if self._open is not None:
+            return edit(self._open)
         registry = self.load()
         result = edit(registry)
         registry.save(self.path)

@@ -35,6 +35,7 @@ class ThemeRegistry(RegistryEdits):
         self.next_number = 1
         self.next_area_number = 1
         self._history: list[dict[str, Any]] = []
+        self._batch_id: str | None = None  # set inside ``batch()``: the edits undone together
         #: what the themes were made with: ``embedding`` (the model whose space the centroids are
         #: in) and ``partitioned_by`` (the theme model and settings that partitioned the statements
         #: now holding a theme); see :meth:`reexpress_centroids` and ``update_themes``
@@ -348,6 +349,8 @@ class ThemeRegistry(RegistryEdits):
                                  "args": copy.deepcopy(args)}
         if undo is not None:
             entry["undo"] = undo.to_dict()
+            if self._batch_id:  # an edit inside ``batch()``: undone with the rest of it
+                entry["batch"] = self._batch_id
         self._history.append(entry)
 
 

@@ -1,8 +1,13 @@
-"""Analysts' edits to the registry, each recorded in its history and undoable, last edit first."""
+"""Analysts' edits to the registry, each recorded in its history and undoable, last edit first.
+
+Edits made inside ``with registry.batch():`` share a ``batch`` id in their history entries, and
+one :meth:`RegistryEdits.undo` reverts them all (e.g. pinning five ticked quotes in one click).
+"""
 from __future__ import annotations
 
+import contextlib
 import copy
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -161,17 +166,45 @@ class RegistryEdits:
             self._set_area(undo, area_id, "status", "active")
         self._record("move_theme", {"theme_id": theme_id, "area_id": area_id}, at=at, who=who, undo=undo)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[str]:
+        """Edits made inside are one step for :meth:`undo`: their history entries share a
+        ``batch`` id (yielded). Batches do not nest: an inner ``batch()`` joins the outer one."""
+        if self._batch_id:
+            yield self._batch_id
+            return
+        self._batch_id = f"B{len(self._history) + 1}"  # unique: the history only grows past it
+        try:
+            yield self._batch_id
+        finally:
+            self._batch_id = None
+
     def undo(self, *, at: str | None = None, who: str | None = None) -> dict[str, Any]:
-        """Revert the most recent edit not yet undone; returns its history entry.
+        """Revert the most recent edit not yet undone (with every edit of its batch); returns its
+        history entry (with ``edits``, the number of edits reverted, when it was a batch).
 
         Matches are not edits and are not undone; an undo is itself recorded in the history.
         """
-        for index in range(len(self._history) - 1, -1, -1):
-            entry = self._history[index]
-            if entry["action"] in EDIT_ACTIONS and not entry.get("undone"):
-                break
-        else:
+        undoable = [i for i, e in enumerate(self._history) if e["action"] in EDIT_ACTIONS and not e.get("undone")]
+        if not undoable:
             raise RegistryError("nothing to undo")
+        entry = self._history[undoable[-1]]
+        group = [entry]
+        if entry.get("batch"):
+            group = [self._history[i] for i in reversed(undoable) if self._history[i].get("batch") == entry["batch"]]
+        for edit in group:  # newest first
+            self._revert(edit)
+            edit["undone"] = True
+        args = {"action": entry["action"], "at": entry["at"], **_ids_of(entry)}
+        if len(group) > 1:
+            args["edits"] = len(group)
+        self._record("undo", args, at=at, who=who, undo=None)
+        out = copy.deepcopy(entry)
+        if len(group) > 1:
+            out["edits"] = len(group)
+        return out
+
+    def _revert(self, entry: dict[str, Any]) -> None:
         undo = entry.get("undo") or {}
         for theme_id, fields in (undo.get("themes") or {}).items():
             if theme_id in self.themes:
@@ -196,7 +229,3 @@ class RegistryEdits:
             for theme in self.themes.values():   # themes an analyst moved in go back to the model's area
                 if theme.get("area_id") == area_id:
                     theme["area_id"], theme["area_source"] = None, "model"
-        entry["undone"] = True
-        self._record("undo", {"action": entry["action"], "at": entry["at"], **_ids_of(entry)}, at=at, who=who, undo=None)
-        return copy.deepcopy(entry)
-

@@ -1,0 +1,98 @@
+"""The explorer's WebGL statement map (jupyter-scatter): every statement a point, coloured by area
+(or theme), area and theme names placed on the map, the statement's text on hover, a lasso
+selection, and the points the filters leave out hidden.
+
+The points are sent to the browser once (and again only when an analyst's edit changes the
+themes); a filter change sends just the visible points' indices (``Scatter.filter``). Hover is
+answered from the data the widget holds; jupyter-scatter puts the text into the tooltip as
+``textContent``, so customer text is never parsed as HTML. :mod:`.drawing` falls back to the
+Vega map when ``jscatter`` is not installed (:func:`available`).
+"""
+from __future__ import annotations
+
+import importlib.util
+from typing import Callable
+
+import ipywidgets as w
+import numpy as np
+
+from .codes import NO_THEME
+
+#: the widget's height in pixels
+MAP_HEIGHT = 520
+#: characters of a statement shown on hover
+HOVER_CHARS = 400
+
+
+def available() -> bool:
+    """Whether jupyter-scatter (``jscatter``) is installed."""
+    return importlib.util.find_spec("jscatter") is not None
+
+
+class WebGLMap:
+    """One jupyter-scatter plot of the state's :meth:`~workbench.explore.shown.ShownStatements.map_frame`.
+
+    ``on_select(positions)`` is called with the map positions a lasso (or :meth:`select`)
+    selected, an empty array when the selection is cleared. ``box`` is the widget to lay out.
+    """
+
+    def __init__(self, state, on_select: Callable[[np.ndarray], None], height: int = MAP_HEIGHT):
+        self.state = state
+        self.on_select = on_select
+        self.height = height
+        self.scatter = None
+        self.frame = None
+        self._themes = None     # the state's themes frame the points were made from
+        self.box = w.VBox(layout=w.Layout(width="100%", min_width="0"))
+        self.box.add_class("wb-webgl-map")
+
+    def draw(self) -> int:
+        """Build the plot if the themes changed since (or never built), then show only the
+        statements in the filter; returns how many are shown."""
+        if self.scatter is None or self._themes is not self.state.themes:
+            self._build()
+        visible = self.state.map_visible()
+        self.scatter.filter(None if len(visible) == len(self.frame) else visible)
+        return len(visible)
+
+    def _build(self) -> None:
+        import jscatter
+
+        frame = self.state.map_frame(text_chars=HOVER_CHARS)
+        has_areas = bool((frame["area"].astype(str) != "").any())
+        colour = "area" if has_areas else "theme"
+        scatter = jscatter.Scatter(data=frame, x="x", y="y", color_by=colour, height=self.height,
+                                   legend=True, axes=False, opacity_unselected=0.25)
+        scatter.tooltip(True, properties=["theme", "area", "source", "quarter"] if has_areas
+                        else ["theme", "source", "quarter"],
+                        preview="text", preview_type="text", preview_text_lines=8, size="large")
+        exclude = [f"theme:{NO_THEME}"] if (frame["theme"] == NO_THEME).any() else []
+        if has_areas and (frame["area"] == "").any():
+            exclude.append("area:")  # statements outside a theme: no area label for them
+        scatter.label(by=["area", "theme"] if has_areas else "theme", hierarchical=has_areas, exclude=exclude)
+        scatter.lasso(initiator=True)
+        if self.scatter is not None:
+            self.scatter.widget.unobserve(self._on_selection, names="selection")
+        scatter.widget.observe(self._on_selection, names="selection")
+        self.scatter, self.frame, self._themes = scatter, frame, self.state.themes
+        self.box.children = [scatter.show()]
+
+    def _on_selection(self, change) -> None:
+        self.on_select(np.asarray(change["new"], dtype=np.int64))
+
+    def select(self, positions) -> None:
+        """Select these map positions from code, as the lasso does (None clears)."""
+        self.scatter.selection(None if positions is None else np.asarray(positions, dtype=np.int64))
+
+    def hover(self, index: int) -> dict:
+        """What the tooltip of point ``index`` shows, answered as the widget answers the browser's
+        request (for tests and the benchmark)."""
+        sent = []
+        widget = self.scatter.widget
+        send, widget.send = widget.send, sent.append
+        try:
+            widget._handle_tooltip({"index": int(index), "preview": widget.tooltip_preview,
+                                    "properties": list(widget.tooltip_properties_non_visual_info or {})})
+        finally:
+            widget.send = send
+        return sent[0]
