@@ -153,4 +153,11 @@ def test_the_job_hands_tables_between_stages_and_writes_the_store_once(tmp_path,
     run_quarterly(mini_dir, tmp_path / "reports", quarter="2025Q3", themes_settings=fakes(3))
     assert len(writes) == 1
     names = set(store.table_names(mini_dir))
-    assert {"evidence", "ingest_files", "themes", "theme_mentions", "requirements", "kpis"} <= names
+    assert {"evidence", "ingest_files", "themes", "theme_mentions", "requirements", "kpis", "statement_map"} <= names
+    # the map the reports draw is made by the job, for every themed statement, in the themes' space
+    from workbench.themes.pipeline import themed_statements
+    from workbench.workspace import Workspace
+
+    ws = Workspace(mini_dir)
+    mapped = ws.table("statement_map")
+    assert set(mapped["evidence_id"]) == set(themed_statements(ws.table("evidence"))["evidence_id"])

@@ -156,7 +156,13 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
     for note in getattr(themes, "notes", []):
         stages._log(f"themes: note: {note}")
     kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs})
-    stages.run("store", ws.save, {**ingested, **themes.tables, "kpis": kpis})
+    tables = {**ingested, **themes.tables, "kpis": kpis}
+    # the statements' 2-D map (the insight report's voice map, the explorer's map): made once, then
+    # only new statements are placed; saved with the rest so no report has to compute it
+    voice_map = stages.run("map", _statement_map, ws, ingested["evidence"], themes_settings)
+    if voice_map is not None:
+        tables["statement_map"] = voice_map
+    stages.run("store", ws.save, tables)
     themes.registry.save(ws.registry_path)
 
     staging = out_dir / f".staging-{quarter}-{os.getpid()}"
@@ -232,6 +238,21 @@ def _end_with_parent(parent: int) -> None:
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
     if os.getppid() != parent:  # the job died before the request took effect
         os._exit(1)
+
+
+def _statement_map(ws, evidence: pd.DataFrame, settings: dict) -> pd.DataFrame | None:
+    """The ``statement_map`` table for the folder's themed statements, in the themes' embedding
+    space; None (the reports say the map is missing) when it cannot be made."""
+    from .themes.pipeline import themed_statements
+    from .themes.statement_map import map_table
+
+    try:
+        frame, _ = map_table(ws, themed_statements(evidence), embedder=settings.get("embedder"),
+                             model_path=settings.get("model_path"))
+    except Exception as exc:  # noqa: BLE001 - the reports stand without the map
+        log.warning("statement map: not made (%s: %s)", type(exc).__name__, exc)
+        return None
+    return frame
 
 
 def _coverage(result) -> dict:

@@ -92,13 +92,29 @@ def statement_map(
     ``progress`` (e.g. ``print``) is told when a computation starts. With ``save=False`` nothing
     is written (a report reads the folder, it does not change it).
     """
-    from .pipeline import embed_statements, folder_model, themed_statements
+    from .pipeline import themed_statements
 
     ws = Workspace.of(data_dir)
-    data_dir = ws.data_dir
-    cache = ws.cache("embeddings")
     if statements is None:
         statements = themed_statements(ws.table("evidence"))
+    ids = statements["evidence_id"].astype(str).to_numpy()
+    frame, new = map_table(ws, statements, method=method, seed=seed, embedder=embedder, model_path=model_path,
+                           progress=progress)
+    if save and new:
+        ws.save({MAP_TABLE: frame})
+    return _in_order(frame, ids)
+
+
+def map_table(ws: Workspace, statements: pd.DataFrame, *, method: str = "umap", seed: int = DEFAULT_SEED,
+              embedder=None, model_path: str | None = None,
+              progress: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, bool]:
+    """The ``statement_map`` table for these statements (as stored: ``evidence_id``, ``x``, ``y``,
+    ``method``, ``seed``), from the folder's cached map where it has them; and whether anything was
+    new. Nothing is written (the quarterly job saves it with the other tables)."""
+    from .pipeline import embed_statements, folder_model
+
+    data_dir = ws.data_dir
+    cache = ws.cache("embeddings")
     ids = statements["evidence_id"].astype(str).to_numpy()
     cached = ws.optional(MAP_TABLE)
     if cached is None:
@@ -106,7 +122,7 @@ def statement_map(
     cached = cached[cached["evidence_id"].isin(set(ids))].drop_duplicates("evidence_id")
     is_new = ~pd.Series(ids).isin(set(cached["evidence_id"])).to_numpy()
     if not is_new.any():
-        return _in_order(cached, ids)
+        return cached[["evidence_id", "x", "y", "method", "seed"]].reset_index(drop=True), False
 
     texts = statements["text"].astype(str).to_numpy()
     model_path = None if embedder is not None else folder_model(data_dir, model_path)
@@ -136,9 +152,7 @@ def statement_map(
                               "method": "knn", "seed": seed})
         frame = pd.concat([cached[["evidence_id", "x", "y", "method", "seed"]], added], ignore_index=True)
     frame["seed"] = frame["seed"].astype(int)
-    if save:
-        ws.save({MAP_TABLE: frame})
-    return _in_order(frame, ids)
+    return frame, True
 
 
 def _in_order(frame: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
@@ -146,4 +160,4 @@ def _in_order(frame: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     return out.rename(columns={"index": "evidence_id"})
 
 
-__all__ = ["statement_map", "reduce_to_2d", "place_new", "MAP_TABLE"]
+__all__ = ["statement_map", "map_table", "reduce_to_2d", "place_new", "MAP_TABLE"]
