@@ -74,36 +74,29 @@ class ExplorerEditing:
 
     def pin(self) -> None:
         theme_id, ids = self._need_theme(), self.ticked()
-        if not theme_id:
-            return
-        if not ids:
-            self._say("Tick the quotes to pin first.", error=True)
-            return
-
-        def edit():
-            with self.actions.batch():  # one write, one undo
-                for evidence_id in ids:
-                    self.actions.pin(theme_id, evidence_id, who=self._who)
-
-        if self._act("pin", edit):
-            self._say(f"Pinned {len(ids)} quote(s) on {theme_id}.")
+        self._pin_batch("pin", theme_id, ids, "Tick the quotes to pin first.", "Pinned {n} quote(s) on {theme}.")
 
     def unpin(self) -> None:
         theme_id = self._need_theme()
         ids = [row.evidence_id for row in self.quote_rows if row.evidence_id and row.tick.value and row.pinned]
+        self._pin_batch("unpin", theme_id, ids, "Tick pinned quotes to unpin them.",
+                        "Unpinned {n} quote(s) from {theme}.")
+
+    def _pin_batch(self, action: str, theme_id, ids: list, none_ticked: str, done: str) -> None:
+        """Pin or unpin the ticked quotes as one batch: one registry write, one undo."""
         if not theme_id:
             return
         if not ids:
-            self._say("Tick pinned quotes to unpin them.", error=True)
+            self._say(none_ticked, error=True)
             return
 
         def edit():
-            with self.actions.batch():  # one write, one undo
+            with self.actions.batch():
                 for evidence_id in ids:
-                    self.actions.unpin(theme_id, evidence_id, who=self._who)
+                    getattr(self.actions, action)(theme_id, evidence_id, who=self._who)
 
-        if self._act("unpin", edit):
-            self._say(f"Unpinned {len(ids)} quote(s) from {theme_id}.")
+        if self._act(action, edit):
+            self._say(done.format(n=len(ids), theme=theme_id))
 
     def toggle_requirement(self) -> None:
         theme_id = self._need_theme()
