@@ -13,6 +13,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Groups for pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``): a test file stays in
+    one process, so its module-scoped fixtures are built once; every test that reads the published
+    sample quarter runs in one process, so that session fixture (the slowest) is built once."""
+    for item in items:
+        group = "published" if "published" in getattr(item, "fixturenames", ()) else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture
 def mini_dir(tmp_path: Path) -> Path:
     """A copy of the hand-written mini data folder (raw data stays immutable)."""

@@ -1,6 +1,9 @@
 """The theme stage on an ingested data folder (fake embedder and theme model): what it stores, and
 that analysts' edits in the registry survive the next run."""
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 
 import pandas as pd
@@ -22,12 +25,26 @@ def load(data, name):
 
 
 @pytest.fixture(scope="module")
-def themed(tmp_path_factory):
-    data = tmp_path_factory.mktemp("pipeline") / "sample"
-    generate(data, seed=7)
-    ingest(data)
-    run = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
-    return data, run
+def snapshots(tmp_path_factory):
+    """The sample company ingested, and the same themed once with the fakes: built once for the
+    module and never changed; a test that changes a folder works on its own copy (:func:`copy_of`)."""
+    root = tmp_path_factory.mktemp("snapshots")
+    ingested, themed = root / "ingested", root / "themed"
+    generate(ingested, seed=7)
+    ingest(ingested)
+    shutil.copytree(ingested, themed, symlinks=True)
+    run = update_themes(themed, **fakes())
+    return {"ingested": ingested, "themed": themed, "run": run}
+
+
+def copy_of(snapshot: Path, dest: Path) -> Path:
+    shutil.copytree(snapshot, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def themed(snapshots, tmp_path_factory):
+    return copy_of(snapshots["themed"], tmp_path_factory.mktemp("pipeline") / "sample"), snapshots["run"]
 
 
 def fakes():
@@ -112,13 +129,10 @@ def test_analyst_edits_survive_the_next_run(themed):
     assert {"rename", "pin_quote", "merge"} <= {h["action"] for h in history}
 
 
-def test_undoing_a_merge_after_a_run_moves_its_statements_back(tmp_path):
+def test_undoing_a_merge_after_a_run_moves_its_statements_back(snapshots, tmp_path):
     from workbench.explore.state import ExplorerState
 
-    data = tmp_path / "sample"
-    generate(data, seed=7)
-    ingest(data)
-    update_themes(data, **fakes())
+    data = copy_of(snapshots["themed"], tmp_path / "sample")
     pairs = load(data, "theme_assignments")
     before = pairs.set_index("evidence_id")["theme_id"]            # several rows for a statement of several themes
     source, target = before.value_counts().index[1:3]
@@ -205,10 +219,8 @@ def test_identical_inputs_reuse_the_fit_and_changed_inputs_refit(tmp_path):
     assert CountingModel.fits == 4
 
 
-def test_earlier_statements_keep_their_theme_when_a_quarter_is_added(tmp_path):
-    data = tmp_path / "sample"
-    generate(data, seed=7)
-    ingest(data)
+def test_earlier_statements_keep_their_theme_when_a_quarter_is_added(snapshots, tmp_path):
+    data = copy_of(snapshots["ingested"], tmp_path / "sample")
     full = load(data, "evidence")
     store.add_tables(data, {"evidence": full[full["quarter"] < "2026Q3"]})
     update_themes(data, quarter="2026Q2", embedder=HashingEmbedder(), model=KMeansThemes(10, random_state=0))
@@ -240,11 +252,8 @@ class RotatedEmbedder(HashingEmbedder):
         return super().encode(texts) @ self._rotation
 
 
-def test_a_new_embedding_model_carries_theme_ids_over(tmp_path):
-    data = tmp_path / "sample"
-    generate(data, seed=7)
-    ingest(data)
-    update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
+def test_a_new_embedding_model_carries_theme_ids_over(snapshots, tmp_path):
+    data = copy_of(snapshots["themed"], tmp_path / "sample")
     before = load(data, "theme_assignments").set_index("evidence_id")["theme_id"]
     assert ThemeRegistry.load(default_path(data)).fitted_with["embedding"] == "hashing-64d-seed0"
     run = update_themes(data, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True)
@@ -257,10 +266,7 @@ def test_a_new_embedding_model_carries_theme_ids_over(tmp_path):
     assert (after.reindex(before.index) == before).mean() == 1.0
     assert update_themes(data, embedder=RotatedEmbedder(), model=KMeansThemes(10), refit=True).notes == []
     # without re-expression the old space's centroids match nothing and every theme is new
-    other = tmp_path / "other"
-    generate(other, seed=7)
-    ingest(other)
-    update_themes(other, embedder=HashingEmbedder(), model=KMeansThemes(10))
+    other = copy_of(snapshots["themed"], tmp_path / "other")
     stale = ThemeRegistry.load(default_path(other))
     stale.fitted_with["embedding"] = "rotated"          # pretend nothing changed
     stale.save(default_path(other))
@@ -269,12 +275,9 @@ def test_a_new_embedding_model_carries_theme_ids_over(tmp_path):
     assert (unmoved.reindex(before.index) == before).mean() < 0.5
 
 
-def test_a_changed_theme_model_is_noted_until_a_refit(tmp_path):
-    data = tmp_path / "sample"
-    generate(data, seed=7)
-    ingest(data)
-    first = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(10))
-    assert first.notes == []
+def test_a_changed_theme_model_is_noted_until_a_refit(snapshots, tmp_path):
+    data = copy_of(snapshots["themed"], tmp_path / "sample")
+    assert snapshots["run"].notes == []
     assert '"n_themes": 10' in ThemeRegistry.load(default_path(data)).fitted_with["partitioned_by"]
     for _ in range(2):   # said on every run while earlier statements keep the old partition
         changed = update_themes(data, embedder=HashingEmbedder(), model=KMeansThemes(12))
