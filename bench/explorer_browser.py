@@ -74,8 +74,8 @@ HOVER_TIMEOUT_S = 10
 #: new filter for a widget, frames copied onto the map's canvas, and the explorer's DOM changes
 WATCH = r"""
 (() => {
-  const wb = window.__wb = {events: {}, filterMsgs: [], sends: [], tipAsks: [], tipAnswers: [], draws: [], changes: [],
-                            tips: [], summary: []};
+  const wb = window.__wb = {events: {}, filterMsgs: [], sends: [], tipAsks: [], tipAnswers: [], draws: [], copies: [],
+                            changes: [], tips: [], summary: []};
   for (const type of ['mousemove', 'change', 'keydown', 'click']) {
     document.addEventListener(type, e => { wb.events[type] = e.timeStamp; }, true);
   }
@@ -106,10 +106,14 @@ WATCH = r"""
   };
   const drawImage = CanvasRenderingContext2D.prototype.drawImage;
   CanvasRenderingContext2D.prototype.drawImage = function (...args) {
-    if (args[0] instanceof HTMLCanvasElement && this.canvas.closest && this.canvas.closest('.wb-webgl-map')) {
-      wb.draws.push(performance.now());
+    if (!(args[0] instanceof HTMLCanvasElement && this.canvas.closest && this.canvas.closest('.wb-webgl-map'))) {
+      return drawImage.apply(this, args);
     }
-    return drawImage.apply(this, args);
+    const t = performance.now();
+    const result = drawImage.apply(this, args);
+    wb.draws.push(t);
+    wb.copies.push(performance.now() - t);
+    return result;
   };
   wb.observe = root => {
     let last = null;
@@ -322,6 +326,7 @@ def main(argv=None) -> int:
                 changes = filter_changes(page, state, args.repeat)
                 stages: dict[str, list[float]] = {}
                 hover_ms, missed = hovers(page, args.hovers, texts, stages, args.verbose)
+                copies = page.evaluate("() => window.__wb.copies")
                 if args.screenshot:
                     page.screenshot(path=str(args.screenshot))
                 browser.close()
@@ -357,6 +362,9 @@ def main(argv=None) -> int:
         for step, values in stages.items():
             print(f"  {names[step]}: median {statistics.median(values):.0f} ms, max {max(values):.0f} ms")
     hover = statistics.median(hover_ms) / 1000 if hover_ms else float("inf")
+    if copies:
+        print(f"\nframes copied onto the map's canvas: {len(copies)}; each copy (drawImage of the WebGL canvas, "
+              f"which waits for its frame) took median {statistics.median(copies):.0f} ms, max {max(copies):.0f} ms")
     print(f"\nconsole errors: {len(errors)}; requests outside this machine: {len(outside)}")
     for line in (errors + outside)[:10]:
         print(f"  {line[:200]}")
