@@ -665,6 +665,16 @@ def test_launch_runs_the_notebook_in_the_server_before_the_browser_opens(themed,
         explore_lab.launch(themed, port=8899, token="abc")
     assert len(stopped) == 1
 
+    def dead_kernel(*args, **kwargs):
+        raise RuntimeError("Kernel died before replying to execute request")
+
+    monkeypatch.setattr(explore_lab, "run_in_server", dead_kernel)
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match="could not run the explorer notebook.*Kernel died"):
+        explore_lab.launch(themed, port=8899, token="abc")  # one line for the command, not a traceback
+    assert len(stopped) == 2
+
 
 def test_cli_writes_a_parameterised_notebook_and_builds_the_lab_command(themed, tmp_path):
     parser = argparse.ArgumentParser()

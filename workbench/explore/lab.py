@@ -36,7 +36,7 @@ from urllib.parse import quote
 import nbformat
 
 from ..workspace import Workspace
-from ..errors import UsageError
+from ..errors import UsageError, WorkbenchError
 from .codes import DATA_DIR_ENV
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,11 @@ def launch(data_dir: str | os.PathLike, *, port: int | None = None, ip: str = "1
             wait_for_server(server, process, token)
             errors = run_in_server(server, token, notebook.name, Path(environment["JUPYTER_RUNTIME_DIR"]),
                                    timeout=run_timeout)
-        except BaseException:
+        except BaseException as exc:  # Ctrl-C, a kernel that died, a server that refused: the server is stopped
             stop(process)
+            if isinstance(exc, Exception) and not isinstance(exc, WorkbenchError):
+                raise WorkbenchError(f"could not run the explorer notebook in JupyterLab "
+                                     f"({type(exc).__name__}: {exc})") from exc
             raise
         for error in errors:
             log.warning("the explorer notebook stopped with an error (shown in it): %s", error)
@@ -176,7 +179,7 @@ def wait_for_server(server: str, process: subprocess.Popen, token: str = "",
                                      headers={"Authorization": f"token {token}"} if token else {})
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise UsageError(f"JupyterLab exited with status {process.returncode} before it answered")
+            raise WorkbenchError(f"JupyterLab exited with status {process.returncode} before it answered")
         try:
             with urllib.request.urlopen(request, timeout=2):
                 return
@@ -184,7 +187,7 @@ def wait_for_server(server: str, process: subprocess.Popen, token: str = "",
             return
         except OSError:
             time.sleep(0.2)
-    raise UsageError(f"JupyterLab did not answer at {server} within {timeout:.0f} s")
+    raise WorkbenchError(f"JupyterLab did not answer at {server} within {timeout:.0f} s")
 
 
 class _Server:
@@ -242,7 +245,7 @@ async def _execute(nb, connection_file: Path, *, cwd: Path, timeout: float | Non
     deadline = time.monotonic() + KERNEL_TIMEOUT_S
     while not connection_file.exists():  # written as the kernel starts
         if time.monotonic() > deadline:
-            raise UsageError(f"the explorer's kernel did not start (no {connection_file.name})")
+            raise WorkbenchError(f"the explorer's kernel did not start (no {connection_file.name})")
         await asyncio.sleep(0.1)
     kc = AsyncKernelClient()
     kc.load_connection_file(str(connection_file))
