@@ -12,7 +12,8 @@ the visible points' indices handed to the scatter widget). Hover is the widget's
 browser's tooltip request (the statement's text and its properties), timed for random points.
 Targets (issue #18): filter change <= 0.5 s median, hover <= 100 ms.
 
-What it does not time: the browser's side (the widget messages' trip and WebGL drawing).
+What it does not time: the browser's side (the widget messages' trip and WebGL drawing); that is
+``bench/explorer_browser.py`` (JupyterLab and headless Chromium, the same targets).
 """
 from __future__ import annotations
 

@@ -628,13 +628,52 @@ def test_launch_starts_jupyterlab_or_with_app_voila(themed, monkeypatch):
             calls.append((command[2], kwargs["env"]["WORKBENCH_DATA_DIR"]))
 
     monkeypatch.setattr(explore_lab.subprocess, "Popen", FakePopen)
-    _, url = explore_lab.launch(themed, port=8899, token="abc")
+    _, url = explore_lab.launch(themed, port=8899, token="abc", run=False)
     assert calls == [("jupyterlab", str(themed.resolve()))] and url.endswith("explore_themes.ipynb?token=abc")
     _, url = explore_lab.launch(themed, port=8899, token="abc", app=True)
     assert calls[-1] == ("voila", str(themed.resolve())) and url == "http://127.0.0.1:8899/?token=abc"
     command = explore_lab.voila_command(Path("/d/explore_themes.ipynb"), port=8899, token="abc")
     assert command[1:4] == ["-m", "voila", "explore_themes.ipynb"] and "--token=abc" in command
     assert "--Voila.root_dir=/d" in command and "--no-browser" in command
+
+
+def test_launch_runs_the_notebook_in_the_server_before_the_browser_opens(themed, monkeypatch, tmp_path):
+    calls = []
+
+    class FakePopen:
+        def __init__(self, command, **kwargs):
+            calls.append(("start", [a for a in command if "open_browser" in a], kwargs["env"]["JUPYTER_RUNTIME_DIR"]))
+
+    def run_in_server(server, token, name, runtime_dir, timeout=None):
+        calls.append(("run", server, token, name, str(runtime_dir)))
+        return []
+
+    monkeypatch.setattr(explore_lab.subprocess, "Popen", FakePopen)
+    monkeypatch.setattr(explore_lab, "wait_for_server", lambda *a, **k: calls.append(("wait",)))
+    monkeypatch.setattr(explore_lab, "run_in_server", run_in_server)
+    monkeypatch.setattr(explore_lab.webbrowser, "open", lambda url: calls.append(("browser", url)))
+    runtime = str(tmp_path / "runtime")
+    _, url = explore_lab.launch(themed, port=8899, token="abc", open_browser=True, env={"JUPYTER_RUNTIME_DIR": runtime})
+    # JupyterLab does not open the browser itself: that waits until the notebook has run
+    assert calls == [("start", ["--ServerApp.open_browser=False"], runtime), ("wait",),
+                     ("run", "http://127.0.0.1:8899/", "abc", "explore_themes.ipynb", runtime), ("browser", url)]
+
+    stopped = []
+    monkeypatch.setattr(explore_lab, "stop", stopped.append)
+    monkeypatch.setattr(explore_lab, "run_in_server", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C while it runs: the server is stopped too
+        explore_lab.launch(themed, port=8899, token="abc")
+    assert len(stopped) == 1
+
+    def dead_kernel(*args, **kwargs):
+        raise RuntimeError("Kernel died before replying to execute request")
+
+    monkeypatch.setattr(explore_lab, "run_in_server", dead_kernel)
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match="could not run the explorer notebook.*Kernel died"):
+        explore_lab.launch(themed, port=8899, token="abc")  # one line for the command, not a traceback
+    assert len(stopped) == 2
 
 
 def test_cli_writes_a_parameterised_notebook_and_builds_the_lab_command(themed, tmp_path):

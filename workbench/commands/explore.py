@@ -1,4 +1,5 @@
-"""``workbench explore [DATA_DIR]``: JupyterLab on the theme explorer notebook for one data folder."""
+"""``workbench explore [DATA_DIR]``: JupyterLab on the theme explorer notebook for one data folder,
+opened already run (or a Voilà app with ``--app``)."""
 from __future__ import annotations
 
 import importlib.util
@@ -13,7 +14,8 @@ DEFAULT_DATA_DIR = "data/sample"  # the same as workbench.explore.lab's, without
 def register(subparsers) -> None:
     parser = add_command(
         subparsers, "explore", help="explore themes in JupyterLab: filters, theme list, quotes, map, analyst edits",
-        description="Start JupyterLab on the theme explorer notebook for DATA_DIR (themed by `workbench quarterly`). "
+        description="Start JupyterLab on the theme explorer notebook for DATA_DIR (themed by `workbench quarterly`), "
+                    "run it, then open it: the explorer is drawn and live, no Run All needed. "
                     "Edits made there (rename, merge, split, pin, requirement) go to DATA_DIR/theme_registry.yml.",
         examples=["workbench explore data/sample",
                   "workbench explore data/sample --app",
@@ -27,7 +29,7 @@ def register(subparsers) -> None:
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
     parser.add_argument("--app", action="store_true",
                         help="open the explorer as an app with Voilà: it runs on open, no code shown "
-                             "(JupyterLab needs Run All)")
+                             "(in JupyterLab the notebook is run before it opens, with its code)")
     parser.set_defaults(func=run)
 
 
@@ -39,6 +41,8 @@ def run(args) -> int:
     server = "Voilà" if args.app else "JupyterLab"
     if importlib.util.find_spec("voila" if args.app else "jupyterlab") is None:
         raise UsageError(f'{server} is not installed: pip install "cx-insight-workbench[explore]"')
+    if not args.app:
+        print(f"Starting JupyterLab and running the explorer notebook for {args.data_dir} ...", flush=True)
     process, url = launch(args.data_dir, port=args.port, ip=args.ip, open_browser=not args.no_browser,
                           app=args.app)
     print(f"Theme explorer for {args.data_dir}: {url}", flush=True)

@@ -7,9 +7,17 @@ themes); a filter change sends just the visible points' indices (``Scatter.filte
 answered from the data the widget holds; jupyter-scatter puts the text into the tooltip as
 ``textContent``, so customer text is never parsed as HTML. :mod:`.drawing` falls back to the
 Vega map when ``jscatter`` is not installed (:func:`available`).
+
+The tooltip shows after the mouse has rested on a point for ``TOOLTIP_DELAY_MS`` (30 ms), not
+jupyter-scatter's fixed 500 ms: that delay, a constant of its bundled JavaScript, was most of a
+hover's time (about 520 ms to the text in the page, the kernel answering in about 20 ms), so
+the widget is made from a subclass whose JavaScript has the shorter delay
+(:func:`_quick_tooltip_widget`). A jupyter-scatter whose bundle lacks that constant keeps its own
+delay (``tests/test_explore_map.py`` checks the installed one has it).
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 from typing import Callable
 
@@ -22,6 +30,10 @@ from .codes import NO_THEME
 MAP_HEIGHT = 520
 #: characters of a statement shown on hover
 HOVER_CHARS = 400
+#: milliseconds the mouse rests on a point before its tooltip is asked for
+TOOLTIP_DELAY_MS = 30
+#: the constant of jupyter-scatter's bundled JavaScript replaced by TOOLTIP_DELAY_MS
+TOOLTIP_DELAY_JS = "var TOOLTIP_DEBOUNCE_TIME = 500;"
 
 
 def available() -> bool:
@@ -71,6 +83,7 @@ class WebGLMap:
             exclude.append("area:")  # statements outside a theme: no area label for them
         scatter.label(by=["area", "theme"] if has_areas else "theme", hierarchical=has_areas, exclude=exclude)
         scatter.lasso(initiator=True)
+        _quick_tooltip_widget(scatter)
         if self.scatter is not None:
             self.scatter.widget.unobserve(self._on_selection, names="selection")
         scatter.widget.observe(self._on_selection, names="selection")
@@ -96,3 +109,33 @@ class WebGLMap:
         finally:
             widget.send = send
         return sent[0]
+
+
+@functools.cache
+def _quick_tooltip_class():
+    """jupyter-scatter's widget class with ``TOOLTIP_DELAY_MS`` for its tooltip delay (the class
+    itself if its JavaScript has no such constant)."""
+    from jscatter.widget import JupyterScatter
+
+    source = str(JupyterScatter._esm)
+    if source.count(TOOLTIP_DELAY_JS) != 1:
+        return JupyterScatter
+    return type("QuickTooltipScatter", (JupyterScatter,), {
+        "__module__": __name__,
+        "_esm": source.replace(TOOLTIP_DELAY_JS, f"var TOOLTIP_DEBOUNCE_TIME = {TOOLTIP_DELAY_MS};"),
+    })
+
+
+def _quick_tooltip_widget(scatter):
+    """Make ``scatter``'s widget (jupyter-scatter makes it on first use) from
+    :func:`_quick_tooltip_class`; returns it."""
+    from jscatter import jscatter as module
+
+    if scatter._widget is not None:
+        return scatter._widget
+    made_by = module.JupyterScatter
+    module.JupyterScatter = _quick_tooltip_class()
+    try:
+        return scatter.widget
+    finally:
+        module.JupyterScatter = made_by
