@@ -146,3 +146,43 @@ def test_the_real_model_on_the_workers_gives_the_local_vectors(client, tmp_path,
     np.testing.assert_array_equal(vectors, local)
     assert len(EmbeddingCache(tmp_path / "cluster", get_embedder().identity)) == len(texts)
     np.testing.assert_array_equal(embed_texts(texts, cache_dir=tmp_path / "cluster"), vectors)  # read, not embedded
+
+
+# --- ingestion: one task per file -------------------------------------------------------------
+
+def _same_ingest(a, b):
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], obj=name)
+    for name in ("files", "quarantine", "warnings"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+
+
+def test_files_are_read_on_the_workers_with_the_single_process_answers(client, mini_dir, monkeypatch):
+    """One task per file, the workers reading the folder (a shared file system) or sent each file's
+    bytes; bad files, bad rows and ids repeated across files quarantined as one process does; rows
+    read = accepted + quarantined for every file and in total."""
+    from distributed import get_task_stream
+
+    from workbench.ingest import ingest, parallel
+
+    (mini_dir / "surveys" / "zz_more.csv").write_text(  # R1 is in generic.csv: quarantined as a duplicate
+        "response_id,account_id,date,score,comment\nR1,A001,2025-07-09,4,again\n"
+        "R100,A002,2025-07-10,twelve,a bad score\nR101,A002,2025-07-11,10,Love the new exports from Maya Okafor\n")
+    (mini_dir / "sessions" / "zz_binary.md").write_bytes(b"\x00\x01\x02 not a note \x00" * 20)
+    single = ingest(mini_dir, write=False)
+    monkeypatch.setattr(parallel, "SHARED_FOLDER", False)
+    _same_ingest(single, ingest(mini_dir, write=False, client=client))
+    monkeypatch.setattr(parallel, "SHARED_FOLDER", None)  # the workers are asked: they see it
+    with get_task_stream(client) as stream:
+        on_cluster = ingest(mini_dir, write=False, client=client)
+    _same_ingest(single, on_cluster)
+    remote = {t["key"] for t in stream.data if str(t["key"]).startswith("ingest-")}
+    assert len(remote) == 4 + 3 + 5 + 2  # surveys, notes, transcripts, tickets and eNPS: one task each
+    files = on_cluster.files.set_index("source_file")
+    assert (files["rows_read"] == files["rows_accepted"] + files["rows_quarantined"]).all()
+    assert on_cluster.rows_read == on_cluster.rows_accepted + on_cluster.rows_quarantined
+    quarantine = on_cluster.quarantine.set_index(["source_file", "locator"])["reason"]
+    assert "first at surveys/generic.csv" in quarantine.loc[("surveys/zz_more.csv", "row 2")]
+    assert "not a number" in quarantine.loc[("surveys/zz_more.csv", "row 3")]
+    assert "binary" in quarantine.loc["sessions/zz_binary.md"].iloc[0]
+    assert "Maya" not in " ".join(on_cluster.tables["evidence"]["text"])  # names from other files redacted

@@ -136,7 +136,7 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
         stages._log(note)
     # the stages hand their tables on in memory; the store is written once, when all have run
     ws = Workspace(data_dir)
-    result = stages.run("ingest", ingest, data_dir, strict=strict, write=False)
+    result = stages.run("ingest", ingest, data_dir, strict=strict, write=False, client=themes_settings.get("client"))
     seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
     stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "
                 f"{seen['rows_quarantined']:,} quarantined; {seen['warnings']} warnings; "
