@@ -67,6 +67,21 @@ def test_vectors_are_the_local_ones_in_order(client, small_partitions):
     np.testing.assert_allclose(remote, local, atol=1e-6)
 
 
+def test_every_statement_is_placed_on_the_workers_as_in_one_process(client, monkeypatch):
+    """The layout's placement of the statements outside its sample (a nearest-neighbour search
+    that grows with the rows): blocks on the workers, the same neighbours bit for bit."""
+    from workbench.themes import layout
+
+    monkeypatch.setattr(layout, "block_rows", lambda m, chunk_bytes=0: 7)  # several blocks, in flight a few at a time
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(61, 24)).astype(np.float32)
+    anchors = layout._normalise(vectors[::3])
+    local = layout.exact_neighbours(vectors, 5, reference=anchors)
+    remote = layout.neighbours_among(vectors, anchors, 5, client=client)
+    np.testing.assert_array_equal(remote[0], local[0])
+    np.testing.assert_array_equal(remote[1], local[1])
+
+
 def _themes(data, **settings):
     from workbench.ingest import ingest
     from workbench.kpis import compute_kpis
@@ -76,7 +91,8 @@ def _themes(data, **settings):
     ingested = ingest(data, write=False)
     tables = {**ingested.tables, "ingest_files": ingested.files, "quarantine": ingested.quarantine}
     run = update_themes(data, tables=tables, save=False, model=KMeansThemes(4), **settings)
-    kpis = compute_kpis({n: t for n, t in tables.items() if n in set(KPI_TABLES) | set(AUDIT_TABLES)})
+    kpis = compute_kpis({n: t for n, t in tables.items() if n in set(KPI_TABLES) | set(AUDIT_TABLES)},
+                        by=["all", "plan", "region"], client=settings.get("client"))
     return run, kpis
 
 

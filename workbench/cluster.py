@@ -89,6 +89,35 @@ def workers(client) -> int:
     return max(1, len(client.scheduler_info().get("workers", {})))
 
 
+#: rows per partition of a table handed to the cluster (:func:`partitioned`)
+PARTITION_ROWS = 250_000
+
+
+def partitioned(client, frame, rows: int | None = None):
+    """A pandas frame as a ``dask.dataframe`` in partitions of at most ``rows`` rows, at least one per
+    worker: the input of an aggregation computed on the cluster (:func:`compute`)."""
+    import dask
+    import dask.dataframe as dd
+
+    rows = rows or PARTITION_ROWS
+    parts = max(workers(client), -(-len(frame) // rows))
+    with dask.config.set(_AS_GIVEN):
+        return dd.from_pandas(frame.reset_index(drop=True), npartitions=max(1, min(parts, len(frame))), sort=True)
+
+
+#: Dask's settings for the tables here: text columns keep the type pandas gave them (Dask would
+#: make them Arrow strings, and a table computed on the cluster would differ in its types)
+_AS_GIVEN = {"dataframe.convert-string": False}
+
+
+def compute(client, *collections):
+    """Dask collections computed on this client's cluster (not on Dask's default scheduler), as pandas."""
+    import dask
+
+    with dask.config.set(_AS_GIVEN):
+        return tuple(client.compute(list(collections), sync=True))
+
+
 class ClusterEmbedder:
     """Embeds on the cluster's workers: the shipped (or ``model_path``) model loaded once per
     worker, or an ``embedder`` object (sent to every worker once). Same vectors as the local model:
@@ -168,5 +197,5 @@ def _encode_partition(texts: list[str], model_path: str | None = None, embedder=
     return vectors
 
 
-__all__ = ["CONNECT_TIMEOUT_S", "ClusterEmbedder", "PARTITION_SIZE", "connect", "parse_address",
-           "workers"]
+__all__ = ["CONNECT_TIMEOUT_S", "ClusterEmbedder", "PARTITION_ROWS", "PARTITION_SIZE", "compute", "connect",
+           "parse_address", "partitioned", "workers"]

@@ -155,7 +155,8 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
                         **{"quarter": quarter, **themes_settings})
     for note in getattr(themes, "notes", []):
         stages._log(f"themes: note: {note}")
-    kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs})
+    kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs},
+                      client=themes_settings.get("client"))
     tables = {**ingested, **themes.tables, "kpis": kpis}
     # the statements' 2-D map (the insight report's voice map, the explorer's map): made once, then
     # only new statements are placed; saved with the rest so no report has to compute it

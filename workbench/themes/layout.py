@@ -3,10 +3,18 @@ neighbours (optionally re-ordered by wording) and UMAP on that graph. Used by
 :class:`workbench.themes.model.ThemeModel` (its ``umap_model`` part)."""
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+
 import numpy as np
 
 from ..contract import unit_rows
 from sklearn.base import BaseEstimator
+
+#: the Dask client a fit places its statements with (:func:`placing_on`); None: in this process
+_CLIENT: contextvars.ContextVar = contextvars.ContextVar("workbench_layout_client", default=None)
+#: blocks of rows in flight per worker while placing on a cluster (bounds the memory in transit)
+BLOCKS_PER_WORKER = 2
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -30,7 +38,7 @@ def exact_neighbours(X: np.ndarray, k: int, chunk_bytes: int = 256 * 2**20,
     keys = queries if own else torch.from_numpy(_normalise(reference))
     n, m = queries.shape[0], keys.shape[0]
     k = int(min(k, m))
-    rows = int(max(1, min(n, chunk_bytes // (4 * max(m, 1)))))
+    rows = int(max(1, min(n, block_rows(m, chunk_bytes))))
     indices = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k), dtype=np.float32)
     with torch.inference_mode():
@@ -45,6 +53,67 @@ def exact_neighbours(X: np.ndarray, k: int, chunk_bytes: int = 256 * 2**20,
     if own:
         distances[:, 0] = 0.0
     return indices, distances
+
+
+def block_rows(m: int, chunk_bytes: int = 256 * 2**20) -> int:
+    """How many query rows :func:`exact_neighbours` compares with ``m`` rows at once."""
+    return int(max(1, chunk_bytes // (4 * max(m, 1))))
+
+
+@contextmanager
+def placing_on(client):
+    """Within this block, a :class:`NeighbourUMAP` fit places the statements outside its layout's
+    sample on the workers of this Dask ``client`` (None: in this process, as without the block)."""
+    token = _CLIENT.set(client)
+    try:
+        yield
+    finally:
+        _CLIENT.reset(token)
+
+
+def neighbours_among(X: np.ndarray, reference: np.ndarray, k: int, client=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_neighbours` of ``X`` among ``reference``; with a Dask ``client``, on its workers,
+    each task one of the very blocks of rows one process compares at once (so the answers are the
+    same bit for bit), a few blocks per worker in flight at a time. A block's rows travel with its
+    task, so a worker that dies has its blocks computed again by Dask."""
+    if client is None or len(X) == 0:
+        return exact_neighbours(X, k, reference=reference)
+    from distributed import as_completed
+
+    from ..cluster import workers
+
+    rows = block_rows(len(reference))
+    starts = iter(range(0, len(X), rows))
+    anchors = client.scatter(reference, broadcast=True, hash=False)  # as given: normalised there, as here
+    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    where: dict[str, int] = {}
+
+    def submit(start: int):
+        future = client.submit(_neighbours_on_worker, X[start:start + rows], k, anchors, pure=False)
+        where[future.key] = start
+        return future
+
+    window = as_completed([submit(s) for _, s in zip(range(BLOCKS_PER_WORKER * workers(client)), starts)])
+    for future in window:
+        found[where.pop(future.key)] = future.result()
+        future.release()
+        following = next(starts, None)
+        if following is not None:
+            window.add(submit(following))
+    blocks = [found[start] for start in sorted(found)]
+    return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
+
+
+def _neighbours_on_worker(X: np.ndarray, k: int, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One block's :func:`exact_neighbours`, torch on the worker's threads (a worker of 1 thread per
+    core, as ``local:N`` starts, does not oversubscribe its machine)."""
+    import torch
+    from distributed import get_worker
+
+    threads = get_worker().state.nthreads
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return exact_neighbours(X, k, reference=reference)
 
 
 def reranked_neighbours(X: np.ndarray, texts, k: int, lexical_weight: float = 0.3,
@@ -184,7 +253,7 @@ class NeighbourUMAP(BaseEstimator):
     def place(self, X) -> np.ndarray:
         """Positions for statements in the fitted layout: the similarity-weighted mean position of
         each one's ``n_neighbors`` nearest laid-out statements."""
-        indices, distances = exact_neighbours(X, self.n_neighbors, reference=self._anchors)
+        indices, distances = neighbours_among(X, self._anchors, self.n_neighbors, client=_CLIENT.get())
         weights = np.maximum(1.0 - distances, 1e-6)
         weights /= weights.sum(axis=1, keepdims=True)
         return np.einsum("nk,nkc->nc", weights, self._anchor_layout[indices]).astype(np.float32)
