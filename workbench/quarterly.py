@@ -127,6 +127,7 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
     from .kpis import compute_kpis
     from .kpis.inputs import AUDIT_TABLES, KPI_TABLES
     from .report import publish, render
+    from .ingest.settings import storage_of
     from .themes.pipeline import update_themes
     from .workspace import Workspace
 
@@ -135,7 +136,7 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
     for note in publish.recover(out_dir):
         stages._log(note)
     # the stages hand their tables on in memory; the store is written once, when all have run
-    ws = Workspace(data_dir)
+    ws = Workspace(data_dir, **storage_of(data_dir))  # the format workbench.yml asks for (storage:)
     result = stages.run("ingest", ingest, data_dir, strict=strict, write=False, client=themes_settings.get("client"))
     seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
     stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "

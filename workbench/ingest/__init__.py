@@ -205,7 +205,8 @@ def ingest(
             f"{result.quarantine.iloc[0]['reason']}); store not written"
         )
     if write and result.rows_accepted:  # nothing accepted: keep the previous store
-        result.store_path = Workspace(data_dir).save(
+        workspace = Workspace(data_dir, storage=ctx.settings.storage, parquet_above_rows=ctx.settings.parquet_above_rows)
+        result.store_path = workspace.save(
             {**tables, "ingest_files": result.files, "quarantine": result.quarantine,
              "ingest_warnings": result.warnings})
     if export_csv is not None:
