@@ -202,3 +202,38 @@ def test_files_are_read_on_the_workers_with_the_single_process_answers(client, m
     assert "not a number" in quarantine.loc[("surveys/zz_more.csv", "row 3")]
     assert "binary" in quarantine.loc["sessions/zz_binary.md"].iloc[0]
     assert "Maya" not in " ".join(on_cluster.tables["evidence"]["text"])  # names from other files redacted
+
+
+class DyingEmbedder:
+    """Kills the worker process that runs it, as the kernel's OOM killer would."""
+
+    identity = "dying"
+
+    def encode(self, texts):
+        os._exit(1)
+
+
+def test_a_job_whose_workers_keep_dying_fails_and_leaves_the_previous_report(client, mini_dir, tmp_path):
+    """Dask reruns a task whose worker died (here allowed no rerun, to be quick); when it cannot
+    finish, the quarterly job fails in one line and neither the store nor the reports change."""
+    from workbench.quarterly import run_quarterly
+    from workbench.workspace import Workspace
+
+    def allow(dask_scheduler, failures):
+        before, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, failures
+        return before
+
+    out = tmp_path / "reports"
+    (out / "2025Q3").mkdir(parents=True)
+    (out / "2025Q3" / "insights.html").write_text("the previous report")
+    before = client.run_on_scheduler(allow, failures=0)
+    try:
+        with pytest.raises(ClusterError, match="died"):
+            run_quarterly(mini_dir, out, cluster=client.scheduler.address,
+                          themes_settings={"embedder": DyingEmbedder(), "model": KMeansThemes(4)})
+    finally:
+        client.run_on_scheduler(allow, failures=before)
+    assert (out / "2025Q3" / "insights.html").read_text() == "the previous report"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["2025Q3"]
+    assert not Workspace(mini_dir).exists()
+    client.wait_for_workers(2, timeout=60)  # the nanny restarted it

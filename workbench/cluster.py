@@ -72,7 +72,7 @@ def connect(spec: str | None) -> Iterator["object | None"]:
         raise ClusterError(INSTALL_HINT) from exc
     if kind == "local":
         with LocalCluster(n_workers=value, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          silence_logs=logging.WARNING) as cluster, Client(cluster) as client:
+                          silence_logs=logging.WARNING) as cluster, Client(cluster) as client, _failures(spec):
             log.info("cluster: a LocalCluster of %d workers (%s)", value, client.dashboard_link)
             yield client
         return
@@ -80,9 +80,23 @@ def connect(spec: str | None) -> Iterator["object | None"]:
         client = Client(value, timeout=CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {value}: {exc}") from exc
-    with client:
+    with client, _failures(spec):
         log.info("cluster: %s, %d workers", value, len(client.scheduler_info().get("workers", {})))
         yield client
+
+
+@contextmanager
+def _failures(spec: str) -> Iterator[None]:
+    """A task whose workers kept dying (Dask reran it ``distributed.scheduler.allowed-failures``
+    times) ends the run with a ClusterError in one line, like any workbench failure; nothing is
+    stored or published by a run that stops there."""
+    from distributed import KilledWorker
+
+    try:
+        yield
+    except KilledWorker as exc:
+        raise ClusterError(f"cluster {spec}: {exc} (its workers died each time it ran: out of memory? "
+                           "see the workers' logs); nothing was stored or published") from exc
 
 
 def workers(client) -> int:
