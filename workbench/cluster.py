@@ -103,6 +103,42 @@ def workers(client) -> int:
     return max(1, len(client.scheduler_info().get("workers", {})))
 
 
+def bounded_map(client, fn, arguments, per_worker: int = 2) -> list:
+    """``fn(*args)`` for each tuple of ``arguments`` (an iterable, read as tasks are sent) on the
+    cluster, at most ``per_worker`` tasks per worker in flight, results in order. A task's arguments
+    travel with it, so a worker that dies has its tasks run again by Dask; the memory in transit
+    stays a few tasks' worth however many there are."""
+    from distributed import as_completed
+
+    pending = enumerate(arguments)
+    found: dict[int, object] = {}
+    where: dict[str, int] = {}
+
+    def submit(i: int, args: tuple):
+        future = client.submit(fn, *args, pure=False)
+        where[future.key] = i
+        return future
+
+    window = as_completed([submit(i, args) for _, (i, args) in zip(range(per_worker * workers(client)), pending)])
+    for future in window:
+        found[where.pop(future.key)] = future.result()
+        future.release()
+        following = next(pending, None)
+        if following is not None:
+            window.add(submit(*following))
+    return [found[i] for i in range(len(found))]
+
+
+def worker_threads() -> int | None:
+    """The threads of the Dask worker this runs on; None outside a worker."""
+    try:
+        from distributed import get_worker
+
+        return get_worker().state.nthreads
+    except (ImportError, ValueError):
+        return None
+
+
 #: rows per partition of a table handed to the cluster (:func:`partitioned`)
 PARTITION_ROWS = 250_000
 
@@ -186,13 +222,7 @@ def _worker_embedder(model_path: str | None) -> SentenceEmbedder:
     Torch gets the worker's threads (a worker of 1 thread per core, as ``local:N`` starts, does not
     oversubscribe the machine)."""
     if model_path not in _WORKER_MODELS:
-        try:
-            from distributed import get_worker
-
-            threads = get_worker().state.nthreads
-        except (ImportError, ValueError):  # not on a worker (a test calling this directly)
-            threads = None
-        _WORKER_MODELS[model_path] = SentenceEmbedder(model_path, progress=False, num_threads=threads)
+        _WORKER_MODELS[model_path] = SentenceEmbedder(model_path, progress=False, num_threads=worker_threads())
     return _WORKER_MODELS[model_path]
 
 
@@ -211,5 +241,5 @@ def _encode_partition(texts: list[str], model_path: str | None = None, embedder=
     return vectors
 
 
-__all__ = ["CONNECT_TIMEOUT_S", "ClusterEmbedder", "PARTITION_ROWS", "PARTITION_SIZE", "compute", "connect",
-           "parse_address", "partitioned", "workers"]
+__all__ = ["CONNECT_TIMEOUT_S", "ClusterEmbedder", "PARTITION_ROWS", "PARTITION_SIZE", "bounded_map", "compute",
+           "connect", "parse_address", "partitioned", "worker_threads", "workers"]

@@ -81,29 +81,13 @@ def neighbours_among(X: np.ndarray, reference: np.ndarray, k: int, client=None,
     task, so a worker that dies has its blocks computed again by Dask."""
     if client is None or len(X) == 0:
         return exact_neighbours(X, k, reference=reference, prepare=prepare)
-    from distributed import as_completed
-
-    from ..cluster import workers
+    from ..cluster import bounded_map
 
     rows = block_rows(len(reference))
-    starts = iter(range(0, len(X), rows))
     anchors = client.scatter(reference, broadcast=True, hash=False)  # as given: normalised there, as here
-    found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    where: dict[str, int] = {}
-
-    def submit(start: int):
-        future = client.submit(_neighbours_on_worker, X[start:start + rows], k, anchors, prepare, pure=False)
-        where[future.key] = start
-        return future
-
-    window = as_completed([submit(s) for _, s in zip(range(BLOCKS_PER_WORKER * workers(client)), starts)])
-    for future in window:
-        found[where.pop(future.key)] = future.result()
-        future.release()
-        following = next(starts, None)
-        if following is not None:
-            window.add(submit(following))
-    blocks = [found[start] for start in sorted(found)]
+    blocks = bounded_map(client, _neighbours_on_worker, ((X[start:start + rows], k, anchors, prepare)
+                                                         for start in range(0, len(X), rows)),
+                         per_worker=BLOCKS_PER_WORKER)
     return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
 
 
@@ -111,10 +95,11 @@ def _neighbours_on_worker(X: np.ndarray, k: int, reference: np.ndarray, prepare=
     """One block's :func:`exact_neighbours`, torch on the worker's threads (a worker of 1 thread per
     core, as ``local:N`` starts, does not oversubscribe its machine)."""
     import torch
-    from distributed import get_worker
 
-    threads = get_worker().state.nthreads
-    if torch.get_num_threads() != threads:
+    from ..cluster import worker_threads
+
+    threads = worker_threads()
+    if threads and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return exact_neighbours(X, k, reference=reference, prepare=prepare)
 
