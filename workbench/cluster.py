@@ -222,8 +222,39 @@ def _worker_embedder(model_path: str | None) -> SentenceEmbedder:
     Torch gets the worker's threads (a worker of 1 thread per core, as ``local:N`` starts, does not
     oversubscribe the machine)."""
     if model_path not in _WORKER_MODELS:
-        _WORKER_MODELS[model_path] = SentenceEmbedder(model_path, progress=False, num_threads=worker_threads())
+        threads = worker_threads()
+        if threads is not None:
+            _allocate_like_a_plain_process()
+        _WORKER_MODELS[model_path] = SentenceEmbedder(model_path, progress=False, num_threads=threads)
     return _WORKER_MODELS[model_path]
+
+
+#: glibc's mallopt parameters, and the values a worker that embeds sets them to (see below)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_TRIM_BYTES, _MMAP_BYTES = 128 * 2**20, 64 * 2**20
+
+
+def _allocate_like_a_plain_process() -> None:
+    """Undo, in a worker process that embeds, what Dask's nanny sets for every worker
+    (``MALLOC_TRIM_THRESHOLD_=65536``, ``distributed.nanny.pre-spawn-environ``): fixing glibc's trim
+    threshold also fixes its mmap threshold at 128 KiB, so every tensor the model allocates for a
+    batch is mapped and unmapped again, page faults and all; the model then ran 2.5 times slower
+    (7.5 s against 2.8 s for 2,048 texts on one thread). Raised here, freed memory goes back to the
+    system in 128 MiB steps instead of 64 KiB ones. Linux with glibc only; elsewhere nothing is done.
+
+    Hand-written (ctypes) because no maintained package exposes mallopt; a cluster of your own can
+    instead take ``MALLOC_TRIM_THRESHOLD_`` out of that setting."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_BYTES)
+        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_BYTES)
+    except (OSError, AttributeError):  # not glibc (musl): its allocator has no such thresholds
+        pass
 
 
 def _worker_identity(model_path: str | None) -> str:
