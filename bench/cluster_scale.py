@@ -1,29 +1,35 @@
-"""One process against a Dask LocalCluster (``--cluster local:N``): wall time, peak memory, quality.
+"""One process against a Dask LocalCluster (``--cluster local:N``) at 100,000 to 1,000,000 statements:
+wall time, peak memory of the driver and of each worker, quality, cost per row, and the estimate for
+10 million statements on 8, 32 and 128 workers from the measured per-partition times.
 
-    python bench/cluster_scale.py [--n 20000,100000] [--workers 2] [--seed S]
+    python bench/cluster_scale.py [--n 100000,300000,1000000] [--workers 2] [--seed S] [--runs single,cluster]
+    python bench/cluster_scale.py --dry --n 1000000      # make the texts only: count, distinct, memory
 
-For each size, statements made from BANKING77's 10,003 real support messages
-(../shared/data/banking77/train.csv; beyond that, copies reworded by dropping or swapping words and
-adding greetings, as in ``bench/themes_quality.py``, so every text is new and is embedded). Two
-runs, each in a fresh Python process with an empty embedding cache (imports done before the clock):
+Statements: ``bench/scale_texts.py`` (BANKING77's real messages and the sample company's statements,
+reworded copies beyond them, all distinct; labelled by intent or planted theme). Each run in a fresh
+Python process with an empty embedding cache (imports done before the clock):
 
 * ``single``: ``embed_texts`` (int8 fast path) then ``ThemeModel().fit``, as ``workbench themes``;
-* ``local:N``: the same with :class:`workbench.cluster.ClusterEmbedder` on a LocalCluster of N
-  single-threaded worker processes (the model loaded once per worker, results into the same cache),
-  the fit in the driver on the bounded sample, as the cluster path does. The cluster's start-up is
-  timed apart and not in the total.
+* ``local:N``: the same on a LocalCluster of N single-threaded worker processes: the embedding in
+  partitions on the workers (:class:`workbench.cluster.ClusterEmbedder`, the model loaded once per
+  worker, into the same cache), the fit in the driver on its bounded sample (a 20,000-statement
+  layout, a 12,000-point Ward sample) and the placement of every other statement on the workers
+  (:func:`workbench.themes.layout.placing_on`). The cluster's start-up is timed apart.
 
 Prints per run: seconds (embed / fit / total), peak RSS of the driver and of each worker, themes,
-NMI and ARI against the intents, and for the cluster run the agreement (ARI) of its themes with the
-single process's (same vectors to float tolerance, so the same themes are expected: target 1.0).
-Skips with a note when ../shared/data is absent. On a machine of 2 cores shared with other work the
-cluster cannot be faster than one process that already uses both cores for torch: it is the
-arithmetic at the end (printed) that says what more workers give.
+NMI and ARI against the labels, for the cluster run the agreement (ARI) of its themes with the
+single process's (target 1.0: the same vectors and neighbours bit for bit) and the mean time of a
+partition on a worker (embedding: 2,048 texts; placement: one block of rows); then the cost per row
+at each size against the smallest, quality at each size against the smallest, worker memory
+against 4 GB, and the 10M estimate with its arithmetic. On a machine of 2 cores shared with other
+work the cluster cannot beat one process that already uses both cores: the estimate says what more
+workers give.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import subprocess
@@ -38,35 +44,58 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from themes_quality import DATA, statements  # noqa: E402  (the same reworded BANKING77 statements)
+from scale_texts import DATA, scale_statements  # noqa: E402
+
+WORKER_LIMIT_MB = 4096
+TARGET_ROWS = 10_000_000
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _partitions(stream: list[dict], prefix: str) -> dict:
+    """Count, mean and total seconds of the tasks whose key starts with ``prefix``, and their span."""
+    tasks = [t for t in stream if str(t["key"]).strip("('").startswith(prefix)]
+    spans = [(s["start"], s["stop"]) for t in tasks for s in t["startstops"] if s["action"] == "compute"]
+    if not spans:
+        return {"count": 0, "mean_s": 0.0, "wall_s": 0.0}
+    seconds = [b - a for a, b in spans]
+    return {"count": len(tasks), "mean_s": float(np.mean(seconds)), "wall_s": max(b for _, b in spans) - min(a for a, _ in spans)}
+
+
 def worker(kind: str, n: int, workers: int, seed: int, cache: str, out: str) -> None:
     import torch  # noqa: F401  (imports before the clock)
+    import umap  # noqa: F401
 
     from workbench.cluster import ClusterEmbedder, connect
     from workbench.embed import SentenceEmbedder, embed_texts
+    from workbench.themes.layout import block_rows, placing_on
     from workbench.themes.model import ThemeModel
 
-    texts, _ = statements(n)
-    result: dict = {}
+    texts, _ = scale_statements(n)
+    result: dict = {"texts_peak_mb": _peak_mb()}
     t_start = time.perf_counter()
     with connect(f"local:{workers}" if kind == "cluster" else None) as client:
         if client is not None:
+            from distributed import get_task_stream
+
             client.wait_for_workers(workers)
+            stream = get_task_stream(client)
+            stream.__enter__()
         result["startup_s"] = time.perf_counter() - t_start
         t0 = time.perf_counter()
         embedder = ClusterEmbedder(client) if client is not None else SentenceEmbedder(progress=False)
         vectors = embed_texts(texts, cache_dir=cache, embedder=embedder, progress=False)
         t1 = time.perf_counter()
-        labels = ThemeModel(random_state=seed).fit(texts, vectors).labels_
+        with placing_on(client):
+            labels = ThemeModel(random_state=seed).fit(texts, vectors).labels_
         t2 = time.perf_counter()
         if client is not None:
+            stream.__exit__(None, None, None)
             result["worker_peak_mb"] = sorted(client.run(_peak_mb).values())
+            result["embed_partition"] = {**_partitions(stream.data, "embed-"), "rows": embedder.partition_size}
+            result["place_block"] = {**_partitions(stream.data, "_neighbours_on_worker"), "rows": block_rows(20_000)}
     np.save(out, np.asarray(labels, dtype=int))
     result.update({"embed_s": t1 - t0, "fit_s": t2 - t1, "peak_mb": _peak_mb()})
     print(json.dumps(result))
@@ -86,76 +115,140 @@ def run(kind: str, n: int, workers: int, seed: int, folder: str) -> dict:
     return result
 
 
-def report(name: str, result: dict, y: np.ndarray, single: np.ndarray | None) -> dict:
+def report(name: str, n: int, result: dict, y: np.ndarray, single: np.ndarray | None) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     labels = result["labels"]
-    row = {"run": name, "themes": int(len(set(labels[labels >= 0]))),
+    row = {"run": name, "n": n, "themes": int(len(set(labels[labels >= 0]))),
            "nmi": float(normalized_mutual_info_score(y, labels)), "ari": float(adjusted_rand_score(y, labels)),
-           "embed_s": result["embed_s"], "fit_s": result["fit_s"], "total_s": result["embed_s"] + result["fit_s"],
-           "startup_s": result["startup_s"], "peak_mb": result["peak_mb"],
-           "worker_peak_mb": result.get("worker_peak_mb", [])}
+           **{k: v for k, v in result.items() if k != "labels"}}
+    row["total_s"] = row["embed_s"] + row["fit_s"]
     if single is not None:
         row["same_as_single_ari"] = float(adjusted_rand_score(single, labels))
     workers = (f"  workers peak {', '.join(f'{m:.0f}' for m in row['worker_peak_mb'])} MB"
-               if row["worker_peak_mb"] else "")
+               if row.get("worker_peak_mb") else "")
     same = f"  vs single ARI {row['same_as_single_ari']:.3f}" if single is not None else ""
-    print(f"  {name:9s} {row['total_s']:7.1f} s (embed {row['embed_s']:6.1f}, fit {row['fit_s']:5.1f}; "
+    print(f"  {name:9s} {row['total_s']:7.1f} s (embed {row['embed_s']:6.1f}, fit {row['fit_s']:6.1f}; "
           f"start-up {row['startup_s']:4.1f})  driver peak {row['peak_mb']:5.0f} MB{workers}  "
           f"themes {row['themes']:3d}  NMI {row['nmi']:.3f}  ARI {row['ari']:.3f}{same}", flush=True)
+    for part in ("embed_partition", "place_block"):
+        if row.get(part, {}).get("count"):
+            p = row[part]
+            print(f"            {part.replace('_', ' ')}s: {p['count']} of {p['rows']:,} rows, {p['mean_s']:.2f} s each "
+                  f"on a worker ({p['wall_s']:.0f} s from first start to last end)")
     return row
 
 
-def estimate(rows: list[dict], workers: int) -> None:
-    """10M statements on 8/32/128 workers, from the measured per-statement embedding cost."""
-    biggest = max((r for r in rows if r["run"] == "single"), key=lambda r: r["n"])
-    per_text = biggest["embed_s"] / biggest["n"]  # seconds per text, one process on this machine's cores
-    cores = os.cpu_count() or 1
-    fit = max(r["fit_s"] for r in rows if r["n"] == biggest["n"])
-    print(f"\n10M estimate: embedding costs {per_text * 1e3:.2f} ms/text here with {cores} cores "
-          f"({per_text * cores * 1e3:.2f} core-ms/text); the fit runs on a bounded sample in the driver "
-          f"({fit:.0f} s at {biggest['n']:,}, grows with the k-means placement of every statement).")
+def checks(rows: list[dict]) -> bool:
+    """Cost per row against the smallest size, quality against the smallest size, worker memory."""
+    ok = True
+    for kind in sorted({r["run"] for r in rows}):
+        mine = sorted((r for r in rows if r["run"] == kind), key=lambda r: r["n"])
+        first = mine[0]
+        for r in mine:
+            per_row = r["total_s"] / r["n"] * 1e3
+            ratio = per_row / (first["total_s"] / first["n"] * 1e3)
+            worse = r["nmi"] < first["nmi"] - 0.01
+            ok &= not worse
+            print(f"  {kind:9s} {r['n']:>9,}: {per_row:6.2f} ms/row ({ratio:4.2f}x the cost per row at {first['n']:,}; "
+                  f"linear: 1.00x)  NMI {r['nmi']:.3f} vs {first['nmi']:.3f} at {first['n']:,}: "
+                  f"{'WORSE' if worse else 'no worse'} (tolerance 0.01)")
+            if r.get("worker_peak_mb"):
+                high = max(r["worker_peak_mb"])
+                ok &= high <= WORKER_LIMIT_MB
+                print(f"  {'':9s} {'':>9}  worker peak {high:.0f} MB: {'PASS' if high <= WORKER_LIMIT_MB else 'FAIL'} "
+                      f"(<= {WORKER_LIMIT_MB} MB); driver peak {r['peak_mb']:.0f} MB")
+    return ok
+
+
+def estimate(rows: list[dict]) -> None:
+    """10M statements on 8/32/128 workers from the per-partition times of the largest cluster run."""
+    runs = [r for r in rows if r.get("embed_partition", {}).get("count")]
+    if not runs:
+        return
+    r = max(runs, key=lambda r: r["n"])
+    embed, place = r["embed_partition"], r["place_block"]
+    sample = 20_000
+    driver = r["fit_s"] - place.get("wall_s", 0.0)  # the fit's own work, in the driver
+    driver_10m = driver * TARGET_ROWS / r["n"]
+    parts = math.ceil(TARGET_ROWS / embed["rows"])
+    blocks = math.ceil((TARGET_ROWS - sample) / place["rows"]) if place.get("count") else 0
+    print(f"\n10M estimate from the {r['n']:,}-statement cluster run (one single-threaded worker per core):")
+    print(f"  embedding: {TARGET_ROWS:,} / {embed['rows']:,} = {parts:,} partitions x {embed['mean_s']:.2f} s each")
+    if blocks:
+        print(f"  placement: ({TARGET_ROWS:,} - {sample:,} laid out) / {place['rows']:,} = {blocks:,} blocks x "
+              f"{place['mean_s']:.2f} s each")
+    print(f"  driver: the fit without the placement, {driver:.0f} s at {r['n']:,}, taken as linear in rows: "
+          f"{driver:.0f} x {TARGET_ROWS // r['n']} = {driver_10m / 60:.0f} min (HDBSCAN and k-means over every "
+          f"statement's 5-D position, c-TF-IDF; the layout itself is on a fixed 20,000-statement sample)")
     for w in (8, 32, 128):
-        embed = 10_000_000 * per_text * cores / w  # one core per worker, embedding scales with workers
-        print(f"  {w:3d} workers (1 core each): embed 10M x {per_text * cores * 1e3:.2f} ms / {w} = "
-              f"{embed / 60:6.1f} min; + fit and assignment in the driver (not parallelised)")
+        e = math.ceil(parts / w) * embed["mean_s"]
+        p = math.ceil(blocks / w) * place["mean_s"] if blocks else 0.0
+        print(f"  {w:3d} workers: embed ceil({parts:,} / {w}) x {embed['mean_s']:.2f} s = {e / 60:6.1f} min; "
+              f"place ceil({blocks:,} / {w}) x {place['mean_s']:.2f} s = {p / 60:5.1f} min; "
+              f"+ driver {driver_10m / 60:.0f} min = {(e + p + driver_10m) / 60:6.1f} min")
+
+
+def dry(sizes: list[int]) -> int:
+    """Make the texts of each size, without embedding: how long, how many distinct, how much memory."""
+    for n in sizes:
+        started = time.perf_counter()
+        texts, y = scale_statements(n)
+        distinct = len(set(texts))
+        print(f"{n:,} statements made in {time.perf_counter() - started:.1f} s: {distinct:,} distinct, {len(set(y))} labels, "
+              f"process peak {_peak_mb():.0f} MB; their vectors will take {n * 384 * 4 / 2**30:.2f} GiB (float32)")
+        if distinct != n:
+            return 1
+    return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", default="20000", help="sizes, comma-separated (default 20000)")
+    parser.add_argument("--n", default="100000", help="sizes, comma-separated (default 100000)")
     parser.add_argument("--workers", type=int, default=2, help="LocalCluster workers (default 2)")
     parser.add_argument("--seed", type=int, default=42, help="the theme model's random_state")
+    parser.add_argument("--runs", default="single,cluster", help="which runs (default single,cluster)")
+    parser.add_argument("--dry", action="store_true", help="make the texts only")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--labels-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [int(s) for s in str(args.n).split(",") if s.strip()]
-    if args.worker:
-        worker(args.worker, sizes[0], args.workers, args.seed, args.cache, args.labels_out)
-        return 0
+    sizes = [int(s) for s in str(args.n).replace("_", "").split(",") if s.strip()]
     if not DATA.exists():
         print(f"{DATA} is not present; nothing to measure")
+        return 0
+    if args.dry:
+        return dry(sizes)
+    if args.worker:
+        worker(args.worker, sizes[0], args.workers, args.seed, args.cache, args.labels_out)
         return 0
     try:
         import distributed  # noqa: F401
     except ImportError:
         print("dask.distributed is not installed (pip install '.[cluster]'); nothing to measure")
         return 0
+    kinds = [k.strip() for k in args.runs.split(",") if k.strip()]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for n in sizes:
-            texts, y = statements(n)
+            texts, y = scale_statements(n)
             print(f"{len(texts):,} statements, {len(set(y))} labels; {os.cpu_count()} cores; "
                   f"load average {os.getloadavg()[0]:.1f}", flush=True)
-            single = run("single", n, args.workers, args.seed, folder)
-            rows.append({**report("single", single, y, None), "n": n})
-            on_cluster = run("cluster", n, args.workers, args.seed, folder)
-            rows.append({**report(f"local:{args.workers}", on_cluster, y, single["labels"]), "n": n})
-    estimate(rows, args.workers)
+            single = None
+            if "single" in kinds:
+                result = run("single", n, args.workers, args.seed, folder)
+                single = result["labels"]
+                rows.append(report("single", n, result, y, None))
+            if "cluster" in kinds:
+                rows.append(report(f"local:{args.workers}", n, run("cluster", n, args.workers, args.seed, folder), y,
+                                   single))
+            print(f"  load average after {os.getloadavg()[0]:.1f}", flush=True)
+    print()
+    ok = checks(rows)
+    estimate(rows)
     same = all(r.get("same_as_single_ari", 1.0) >= 0.999 for r in rows)
     print(f"  {'PASS' if same else 'FAIL'}  the cluster's themes are the single process's (ARI >= 0.999)")
-    return 0 if same else 1
+    return 0 if same and ok else 1
 
 
 if __name__ == "__main__":

@@ -67,6 +67,21 @@ def test_vectors_are_the_local_ones_in_order(client, small_partitions):
     np.testing.assert_allclose(remote, local, atol=1e-6)
 
 
+def test_every_statement_is_placed_on_the_workers_as_in_one_process(client, monkeypatch):
+    """The layout's placement of the statements outside its sample (a nearest-neighbour search
+    that grows with the rows): blocks on the workers, the same neighbours bit for bit."""
+    from workbench.themes import layout
+
+    monkeypatch.setattr(layout, "block_rows", lambda m, chunk_bytes=0: 7)  # several blocks, in flight a few at a time
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(61, 24)).astype(np.float32)
+    anchors = layout._normalise(vectors[::3])
+    local = layout.exact_neighbours(vectors, 5, reference=anchors)
+    remote = layout.neighbours_among(vectors, anchors, 5, client=client)
+    np.testing.assert_array_equal(remote[0], local[0])
+    np.testing.assert_array_equal(remote[1], local[1])
+
+
 def _themes(data, **settings):
     from workbench.ingest import ingest
     from workbench.kpis import compute_kpis
@@ -76,7 +91,8 @@ def _themes(data, **settings):
     ingested = ingest(data, write=False)
     tables = {**ingested.tables, "ingest_files": ingested.files, "quarantine": ingested.quarantine}
     run = update_themes(data, tables=tables, save=False, model=KMeansThemes(4), **settings)
-    kpis = compute_kpis({n: t for n, t in tables.items() if n in set(KPI_TABLES) | set(AUDIT_TABLES)})
+    kpis = compute_kpis({n: t for n, t in tables.items() if n in set(KPI_TABLES) | set(AUDIT_TABLES)},
+                        by=["all", "plan", "region"], client=settings.get("client"))
     return run, kpis
 
 
@@ -146,3 +162,78 @@ def test_the_real_model_on_the_workers_gives_the_local_vectors(client, tmp_path,
     np.testing.assert_array_equal(vectors, local)
     assert len(EmbeddingCache(tmp_path / "cluster", get_embedder().identity)) == len(texts)
     np.testing.assert_array_equal(embed_texts(texts, cache_dir=tmp_path / "cluster"), vectors)  # read, not embedded
+
+
+# --- ingestion: one task per file -------------------------------------------------------------
+
+def _same_ingest(a, b):
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name], obj=name)
+    for name in ("files", "quarantine", "warnings"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
+
+
+def test_files_are_read_on_the_workers_with_the_single_process_answers(client, mini_dir, monkeypatch):
+    """One task per file, the workers reading the folder (a shared file system) or sent each file's
+    bytes; bad files, bad rows and ids repeated across files quarantined as one process does; rows
+    read = accepted + quarantined for every file and in total."""
+    from distributed import get_task_stream
+
+    from workbench.ingest import ingest, parallel
+
+    (mini_dir / "surveys" / "zz_more.csv").write_text(  # R1 is in generic.csv: quarantined as a duplicate
+        "response_id,account_id,date,score,comment\nR1,A001,2025-07-09,4,again\n"
+        "R100,A002,2025-07-10,twelve,a bad score\nR101,A002,2025-07-11,10,Love the new exports from Maya Okafor\n")
+    (mini_dir / "sessions" / "zz_binary.md").write_bytes(b"\x00\x01\x02 not a note \x00" * 20)
+    single = ingest(mini_dir, write=False)
+    monkeypatch.setattr(parallel, "SHARED_FOLDER", False)
+    _same_ingest(single, ingest(mini_dir, write=False, client=client))
+    monkeypatch.setattr(parallel, "SHARED_FOLDER", None)  # the workers are asked: they see it
+    with get_task_stream(client) as stream:
+        on_cluster = ingest(mini_dir, write=False, client=client)
+    _same_ingest(single, on_cluster)
+    remote = {t["key"] for t in stream.data if str(t["key"]).startswith("ingest-")}
+    assert len(remote) == 4 + 3 + 5 + 2  # surveys, notes, transcripts, tickets and eNPS: one task each
+    files = on_cluster.files.set_index("source_file")
+    assert (files["rows_read"] == files["rows_accepted"] + files["rows_quarantined"]).all()
+    assert on_cluster.rows_read == on_cluster.rows_accepted + on_cluster.rows_quarantined
+    quarantine = on_cluster.quarantine.set_index(["source_file", "locator"])["reason"]
+    assert "first at surveys/generic.csv" in quarantine.loc[("surveys/zz_more.csv", "row 2")]
+    assert "not a number" in quarantine.loc[("surveys/zz_more.csv", "row 3")]
+    assert "binary" in quarantine.loc["sessions/zz_binary.md"].iloc[0]
+    assert "Maya" not in " ".join(on_cluster.tables["evidence"]["text"])  # names from other files redacted
+
+
+class DyingEmbedder:
+    """Kills the worker process that runs it, as the kernel's OOM killer would."""
+
+    identity = "dying"
+
+    def encode(self, texts):
+        os._exit(1)
+
+
+def test_a_job_whose_workers_keep_dying_fails_and_leaves_the_previous_report(client, mini_dir, tmp_path):
+    """Dask reruns a task whose worker died (here allowed no rerun, to be quick); when it cannot
+    finish, the quarterly job fails in one line and neither the store nor the reports change."""
+    from workbench.quarterly import run_quarterly
+    from workbench.workspace import Workspace
+
+    def allow(dask_scheduler, failures):
+        before, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, failures
+        return before
+
+    out = tmp_path / "reports"
+    (out / "2025Q3").mkdir(parents=True)
+    (out / "2025Q3" / "insights.html").write_text("the previous report")
+    before = client.run_on_scheduler(allow, failures=0)
+    try:
+        with pytest.raises(ClusterError, match="died"):
+            run_quarterly(mini_dir, out, cluster=client.scheduler.address,
+                          themes_settings={"embedder": DyingEmbedder(), "model": KMeansThemes(4)})
+    finally:
+        client.run_on_scheduler(allow, failures=before)
+    assert (out / "2025Q3" / "insights.html").read_text() == "the previous report"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["2025Q3"]
+    assert not Workspace(mini_dir).exists()
+    client.wait_for_workers(2, timeout=60)  # the nanny restarted it

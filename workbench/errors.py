@@ -44,7 +44,7 @@ class FileProblem(WorkbenchError):
 
 class ClusterError(UsageError, RuntimeError):
     """The Dask cluster asked for (``--cluster``) cannot be used: not installed, not reachable, or
-    its workers do not embed with this machine's model (a usage error: exit status 2)."""
+    its workers do not embed with this machine's model, or a task's workers kept dying (exit status 2)."""
 
 
 class IngestError(WorkbenchError, RuntimeError):

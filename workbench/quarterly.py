@@ -127,6 +127,7 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
     from .kpis import compute_kpis
     from .kpis.inputs import AUDIT_TABLES, KPI_TABLES
     from .report import publish, render
+    from .ingest.settings import storage_of
     from .themes.pipeline import update_themes
     from .workspace import Workspace
 
@@ -135,8 +136,8 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
     for note in publish.recover(out_dir):
         stages._log(note)
     # the stages hand their tables on in memory; the store is written once, when all have run
-    ws = Workspace(data_dir)
-    result = stages.run("ingest", ingest, data_dir, strict=strict, write=False)
+    ws = Workspace(data_dir, **storage_of(data_dir))  # the format workbench.yml asks for (storage:)
+    result = stages.run("ingest", ingest, data_dir, strict=strict, write=False, client=themes_settings.get("client"))
     seen = _coverage(result)  # the same figures as the reports' coverage box (settings file left out)
     stages._log(f"ingest: {seen['rows_read']:,} rows read = {seen['rows_accepted']:,} accepted + "
                 f"{seen['rows_quarantined']:,} quarantined; {seen['warnings']} warnings; "
@@ -155,7 +156,8 @@ def _run(stages: _Stages, data_dir: Path, out_dir: Path, quarter: str | None, co
                         **{"quarter": quarter, **themes_settings})
     for note in getattr(themes, "notes", []):
         stages._log(f"themes: note: {note}")
-    kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs})
+    kpis = stages.run("kpis", compute_kpis, {n: t for n, t in ingested.items() if n in kpi_inputs},
+                      client=themes_settings.get("client"))
     tables = {**ingested, **themes.tables, "kpis": kpis}
     # the statements' 2-D map (the insight report's voice map, the explorer's map): made once, then
     # only new statements are placed; saved with the rest so no report has to compute it

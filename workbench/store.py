@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import duckdb
 import pandas as pd
@@ -90,12 +91,20 @@ def _finish(con: duckdb.DuckDBPyConnection, tmp: Path, path: Path, expected: dic
         pass
 
 
+@contextmanager
+def locked(data_dir: str | os.PathLike) -> Iterator[None]:
+    """The data folder's store lock: one writer at a time (this file or the Parquet store)."""
+    folder = workdir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / ".store.lock"), timeout=LOCK_TIMEOUT_S):
+        yield
+
+
 def _write(data_dir: str | os.PathLike, fill) -> Path:
     """Build the new store in a temporary file with ``fill(con, old_path)`` (which returns the row
     count of every table it wrote), then check and swap it in, under the data folder's lock."""
     path = store_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(path.parent / ".store.lock"), timeout=LOCK_TIMEOUT_S):
+    with locked(data_dir):
         tmp = _tmp_path(path)
         con = duckdb.connect(str(tmp))
         try:
@@ -183,6 +192,20 @@ def load_table(data_dir: str | os.PathLike, name: str, columns: Iterable[str] | 
     if columns is not None:
         require_columns(frame, name, columns)
     return frame
+
+
+def column_types(data_dir: str | os.PathLike, name: str) -> dict[str, str]:
+    """A stored table's columns and their DuckDB types, in order."""
+    with duckdb.connect(str(store_path(data_dir)), read_only=True) as con:
+        return {r[0]: r[1] for r in con.execute(f'DESCRIBE "{name}"').fetchall()}
+
+
+def row_count(data_dir: str | os.PathLike, name: str) -> int:
+    path = store_path(data_dir)
+    if not path.exists() or name not in table_names(data_dir):
+        return 0
+    with duckdb.connect(str(path), read_only=True) as con:
+        return int(con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
 
 
 def load_tables(data_dir: str | os.PathLike, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:

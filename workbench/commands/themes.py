@@ -150,7 +150,7 @@ def run_update(args) -> int:
     from ..workspace import Workspace
 
     data_dir = Path(args.data_dir)
-    if not Workspace(data_dir).store_path.exists():
+    if not Workspace(data_dir).exists():
         raise UsageError(f"{data_dir}: no ingested data (run `workbench ingest {data_dir}` first)")
     if args.model and args.model != "default" and not Path(args.model).is_dir():
         raise UsageError(f"{args.model}: no such model folder (--model takes a local sentence-transformers folder, "
@@ -218,7 +218,7 @@ def set_status(args) -> int:
 
     data_dir = Path(args.data_dir)
     ws = Workspace(data_dir)
-    known = ws.table("requirements")["requirement_id"].tolist() if ws.store_path.exists() and ws.has("requirements") else []
+    known = ws.table("requirements")["requirement_id"].tolist() if ws.exists() and ws.has("requirements") else []
     if args.requirement_id not in known:
         raise UsageError(f"{data_dir}: no requirement {args.requirement_id} in the last run "
                          f"(`workbench themes update {data_dir}` lists them in the stored requirements table)")

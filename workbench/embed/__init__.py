@@ -82,7 +82,7 @@ def embed_texts(
     identity = getattr(embedder, "identity", type(embedder).__name__)
     cache = EmbeddingCache(cache_dir, identity)
     keys = [text_key(t) for t in texts]
-    cached, missing = cache.get(keys)
+    missing = cache.missing(keys)
     if missing:
         from tqdm.auto import tqdm
 
@@ -108,8 +108,8 @@ def embed_texts(
         finally:
             if quiet:
                 embedder.progress = None
-        cached, missing = cache.get(keys)
-        assert not missing
+    cached, missing = cache.get(keys, release=True)  # the shards let go as they are copied: one copy at a time
+    assert not missing
     return cached
 
 

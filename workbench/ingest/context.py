@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..redact import NameBook
+from ..workspace import PARQUET_ABOVE_ROWS
 from .ledger import Ledger
 from .reading import TextFile, control_problem, read_text
 from .settings import read_settings
@@ -29,6 +30,9 @@ class Settings:
     #: limits.max_file_mb (in bytes) and limits.max_field_chars
     max_file_bytes: int = 200_000_000
     max_field_chars: int = 100_000
+    #: the store's format and when ``auto`` turns to Parquet (``storage:``; see workbench.workspace)
+    storage: str = "auto"
+    parquet_above_rows: int = PARQUET_ABOVE_ROWS
 
     @classmethod
     def load(cls, data_dir: Path, ledger: Ledger) -> "Settings":
@@ -51,6 +55,8 @@ class Settings:
             find_names=parsed.pii.find_names,
             max_file_bytes=int(parsed.limits.max_file_mb * 1_000_000),
             max_field_chars=parsed.limits.max_field_chars,
+            storage=parsed.storage.format,
+            parquet_above_rows=parsed.storage.parquet_above_rows,
         )
         ledger.accept("workbench.yml")
         return settings

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import phonenumbers
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import SettingsError
+from ..workspace import PARQUET_ABOVE_ROWS
 from .layouts import SurveyLayout
 from .yaml_load import load as load_yaml
 
@@ -57,6 +58,21 @@ class Limits(_Strict):
     max_field_chars: int = Field(100_000, gt=0)
 
 
+class Storage(_Strict):
+    """How the folder's tables are stored (:class:`workbench.workspace.Workspace`): ``duckdb`` (one
+    file), ``parquet`` (a dataset partitioned by quarter, for DuckDB, Dask and Spark alike) or ``auto``
+    (Parquet above ``parquet_above_rows`` rows in a table). ``storage: parquet`` is short for
+    ``storage: {format: parquet}``."""
+
+    format: Literal["auto", "duckdb", "parquet"] = "auto"
+    parquet_above_rows: int = Field(PARQUET_ABOVE_ROWS, gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return {"format": value} if isinstance(value, str) else value
+
+
 class SettingsFile(_Strict):
     company: Company = Field(default_factory=Company)
     #: a layout forced for a survey file: path relative to the data folder -> layout name
@@ -73,6 +89,8 @@ class SettingsFile(_Strict):
     #: run the heavy stages on a Dask cluster: ``local:N`` or a scheduler address
     #: (``tcp://host:8786``); the command line's ``--cluster`` wins; unset: one process
     cluster: str | None = None
+    #: the store's format (see :class:`Storage`); chosen when the folder is ingested
+    storage: Storage = Field(default_factory=Storage)
 
     @field_validator("cluster")
     @classmethod
@@ -148,6 +166,12 @@ def cluster_address(flag: str | None, data_dir: Path | str | None = None) -> str
     if flag:
         return flag
     return read_settings(Path(data_dir))[0].cluster if data_dir is not None else None
+
+
+def storage_of(data_dir: Path | str) -> dict:
+    """The folder's ``storage:`` setting as :class:`workbench.workspace.Workspace` takes it."""
+    storage = read_settings(Path(data_dir))[0].storage
+    return {"storage": storage.format, "parquet_above_rows": storage.parquet_above_rows}
 
 
 def read_settings(data_dir: Path) -> tuple[SettingsFile, bool]:

@@ -44,6 +44,7 @@ def compute_kpis(
     min_n: int | Mapping[str, int] | None = None,
     as_of=None,
     kpis: Iterable[str] | None = None,
+    client=None,
 ) -> pd.DataFrame:
     """Every KPI for each quarter and segment value, in tidy long format.
 
@@ -56,6 +57,8 @@ def compute_kpis(
         a mapping ``{kpi: minimum}`` sets any KPI's; the others keep their documented minimum.
     as_of: the date action items are overdue against; default each quarter's last day.
     kpis: only these KPI ids; default all.
+    client: a Dask client: each segment value's tables travel to its cluster once, and each quarter
+        of each is one task there (the same formulas on the same rows: the same table).
 
     Raises ``MissingColumnError`` when a table lacks a column, ``KpiInputError`` for an unknown
     quarter, segment or KPI, or for impossible values that should have been quarantined.
@@ -66,27 +69,14 @@ def compute_kpis(
     cuts = resolve_segments(by)
     minimums = resolve_min_n(min_n)
     quarantined = quarantine_counts(data)
-    rows: list[dict] = []
-    for segment in cuts:
-        definitions = [d for d in chosen if segment == ALL or segment in d.segments]
-        if not definitions:
-            continue
-        for value, part in _slices(data, segment, definitions):
-            cache: dict[tuple[str, str], Figure] = {}
-
-            # cache and part bound now: the closure is called in this iteration only, but says so
-            def figure(d: KpiDefinition, w: Window, cache=cache, part=part) -> Figure:
-                key = (d.id, w.quarter)
-                if key not in cache:
-                    cache[key] = MEASURES[d.id](part, w)
-                return cache[key]
-
-            for quarter in chosen_quarters:
-                window = Window.of(quarter, as_of)
-                before = Window.of(window.previous, as_of)
-                for d in definitions:
-                    rows.append(_row(d, segment, value, quarter, figure(d, window), figure(d, before),
-                                     minimums[d.id], quarantined))
+    slices = ((segment, value, part, definitions)  # one at a time: each is a copy of the rows it holds
+              for segment in cuts
+              for definitions in [[d for d in chosen if segment == ALL or segment in d.segments]] if definitions
+              for value, part in _slices(data, segment, definitions))
+    if client is None:
+        rows = [row for job in slices for row in _slice_rows(*job, chosen_quarters, as_of, minimums, quarantined)]
+    else:
+        rows = _rows_on(client, slices, chosen_quarters, as_of, minimums, quarantined)
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     frame = frame.sort_values("quarter", kind="stable").reset_index(drop=True)
     frame = frame.astype({
@@ -95,6 +85,38 @@ def compute_kpis(
     })
     frame.attrs["quarantined"] = quarantined
     return frame
+
+
+def _slice_rows(segment: str, value: str, part: Mapping[str, pd.DataFrame], definitions: list[KpiDefinition],
+                quarters: list[str], as_of, minimums: dict[str, int], quarantined) -> list[dict]:
+    """The rows of one segment value (``part``: the tables restricted to it), quarter by quarter."""
+    cache: dict[tuple[str, str], Figure] = {}
+
+    def figure(d: KpiDefinition, w: Window) -> Figure:
+        key = (d.id, w.quarter)
+        if key not in cache:
+            cache[key] = MEASURES[d.id](part, w)
+        return cache[key]
+
+    rows = []
+    for quarter in quarters:
+        window = Window.of(quarter, as_of)
+        before = Window.of(window.previous, as_of)
+        for d in definitions:
+            rows.append(_row(d, segment, value, quarter, figure(d, window), figure(d, before), minimums[d.id],
+                             quarantined))
+    return rows
+
+
+def _rows_on(client, slices: Iterable, quarters: list[str], as_of, minimums: dict[str, int], quarantined) -> list[dict]:
+    """:func:`_slice_rows` of every slice and quarter as tasks on the cluster, in the one-process order."""
+    futures = []
+    for segment, value, part, definitions in slices:
+        # once per slice, shared by its quarters' tasks (a list of one: a dict's keys would name the data)
+        tables = client.scatter([dict(part)], hash=False)[0]
+        futures += [client.submit(_slice_rows, segment, value, tables, definitions, [quarter], as_of, minimums,
+                                  quarantined, pure=False) for quarter in quarters]
+    return [row for rows in client.gather(futures) for row in rows]
 
 
 def _reportable(f: Figure, minimum: int) -> bool:

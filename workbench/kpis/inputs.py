@@ -48,7 +48,7 @@ def load_kpi_tables(data_dir: "str | os.PathLike | Workspace") -> dict[str, pd.D
     warning; a table lacking a column a KPI needs raises ``MissingColumnError``.
     """
     ws = Workspace.of(data_dir)
-    if not ws.store_path.exists():
+    if not ws.exists():
         raise store.StoreError(f"{ws.data_dir}: no ingested data (run `workbench ingest {ws.data_dir}` first)")
     needed = input_columns()
     loaded: dict[str, pd.DataFrame] = {}

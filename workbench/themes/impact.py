@@ -42,6 +42,21 @@ def _mentions(responses: pd.DataFrame, assignments: pd.DataFrame, theme_column: 
     return pairs[["response_id", theme_column]].rename(columns={theme_column: "theme_id"}).drop_duplicates()
 
 
+#: the sums :func:`impact_counts` takes of the responses (totals) and of those mentioning a theme
+TOTALS = {"n_responses": ("response_id", "size"), "p_all": ("_promoter", "sum"), "d_all": ("_detractor", "sum")}
+COUNTS = {"n_mentioning": ("response_id", "size"), "p_m": ("_promoter", "sum"), "pa_m": ("_passive", "sum"),
+          "d_m": ("_detractor", "sum")}
+
+
+def impact_counts(responses: pd.DataFrame, mentions: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(totals per group of ``keys``, counts per group and theme): whole numbers, what every figure
+    of :func:`theme_impact` is computed from. ``mentions``: (response_id, theme_id) pairs."""
+    totals = responses.groupby(keys, dropna=False).agg(**TOTALS)
+    mentioning = mentions.merge(responses, on="response_id", how="inner")
+    counts = mentioning.groupby([*keys, "theme_id"], dropna=False).agg(**COUNTS).reset_index()
+    return totals, counts
+
+
 def theme_impact(
     nps_responses: pd.DataFrame,
     assignments: pd.DataFrame,
@@ -50,9 +65,12 @@ def theme_impact(
     theme_column: str = "theme_id",
     themes: pd.DataFrame | None = None,
     min_mentions: int = 1,
+    client=None,
 ) -> pd.DataFrame:
     """Per theme (and per group of ``by``, e.g. ``"quarter"`` or ``["quarter", "plan"]``): the
     NPS impact and the promoter/passive/detractor shares among the responses mentioning it.
+    ``client``: a Dask client: the counts are Dask reductions on its cluster (:mod:`.reductions`),
+    whole numbers summed over partitions, so every figure is the one-process one.
 
     ``nps_responses``: ``response_id``, ``score`` (0–10), ``evidence_id`` (null for empty
     comments) and the ``by`` columns. ``assignments``: ``evidence_id`` and ``theme_column``
@@ -78,14 +96,12 @@ def theme_impact(
     if not by:
         responses["_all"] = 0
 
-    totals = responses.groupby(keys, dropna=False).agg(
-        n_responses=("response_id", "size"), p_all=("_promoter", "sum"), d_all=("_detractor", "sum"))
+    if client is None:
+        totals, counts = impact_counts(responses, _mentions(responses, assignments, theme_column), keys)
+    else:
+        from .reductions import impact_counts_on
 
-    mentions = _mentions(responses, assignments, theme_column)
-    mentioning = mentions.merge(responses, on="response_id", how="inner")
-    counts = mentioning.groupby([*keys, "theme_id"], dropna=False).agg(
-        n_mentioning=("response_id", "size"), p_m=("_promoter", "sum"),
-        pa_m=("_passive", "sum"), d_m=("_detractor", "sum")).reset_index()
+        totals, counts = impact_counts_on(client, responses, assignments, keys, theme_column)
     out = counts.merge(totals.reset_index(), on=keys, how="left")
     out = out[out["n_mentioning"] >= min_mentions]
 

@@ -3,10 +3,18 @@ neighbours (optionally re-ordered by wording) and UMAP on that graph. Used by
 :class:`workbench.themes.model.ThemeModel` (its ``umap_model`` part)."""
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+
 import numpy as np
 
 from ..contract import unit_rows
 from sklearn.base import BaseEstimator
+
+#: the Dask client a fit places its statements with (:func:`placing_on`); None: in this process
+_CLIENT: contextvars.ContextVar = contextvars.ContextVar("workbench_layout_client", default=None)
+#: blocks of rows in flight per worker while placing on a cluster (bounds the memory in transit)
+BLOCKS_PER_WORKER = 2
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -14,29 +22,31 @@ def _normalise(x: np.ndarray) -> np.ndarray:
 
 
 def exact_neighbours(X: np.ndarray, k: int, chunk_bytes: int = 256 * 2**20,
-                     reference: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     reference: np.ndarray | None = None, prepare=None) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` nearest rows by cosine: (indices, distances), nearest first.
 
     Without ``reference``, the neighbours of each row of ``X`` among the rows of ``X``, itself
     first; with it, among the rows of ``reference``. Exact and deterministic (ties by row
     number), by blocked matrix products, so memory stays near ``chunk_bytes`` whatever the size.
     For sentence embeddings this is both faster than UMAP's approximate neighbour descent up to a
-    few hundred thousand rows and free of its randomness.
+    few hundred thousand rows and free of its randomness. With a ``reference``, ``X`` is read one
+    block of rows at a time (never copied whole); ``prepare`` is applied to each block first.
     """
     import torch
 
-    queries = torch.from_numpy(_normalise(X))
     own = reference is None
-    keys = queries if own else torch.from_numpy(_normalise(reference))
-    n, m = queries.shape[0], keys.shape[0]
+    keys = torch.from_numpy(_normalise(X if own else reference))
+    n, m = len(X), keys.shape[0]
     k = int(min(k, m))
-    rows = int(max(1, min(n, chunk_bytes // (4 * max(m, 1)))))
+    rows = int(max(1, min(n, block_rows(m, chunk_bytes))))
     indices = np.empty((n, k), dtype=np.int64)
     distances = np.empty((n, k), dtype=np.float32)
     with torch.inference_mode():
         for start in range(0, n, rows):
             stop = min(n, start + rows)
-            sims = queries[start:stop] @ keys.T
+            block = X[start:stop] if prepare is None else prepare(X[start:stop])
+            queries = keys[start:stop] if own else torch.from_numpy(_normalise(block))
+            sims = queries @ keys.T
             if own:  # itself first, even among duplicates
                 sims[torch.arange(stop - start), torch.arange(start, stop)] = 2.0
             values, idx = torch.topk(sims, k, dim=1, largest=True, sorted=True)
@@ -45,6 +55,53 @@ def exact_neighbours(X: np.ndarray, k: int, chunk_bytes: int = 256 * 2**20,
     if own:
         distances[:, 0] = 0.0
     return indices, distances
+
+
+def block_rows(m: int, chunk_bytes: int = 256 * 2**20) -> int:
+    """How many query rows :func:`exact_neighbours` compares with ``m`` rows at once."""
+    return int(max(1, chunk_bytes // (4 * max(m, 1))))
+
+
+@contextmanager
+def placing_on(client):
+    """Within this block, a :class:`NeighbourUMAP` fit places the statements outside its layout's
+    sample on the workers of this Dask ``client`` (None: in this process, as without the block)."""
+    token = _CLIENT.set(client)
+    try:
+        yield
+    finally:
+        _CLIENT.reset(token)
+
+
+def neighbours_among(X: np.ndarray, reference: np.ndarray, k: int, client=None,
+                     prepare=None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`exact_neighbours` of ``X`` among ``reference`` (``prepare``: see there); with a Dask ``client``, on its workers,
+    each task one of the very blocks of rows one process compares at once (so the answers are the
+    same bit for bit), a few blocks per worker in flight at a time. A block's rows travel with its
+    task, so a worker that dies has its blocks computed again by Dask."""
+    if client is None or len(X) == 0:
+        return exact_neighbours(X, k, reference=reference, prepare=prepare)
+    from ..cluster import bounded_map
+
+    rows = block_rows(len(reference))
+    anchors = client.scatter(reference, broadcast=True, hash=False)  # as given: normalised there, as here
+    blocks = bounded_map(client, _neighbours_on_worker, ((X[start:start + rows], k, anchors, prepare)
+                                                         for start in range(0, len(X), rows)),
+                         per_worker=BLOCKS_PER_WORKER)
+    return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
+
+
+def _neighbours_on_worker(X: np.ndarray, k: int, reference: np.ndarray, prepare=None) -> tuple[np.ndarray, np.ndarray]:
+    """One block's :func:`exact_neighbours`, torch on the worker's threads (a worker of 1 thread per
+    core, as ``local:N`` starts, does not oversubscribe its machine)."""
+    import torch
+
+    from ..cluster import worker_threads
+
+    threads = worker_threads()
+    if threads and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    return exact_neighbours(X, k, reference=reference, prepare=prepare)
 
 
 def reranked_neighbours(X: np.ndarray, texts, k: int, lexical_weight: float = 0.3,
@@ -144,7 +201,9 @@ class NeighbourUMAP(BaseEstimator):
 
         texts = getattr(self, "_texts", None) if texts is None else [str(t) for t in texts]
         self._texts = None  # for this fit only
-        X = _normalise(X)
+        # the rows are normalised where they are used (the sample, each block placed), never all at
+        # once: a million statements' vectors are 1.4 GiB, and a normalised copy would be as much
+        X = np.asarray(X, dtype=np.float32)
         if texts is not None and len(texts) != len(X):
             raise ValueError(f"NeighbourUMAP got {len(texts)} texts for {len(X)} embeddings")
         n = len(X)
@@ -153,7 +212,7 @@ class NeighbourUMAP(BaseEstimator):
             self.sample_ = np.sort(rng.choice(n, size=self.max_layout_points, replace=False))
         else:
             self.sample_ = np.arange(n)
-        anchors = X[self.sample_]
+        anchors = _normalise(X[self.sample_])
         if texts is not None and self.lexical_weight:
             indices, distances = reranked_neighbours(anchors, [texts[i] for i in self.sample_], self.n_neighbors,
                                                      lexical_weight=self.lexical_weight, candidates=self.candidates)
@@ -173,9 +232,9 @@ class NeighbourUMAP(BaseEstimator):
         if len(self.sample_) == n:
             self.embedding_ = self._anchor_layout
         else:
-            self.embedding_ = self.place(X)
+            self.embedding_ = self._place(X, prepare=_normalise)
             self.embedding_[self.sample_] = self._anchor_layout
-        self._fitted = X
+        self._fitted = X  # the caller's rows (no copy), to know them again in ``transform``
         return self
 
     def fit_transform(self, X, y=None, texts=None):
@@ -184,13 +243,18 @@ class NeighbourUMAP(BaseEstimator):
     def place(self, X) -> np.ndarray:
         """Positions for statements in the fitted layout: the similarity-weighted mean position of
         each one's ``n_neighbors`` nearest laid-out statements."""
-        indices, distances = exact_neighbours(X, self.n_neighbors, reference=self._anchors)
+        return self._place(X)
+
+    def _place(self, X, prepare=None) -> np.ndarray:
+        """:meth:`place`, each block of rows of ``X`` passed through ``prepare`` first."""
+        indices, distances = neighbours_among(X, self._anchors, self.n_neighbors, client=_CLIENT.get(), prepare=prepare)
         weights = np.maximum(1.0 - distances, 1e-6)
         weights /= weights.sum(axis=1, keepdims=True)
         return np.einsum("nk,nkc->nc", weights, self._anchor_layout[indices]).astype(np.float32)
 
     def transform(self, X):
-        X = _normalise(X)
-        if X.shape == self._fitted.shape and np.array_equal(X, self._fitted):
+        X = np.asarray(X, dtype=np.float32)
+        if X is self._fitted or (X.shape == self._fitted.shape and (
+                np.array_equal(X, self._fitted) or np.array_equal(_normalise(X), _normalise(self._fitted)))):
             return self.embedding_
-        return self.place(X)
+        return self._place(X, prepare=_normalise)

@@ -37,6 +37,7 @@ from .fitting import (  # noqa: F401  (re-exported: the theme CLI, benches and t
     new_theme_model, theme_model_identity,
 )
 from .impact import theme_impact
+from .layout import placing_on
 from .language import detect_languages, foreign_languages
 from .matching import assign_areas, set_area_names
 from .mentions import mention_table
@@ -221,7 +222,9 @@ def fit_themes(
     kept apart for a model of the user's own or an injected embedder (which may read any).
 
     ``client``: a Dask client (:func:`workbench.cluster.connect`): the texts are embedded on its
-    workers; the rest, and every answer, is as without.
+    workers, the fit places every mention outside its layout's sample there
+    (:func:`.layout.placing_on`), and the themes' quarters and NPS impact are Dask reductions
+    (:mod:`.reductions`); every answer is as without.
     """
     from .areas import group_areas
     from .sentiment import sentiment_scores
@@ -263,7 +266,8 @@ def fit_themes(
     model = model if model is not None else new_theme_model(seed)
     embedding = embedding_identity(model_path, embedder)
     partition = f"{theme_model_identity(model)} on {embedding} per {UNIT}"
-    fit = fit_distinct(model, cores, inverse, vectors, cache / "fits" if cache is not None else None, embedding)
+    with placing_on(client):  # on a cluster, every mention outside the layout's sample is placed on its workers
+        fit = fit_distinct(model, cores, inverse, vectors, cache / "fits" if cache is not None else None, embedding)
     fitted = name_clusters(fit.themes_, fit.labels_, fit.centroids_, mentions["core"].tolist(), encode)
     timings["fit"] = time.perf_counter() - t1
 
@@ -319,7 +323,7 @@ def fit_themes(
                                                 mentions=1, area_id="LANG")[pairs.columns]], ignore_index=True)
     themes = themes_table(registry, statements, pairs, mentions, languages=routed)
     areas = areas_table(registry, themes, pairs, mentions)
-    per_quarter = theme_quarters(statements, pairs)
+    per_quarter = theme_quarters(statements, pairs, client=client)
     timings["sentiment"] = time.perf_counter() - t3
 
     t4 = time.perf_counter()
@@ -339,7 +343,8 @@ def fit_themes(
     req_evidence = requirements[["requirement_id", "evidence_ids"]].explode("evidence_ids").rename(
         columns={"evidence_ids": "evidence_id"}
     ) if len(requirements) else pd.DataFrame(columns=["requirement_id", "evidence_id"])
-    impact = theme_impact(nps, pairs.dropna(subset=["theme_id"]), by="quarter", themes=themes[["theme_id", "label"]])
+    impact = theme_impact(nps, pairs.dropna(subset=["theme_id"]), by="quarter", themes=themes[["theme_id", "label"]],
+                          client=client)
     timings["requirements"] = time.perf_counter() - t4
 
     settings = {"seed": seed, "model": model_path or DEFAULT_MODEL_NAME, "unit": UNIT,

@@ -155,8 +155,13 @@ def areas_table(registry, themes: pd.DataFrame, pairs: pd.DataFrame, mentions: p
     return frame.sort_values(["mentions", "area_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def theme_quarters(statements: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
-    """Per theme and quarter: statements that mention it, accounts, and share of the quarter's statements."""
+def theme_quarters(statements: pd.DataFrame, pairs: pd.DataFrame, client=None) -> pd.DataFrame:
+    """Per theme and quarter: statements that mention it, accounts, and share of the quarter's statements.
+    ``client``: a Dask client: counted on its cluster (:mod:`.reductions`), the same figures."""
+    if client is not None:
+        from .reductions import theme_quarters_on
+
+        return theme_quarters_on(client, statements, pairs)
     merged = pairs.dropna(subset=["theme_id"])[["evidence_id", "theme_id"]].merge(
         statements[["evidence_id", "quarter", "account_id"]], on="evidence_id")
     out = merged.groupby(["theme_id", "quarter"]).agg(
