@@ -45,11 +45,11 @@ demo: sample
 	$(WB) quarterly --data $(SAMPLE) --out reports
 	@echo "Open reports/index.html in a browser."
 
-# the test files spread over TEST_WORKERS processes (pytest-xdist; tests/conftest.py keeps each file,
-# and every test of the published sample quarter, in one process); TEST_WORKERS=0: one process
+# the test files spread over TEST_WORKERS processes (pytest-xdist, a file's tests in one process; the
+# published sample quarter that several files read is built once, see tests/conftest.py); 0: one process
 TEST_WORKERS ?= 2
 test: install browser
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # only the check that a wheel built from the tracked files installs and runs (also part of `make test`)
 test-wheel: install

@@ -1,4 +1,5 @@
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -11,16 +12,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Groups for pytest-xdist (``make test`` runs ``-n 2 --dist loadgroup``): a test file stays in
-    one process, so its module-scoped fixtures are built once; every test that reads the published
-    sample quarter runs in one process, so that session fixture (the slowest) is built once."""
-    for item in items:
-        group = "published" if "published" in getattr(item, "fixturenames", ()) else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
@@ -63,13 +54,31 @@ def _plant_hostile_comments(data: Path) -> None:
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory):
+    """Built once per test run, also when ``make test`` spreads the files over processes
+    (pytest-xdist): the first process to need it builds it under a lock, the others read it back."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _published(tmp_path_factory.mktemp("quarterly"))
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp().parent / "published"
+    answer = root / "fixture.pickle"
+    with FileLock(str(root) + ".lock"):
+        if not answer.exists():   # (a process whose build failed leaves no answer: built again)
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            built = _published(root)
+            answer.with_suffix(".tmp").write_bytes(pickle.dumps(built))
+            answer.with_suffix(".tmp").rename(answer)
+    return pickle.loads(answer.read_bytes())
+
+
+def _published(root: Path) -> dict:
+    """Sample company + hostile comments; quarterly run once; an analyst pins a hostile quote; run again."""
     from workbench import store
     from workbench.quarterly import run_quarterly
     from workbench.sample import generate
     from workbench.themes.registry import ThemeRegistry, default_path
 
-    """Sample company + hostile comments; quarterly run once; an analyst pins a hostile quote; run again."""
-    root = tmp_path_factory.mktemp("quarterly")
     data, out = root / "data", root / "reports"
     generate(data, seed=7)
     _plant_hostile_comments(data)
