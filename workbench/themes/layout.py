@@ -75,10 +75,11 @@ def placing_on(client):
 
 def neighbours_among(X: np.ndarray, reference: np.ndarray, k: int, client=None,
                      prepare=None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`exact_neighbours` of ``X`` among ``reference`` (``prepare``: see there); with a Dask ``client``, on its workers,
-    each task one of the very blocks of rows one process compares at once (the same neighbours; the
-    similarities to float32 rounding, as another process's BLAS may sum in another order), a few blocks per worker in flight at a time. A block's rows travel with its
-    task, so a worker that dies has its blocks computed again by Dask."""
+    """:func:`exact_neighbours` of ``X`` among ``reference`` (``prepare``: see there); with a Dask
+    ``client``, on its workers, each task one of the very blocks of rows one process compares at
+    once (the same neighbours; the similarities to float32 rounding, as another process's BLAS may
+    sum in another order), a few blocks per worker in flight at a time. A block's rows travel with
+    its task, so a worker that dies has its blocks computed again by Dask."""
     if client is None or len(X) == 0:
         return exact_neighbours(X, k, reference=reference, prepare=prepare)
     from ..cluster import bounded_map
