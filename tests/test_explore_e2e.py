@@ -125,17 +125,24 @@ def _map_canvas(page, timeout: float = 60_000):
     return canvas, box, dots
 
 
-@pytest.mark.slow
-def test_jupyterlab_opens_the_explorer_run_and_the_map_hover_lasso_merge_and_batch_undo_work(tmp_path):
+def _launch(tmp_path, needs: str, app: bool = False):
+    """Skips without playwright, ``needs`` or Chromium; else a themed folder and ``workbench
+    explore`` started on it (returns once the notebook has run in the kernel the page will use):
+    (playwright's sync_api, the data folder, the server process, its URL, its log file)."""
     sync_api = pytest.importorskip("playwright.sync_api")
-    pytest.importorskip("jscatter")
+    pytest.importorskip(needs)
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
     data = make_themed_folder(tmp_path)
-    log = (tmp_path / "lab.log").open("w")
-    # returns once the notebook has run in the kernel JupyterLab will open it with
-    process, url = explore_lab.launch(data, token="e2e-token", env=_jupyter_env(tmp_path), stdout=log,
+    log = (tmp_path / ("voila.log" if app else "lab.log")).open("w")
+    process, url = explore_lab.launch(data, token="e2e-token", env=_jupyter_env(tmp_path), app=app, stdout=log,
                                       stderr=subprocess.STDOUT, start_new_session=True)
+    return sync_api, data, process, url, log
+
+
+@pytest.mark.slow
+def test_jupyterlab_opens_the_explorer_run_and_the_map_hover_lasso_merge_and_batch_undo_work(tmp_path):
+    sync_api, data, process, url, log = _launch(tmp_path, "jscatter")
     ARTIFACTS.mkdir(exist_ok=True)
     texts = [s[7] for s in STATEMENTS]
     try:
@@ -204,14 +211,7 @@ def test_jupyterlab_opens_the_explorer_run_and_the_map_hover_lasso_merge_and_bat
 
 @pytest.mark.slow
 def test_app_runs_on_open_in_voila(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    pytest.importorskip("voila")
-    if not CHROMIUM.exists():
-        pytest.skip("no Chromium at /usr/bin/chromium")
-    data = make_themed_folder(tmp_path)
-    log = (tmp_path / "voila.log").open("w")
-    process, url = explore_lab.launch(data, token="e2e-token", env=_jupyter_env(tmp_path), app=True, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+    sync_api, _, process, url, log = _launch(tmp_path, "voila", app=True)
     try:
         _wait_for_port(url, process)
         with _browser(sync_api) as p:
