@@ -33,7 +33,7 @@ screenshot of the map); timed from the ``mousemove`` event to the moment the too
 becomes that point's statement (the text is asked of the kernel; it is checked to be one of the
 corpus's statements). Target: median <= 100 ms. Its steps are printed too: when the page found the
 point (the widget's first message to the kernel, which says which point is hovered), when it asked
-for the tooltip's text (the explorer's tooltip delay, 30 ms, later) and when the answer arrived.
+for the tooltip's text (at once: the explorer has no tooltip delay) and when the answer arrived.
 
 The page is watched throughout: every console error and uncaught exception, and every request to
 anything but this machine, is reported (and fails the run).

@@ -54,7 +54,7 @@ def test_hover_answers_with_the_statements_text(view):
     assert answer["properties"]["theme"] == "export / excel" and answer["properties"]["source"] == "nps"
 
 
-def test_the_tooltip_is_asked_for_after_30_ms_not_500(view):
+def test_the_tooltip_is_asked_for_at_once_not_after_500_ms(view):
     from jscatter.widget import JupyterScatter
 
     from workbench.explore import webgl
@@ -62,8 +62,8 @@ def test_the_tooltip_is_asked_for_after_30_ms_not_500(view):
     assert str(JupyterScatter._esm).count(webgl.TOOLTIP_DELAY_JS) == 1      # the installed bundle has it
     widget = view.webgl.scatter.widget
     assert isinstance(widget, JupyterScatter) and type(widget) is not JupyterScatter
-    assert webgl.TOOLTIP_DELAY_JS not in widget._esm and "var TOOLTIP_DEBOUNCE_TIME = 30;" in widget._esm
-    assert len(widget._esm) == len(str(JupyterScatter._esm)) - 1           # nothing else changed
+    assert webgl.TOOLTIP_DELAY_JS not in widget._esm and "var TOOLTIP_DEBOUNCE_TIME = 0;" in widget._esm
+    assert len(widget._esm) == len(str(JupyterScatter._esm)) - 2           # nothing else changed
     import jscatter.jscatter
 
     assert jscatter.jscatter.JupyterScatter is JupyterScatter               # only this map's widget

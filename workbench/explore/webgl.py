@@ -8,12 +8,15 @@ answered from the data the widget holds; jupyter-scatter puts the text into the 
 ``textContent``, so customer text is never parsed as HTML. :mod:`.drawing` falls back to the
 Vega map when ``jscatter`` is not installed (:func:`available`).
 
-The tooltip shows after the mouse has rested on a point for ``TOOLTIP_DELAY_MS`` (30 ms), not
-jupyter-scatter's fixed 500 ms: that delay, a constant of its bundled JavaScript, was most of a
-hover's time (about 520 ms to the text in the page, the kernel answering in about 20 ms), so
-the widget is made from a subclass whose JavaScript has the shorter delay
-(:func:`_quick_tooltip_widget`). A jupyter-scatter whose bundle lacks that constant keeps its own
-delay (``tests/test_explore_map.py`` checks the installed one has it).
+The tooltip's text is asked for as soon as the mouse is on a point (``TOOLTIP_DELAY_MS`` = 0),
+not after jupyter-scatter's fixed 500 ms. That delay, a constant of its bundled JavaScript, was
+most of a hover's time (about 520 ms to the text in the page, the kernel answering in about 1 ms).
+It is a debounce against flooding the kernel while the mouse sweeps over points; here that costs
+nothing: the kernel answers a request in about 1 ms, at most one is sent per pointer event, and
+jupyter-scatter drops an answer for a point no longer hovered. So the widget is made from a
+subclass whose JavaScript has no delay (:func:`_quick_tooltip_widget`). A jupyter-scatter whose
+bundle lacks that constant keeps its own delay (``tests/test_explore_map.py`` checks the
+installed one has it).
 """
 from __future__ import annotations
 
@@ -30,8 +33,8 @@ from .codes import NO_THEME
 MAP_HEIGHT = 520
 #: characters of a statement shown on hover
 HOVER_CHARS = 400
-#: milliseconds the mouse rests on a point before its tooltip is asked for
-TOOLTIP_DELAY_MS = 30
+#: milliseconds the mouse rests on a point before its tooltip is asked for (0: at once; why: above)
+TOOLTIP_DELAY_MS = 0
 #: the constant of jupyter-scatter's bundled JavaScript replaced by TOOLTIP_DELAY_MS
 TOOLTIP_DELAY_JS = "var TOOLTIP_DEBOUNCE_TIME = 500;"
 
