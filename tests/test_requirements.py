@@ -487,3 +487,65 @@ def test_restrict_requirements_recounts_a_segment(world):
     assert pdf["nps_responses"] == 1 and pdf["detractor_share"] == 0.0   # x1 scored 9
     assert {q["evidence_id"] for q in pdf["quotes"]} == {"ev_x1", "ev_x3"}
     assert (pdf["first_quarter"], pdf["last_quarter"]) == ("2026Q1", "2026Q2")
+
+
+# --- grouping in bounded blocks ------------------------------------------------------------
+
+
+def _reworded_groups(n_groups: int, copies: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``n_groups`` far-apart asks, each in ``copies`` rewordings (vectors within a small
+    cosine distance of their ask), shuffled: the gold group of every row."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_groups, 64))
+    gold = np.repeat(np.arange(n_groups), copies)
+    x = centres[gold] + rng.normal(scale=0.08, size=(len(gold), 64))
+    order = rng.permutation(len(gold))
+    x, gold = x[order], gold[order]
+    return x / np.linalg.norm(x, axis=1, keepdims=True), gold
+
+
+def test_grouping_above_the_block_bound_finds_the_same_requirements_in_blocks():
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import adjusted_rand_score
+
+    from workbench.themes.requirements.grouping import group_requests
+
+    x, gold = _reworded_groups(40, 12)                       # 480 requests, bound 100
+    whole = AgglomerativeClustering(n_clusters=None, distance_threshold=0.4, metric="cosine",
+                                    linkage="average").fit_predict(x)
+    assert adjusted_rand_score(gold, whole) == 1.0           # the fixture: one step finds the 40 asks
+    blocked = group_requests(x, 0.4, max_block=100)
+    assert adjusted_rand_score(gold, blocked) == 1.0         # blocks of at most 100 find them too
+    assert np.array_equal(blocked, group_requests(x, 0.4, max_block=100))   # and the same again
+    one_step = AgglomerativeClustering(n_clusters=None, distance_threshold=0.4, metric="cosine",
+                                       linkage="average").fit_predict(x[:90])
+    assert np.array_equal(group_requests(x[:90], 0.4, max_block=100), one_step)   # under it: one step
+
+
+def test_grouping_in_blocks_never_clusters_more_rows_at_once_than_the_bound(monkeypatch):
+    from sklearn import cluster
+
+    from workbench.themes.requirements.grouping import group_requests
+
+    sizes = []
+    real = cluster.AgglomerativeClustering.fit_predict
+
+    def counting(self, X, y=None):
+        sizes.append(len(X))
+        return real(self, X)
+
+    monkeypatch.setattr(cluster.AgglomerativeClustering, "fit_predict", counting)
+    x, gold = _reworded_groups(60, 10, seed=1)
+    labels = group_requests(x, 0.4, max_block=80)
+    assert sizes and max(sizes) <= 80 and sum(sizes) == len(x)
+    assert len(np.unique(labels)) >= 60
+
+
+def test_identical_requests_above_the_bound_are_one_requirement():
+    from workbench.themes.requirements.grouping import group_requests
+
+    x, _ = _reworded_groups(3, 1, seed=2)
+    same = np.tile(x, (150, 1))                              # 450 copies of 3 asks, bound 100
+    labels = group_requests(same, 0.4, max_block=100)
+    assert len(np.unique(labels)) == 3
+    assert all(len(np.unique(labels[i::3])) == 1 for i in range(3))
