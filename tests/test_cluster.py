@@ -238,3 +238,32 @@ def test_a_job_whose_workers_keep_dying_fails_and_leaves_the_previous_report(cli
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["2025Q3"]
     assert not Workspace(mini_dir).exists()
     client.wait_for_workers(2, timeout=60)  # the nanny restarted it
+
+
+def test_requirement_figures_are_dask_reductions_with_the_single_process_answers(client, monkeypatch):
+    from workbench.themes.requirements.figures import figures_by_group
+
+    rng = np.random.default_rng(3)
+    n = 900
+    members = pd.DataFrame({
+        "evidence_id": [f"e{i}" for i in range(n)],
+        "requirement": rng.integers(0, 60, n),
+        "account_id": rng.choice(np.array([*(f"A{i}" for i in range(30)), None], dtype=object), n),
+        "quarter": rng.choice(np.array(["2026Q1", "2026Q2", "2026Q3", None], dtype=object), n),
+    })
+    scores = {f"e{i}": float(rng.integers(0, 11)) for i in range(0, n, 3)}
+    arr_now = {f"A{i}": float(rng.integers(1, 100)) * 1000 for i in range(25)}       # 5 accounts without ARR
+    computed = []
+    real = cluster.compute
+    monkeypatch.setattr(cluster, "compute", lambda c, *xs: computed.append(len(xs)) or real(c, *xs))
+    monkeypatch.setattr(cluster, "PARTITION_ROWS", 70)                               # 13 partitions
+    single = figures_by_group(members, "requirement", arr_now, scores, "2026Q3")
+    assert not computed
+    on_cluster = figures_by_group(members, "requirement", arr_now, scores, "2026Q3", client=client)
+    assert computed == [3]                                   # counts, accounts and quarters reduced there
+    pd.testing.assert_frame_equal(single, on_cluster)
+    assert len(single) == 60 and single["mentions"].sum() == n
+    assert single["nps_responses"].sum() == len(scores)
+    assert single["detractor_share"].dropna().between(0, 1).all() and single["accounts"].le(30).all()
+    without_arr = figures_by_group(members, "requirement", None, scores, "2026Q3", client=client)
+    assert without_arr["arr_at_stake"].isna().all()

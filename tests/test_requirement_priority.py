@@ -7,7 +7,7 @@ import pytest
 
 from workbench.report.requirements_view import arr_text, requirements_table
 from workbench.themes.requirements import build_requirements, restrict_requirements
-from workbench.themes.requirements.grouping import requirement_figures
+from workbench.themes.requirements.figures import requirement_figures
 from workbench.themes.requirements.priority import PRIORITY_COLUMNS, prioritise
 
 

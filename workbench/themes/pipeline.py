@@ -223,8 +223,8 @@ def fit_themes(
 
     ``client``: a Dask client (:func:`workbench.cluster.connect`): the texts are embedded on its
     workers, the fit places every mention outside its layout's sample there
-    (:func:`.layout.placing_on`), and the themes' quarters and NPS impact are Dask reductions
-    (:mod:`.reductions`); every answer is as without.
+    (:func:`.layout.placing_on`), and the themes' quarters, NPS impact and requirement figures are
+    Dask reductions (:mod:`.reductions`, :mod:`.requirements.figures`); every answer is as without.
     """
     from .areas import group_areas
     from .sentiment import sentiment_scores
@@ -332,7 +332,8 @@ def fit_themes(
     statement_intents, requirements = intents_and_requirements(
         statements, statement_vectors, pairs, themes, quarter=quarter, registry=registry,
         accounts=inputs.accounts, arr=inputs.arr, nps=nps, previous=inputs.previous_requirement_evidence,
-        classifier=classifier, encode=default_encode, classifier_space=default_space, languages=languages)
+        classifier=classifier, encode=default_encode, classifier_space=default_space, languages=languages,
+        client=client)
     for gone in requirements.attrs.get("absorbed", []):
         status = registry.requirement_status(gone["requirement_id"])
         if status["status"] != "open":

@@ -32,7 +32,7 @@ def intents_and_requirements(
     quarter: str, registry=None, accounts: pd.DataFrame | None = None, arr: pd.DataFrame | None = None,
     nps: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
     classifier: IntentClassifier | None = None, encode: Callable[[list[str]], np.ndarray] | None = None,
-    classifier_space: bool = True, languages: pd.Series | None = None,
+    classifier_space: bool = True, languages: pd.Series | None = None, client=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(statement_intents, requirements)`` for the themed ``statements``.
 
@@ -43,7 +43,8 @@ def intents_and_requirements(
     requests grouped by what they ask (:func:`.requirements.build_requirements`; ``previous``
     keeps their ids) and ranked by :func:`.requirements.priority.prioritise` over the responses
     of ``quarter`` and each theme's share of problems. ``languages``: each statement's, when
-    already detected.
+    already detected. ``client``: a Dask client; the requirements' figures are then Dask
+    reductions on its cluster (:mod:`.requirements.figures`), with the same answers.
     """
     languages = detect_languages(statements["text"]) if languages is None else pd.Series(languages).reset_index(drop=True)
     if classifier is not None:
@@ -58,7 +59,8 @@ def intents_and_requirements(
     })[STATEMENT_INTENT_COLUMNS]
     requirements = build_requirements(
         statements, assignments, vectors, accounts, arr, nps, registry=registry,
-        themes=themes[["theme_id", "label"]], as_of=quarter, intents=intents, encode=encode, previous=previous)
+        themes=themes[["theme_id", "label"]], as_of=quarter, intents=intents, encode=encode, previous=previous,
+        client=client)
     requirements = prioritise(requirements, responses=int(statements["quarter"].eq(quarter).sum()),
                               problem_share=problem_shares(assignments, statement_intents))
     return statement_intents, requirements

@@ -7,7 +7,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from ...contract import is_detractor, unit_rows
+from ...contract import unit_rows
+from .figures import figures_by_group, latest_arr, nps_scores
 from .intent import IntentClassifier, classify_statements
 from .rules import detect_requirements, match_requirement
 from .statements import crisp_statement, request_sentence
@@ -17,34 +18,12 @@ REQUIREMENT_COLUMNS = [
     "arr_at_stake", "nps_responses", "detractor_share", "first_quarter", "last_quarter", "mentions_now",
     "mentions_before", "status", "status_date", "cues", "quotes", "evidence_ids",
 ]
-#: the figures :func:`requirement_figures` computes, the same way for the whole folder and a segment
-FIGURES = ["mentions", "accounts", "account_ids", "arr_at_stake", "nps_responses", "detractor_share",
-           "first_quarter", "last_quarter", "mentions_now", "mentions_before"]
 
 
 def requirement_id(anchor_evidence_id: str) -> str:
     """Stable id of a requirement: a hash of its earliest statement's evidence id, so later
     mentions joining the requirement do not change it."""
     return "R" + hashlib.sha1(str(anchor_evidence_id).encode("utf-8")).hexdigest()[:10]
-
-
-def _latest_arr(arr: pd.DataFrame | None, accounts: pd.DataFrame | None, as_of: str | None) -> dict[str, float] | None:
-    """Latest ARR per account (at or before ``as_of``); accounts that ended count 0. None when
-    the folder has no ARR data at all (ARR at stake is then unknown, not $0)."""
-    if arr is None or arr.empty:
-        return None
-    frame = arr[["account_id", "quarter", "arr"]].dropna(subset=["account_id", "quarter"])
-    if as_of is not None:
-        frame = frame[frame["quarter"].astype(str) <= str(as_of)]
-    latest = frame.sort_values(["account_id", "quarter"]).groupby("account_id")["arr"].last()
-    values = {str(k): float(v) for k, v in latest.fillna(0.0).items()}
-    if accounts is not None and "end_date" in accounts.columns:
-        cutoff = pd.Period(as_of, "Q").end_time if as_of else pd.Timestamp.max
-        ended = accounts[pd.to_datetime(accounts["end_date"]).le(cutoff)]["account_id"].astype(str)
-        for account in ended:
-            if account in values:
-                values[account] = 0.0
-    return values
 
 
 def _statuses(registry, ids: Iterable[str]) -> dict[str, dict]:
@@ -55,38 +34,6 @@ def _statuses(registry, ids: Iterable[str]) -> dict[str, dict]:
     if isinstance(registry, Mapping):
         return {i: dict(registry[i]) for i in ids if i in registry}
     raise TypeError("registry must be a ThemeRegistry or a mapping of requirement id -> status")
-
-
-def _nps_scores(nps: pd.DataFrame | None) -> dict[str, float]:
-    if nps is None or not len(nps):
-        return {}
-    linked = nps.dropna(subset=["evidence_id"])
-    return dict(zip(linked["evidence_id"].astype(str), pd.to_numeric(linked["score"], errors="coerce")))
-
-
-def requirement_figures(members: pd.DataFrame, arr_now: dict[str, float] | None, scores: Mapping[str, float],
-                        as_of: str | None = None) -> dict:
-    """A requirement's figures from its statements (evidence rows): ``mentions``, distinct
-    ``accounts`` and ``account_ids``, ``arr_at_stake`` (their latest ARR summed; NaN when the
-    folder has no ARR data), ``nps_responses`` and ``detractor_share`` (of the NPS responses whose
-    comment is one of the statements, score 0-6; NaN when none), ``first_quarter``/``last_quarter``,
-    and ``mentions_now``/``mentions_before`` (in quarter ``as_of`` and the one before it)."""
-    account_ids = sorted({str(a) for a in members["account_id"].dropna()}) if "account_id" in members else []
-    member_scores = pd.Series([scores[e] for e in members["evidence_id"] if e in scores], dtype="float64").dropna()
-    quarters = members["quarter"].dropna().astype(str) if "quarter" in members else pd.Series([], dtype=str)
-    before = str(pd.Period(as_of, "Q") - 1) if as_of else None
-    return {
-        "mentions": int(len(members)),
-        "accounts": len(account_ids),
-        "account_ids": account_ids,
-        "arr_at_stake": float("nan") if arr_now is None else float(sum(arr_now.get(a, 0.0) for a in account_ids)),
-        "nps_responses": int(len(member_scores)),
-        "detractor_share": float(is_detractor(member_scores).mean()) if len(member_scores) else float("nan"),
-        "first_quarter": quarters.min() if len(quarters) else None,
-        "last_quarter": quarters.max() if len(quarters) else None,
-        "mentions_now": int((quarters == str(as_of)).sum()) if as_of else int(len(members)),
-        "mentions_before": int((quarters == before).sum()) if before else 0,
-    }
 
 
 #: the most request statements grouped in one agglomerative step: its distance matrix grows with
@@ -160,6 +107,7 @@ def build_requirements(
     classifier_space: bool = True,
     intents: pd.DataFrame | None = None,
     group_on_statements: bool = True,
+    client=None,
 ) -> pd.DataFrame:
     """Group the requirement statements of ``evidence`` into requirements.
 
@@ -251,8 +199,8 @@ def build_requirements(
 
     candidates["_cluster"] = group_requests(vectors, distance_threshold)
 
-    arr_now = _latest_arr(arr, accounts, as_of)
-    scores = _nps_scores(nps)
+    arr_now = latest_arr(arr, accounts, as_of)
+    figures = figures_by_group(candidates, "_cluster", arr_now, nps_scores(nps), as_of, client=client)
     theme_of = {}
     if assigned is not None:
         for evidence_id, group in assigned.groupby("evidence_id", sort=False):
@@ -262,7 +210,7 @@ def build_requirements(
         labels = dict(zip(themes["theme_id"], themes["label"]))
 
     rows = []
-    for _, members in candidates.groupby("_cluster", sort=False):
+    for cluster, members in candidates.groupby("_cluster", sort=False):
         idx = members.index.to_numpy()
         centre = unit_rows(vectors[idx].mean(axis=0))
         closeness = vectors[idx] @ centre
@@ -286,7 +234,7 @@ def build_requirements(
             "statement": ranked["_statement"].iloc[0],
             "theme_id": theme,
             "theme_label": labels.get(theme) if theme is not None else None,
-            **requirement_figures(members, arr_now, scores, as_of),
+            **figures.loc[cluster].to_dict(),
             "cues": sorted({str(c) for c in members["_cue"].dropna()}),
             "quotes": [
                 {"evidence_id": r.evidence_id, "source_file": getattr(r, "source_file", None),
@@ -362,17 +310,16 @@ def restrict_requirements(requirements: pd.DataFrame, requirement_evidence: pd.D
         return requirements.copy()
     kept = evidence.drop_duplicates("evidence_id").set_index("evidence_id")
     members = requirement_evidence[requirement_evidence["evidence_id"].isin(kept.index)]
-    arr_now = _latest_arr(arr, accounts, as_of)
-    scores = _nps_scores(nps)
+    part = members[["requirement_id", "evidence_id"]].merge(kept.drop(columns=["requirement_id"], errors="ignore"),
+                                                            left_on="evidence_id", right_index=True, how="left")
+    figures = figures_by_group(part, "requirement_id", latest_arr(arr, accounts, as_of), nps_scores(nps), as_of)
     rows = []
     for _, req in requirements.iterrows():
-        ids = members.loc[members["requirement_id"] == req["requirement_id"], "evidence_id"].tolist()
-        if not ids:
+        if req["requirement_id"] not in figures.index:
             continue
-        part = kept.loc[ids].reset_index()
         quotes = req.get("quotes")
         row = req.to_dict()
-        row.update(requirement_figures(part, arr_now, scores, as_of))
+        row.update(figures.loc[req["requirement_id"]].to_dict())
         row["quotes"] = ([q for q in quotes if q.get("evidence_id") in kept.index] if isinstance(quotes, list)
                          else quotes)
         rows.append(row)
