@@ -61,7 +61,7 @@ constraints: install
 
 BENCHES = bench/ingest_speed.py bench/embed_speed.py bench/themes_quality.py bench/themes_sample.py \
 	bench/theme_names.py bench/theme_areas.py bench/multi_theme.py bench/sentiment_quality.py bench/languages.py \
-	bench/intent_quality.py bench/requirements_grouping.py bench/pii_recall.py \
+	bench/intent_quality.py bench/requirements_grouping.py bench/requirements_scale.py bench/pii_recall.py \
 	bench/quarterly_speed.py
 
 # every bench runs even when one misses its target; the exit status says whether all passed
