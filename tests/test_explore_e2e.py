@@ -6,6 +6,8 @@ merging refuses without a target, and pinning two ticked quotes is undone by one
 asks for anything outside the machine."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import importlib.util
 import os
 import signal
@@ -140,102 +142,102 @@ def _launch(tmp_path, needs: str, app: bool = False):
     return sync_api, data, process, url, log
 
 
-@pytest.mark.slow
-def test_jupyterlab_opens_the_explorer_run_and_the_map_hover_lasso_merge_and_batch_undo_work(tmp_path):
-    sync_api, data, process, url, log = _launch(tmp_path, "jscatter")
-    ARTIFACTS.mkdir(exist_ok=True)
-    texts = [s[7] for s in STATEMENTS]
+@contextmanager
+def _explorer_page(tmp_path, needs: str, app: bool = False):
+    """:func:`_launch`, then a Chromium page watched by :func:`_watch` (not yet opened on the URL):
+    yields (the data folder, the URL, the page, its console errors, its requests to other
+    machines); afterwards the browser is closed and the server stopped, and stopped it must be."""
+    sync_api, data, process, url, log = _launch(tmp_path, needs, app=app)
     try:
+        if app:
+            _wait_for_port(url, process)
         with _browser(sync_api) as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 errors, outside = _watch(page)
-                page.goto(url)
-                # drawn with no click: the outputs are the run's, the widgets the session kernel's
-                page.wait_for_selector(".wb-explorer .wb-theme-list select option", timeout=60_000)
-                assert page.locator(".wb-explorer h3.wb-theme-label").inner_text() == "billing / invoice"
-                assert page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").first.inner_text().strip() == "[1]:"
-                canvas, box, dots = _map_canvas(page)
-                assert box["width"] > 300 and box["height"] > 300 and dots   # the map renders its points
-
-                # hover: a point's statement shows in the tooltip (asked of the kernel: wait for it)
-                tip_has_text = ("texts => texts.some(t => document.querySelector('.wb-webgl-map')"
-                                ".innerText.includes(t))")
-                shown = None
-                for x, y in dots[:8]:
-                    page.mouse.move(box["x"] + x, box["y"] + y)
-                    try:
-                        page.wait_for_function(tip_has_text, arg=texts, timeout=1500, polling=50)
-                    except sync_api.TimeoutError:
-                        continue
-                    shown = next(t for t in texts if t in page.locator(".wb-webgl-map").inner_text())
-                    break
-                assert shown, f"none of {len(dots)} points showed its statement on hover"
-
-                # a lasso around the whole map: its statements are listed next to it
-                page.locator(".wb-webgl-map button[title='Activate lasso selection']").click()
-                page.mouse.move(box["x"] + 4, box["y"] + 4)
-                page.mouse.down()
-                for fx, fy in [(0.99, 0.01), (0.99, 0.99), (0.01, 0.99), (0.01, 0.02)]:
-                    page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=4)
-                page.mouse.up()
-                page.wait_for_selector(".wb-region", timeout=20_000)
-                region = page.locator(".wb-region").inner_text()
-                assert "statements in the selected region" in region and any(t in region for t in texts)
-
-                # merge refuses without a target
-                page.locator(".wb-explorer button[title='Merge']").click()
-                page.wait_for_selector(".wb-error:has-text('Choose a theme to merge into')", timeout=20_000)
-
-                # tick two quotes, pin them in one click, undo both in one click
-                ticks = page.locator(".wb-explorer .widget-checkbox input")
-                ticks.nth(0).check()
-                ticks.nth(1).check()
-                page.locator(".wb-explorer button[title='Pin ticked']").click()
-                page.wait_for_selector(".wb-ok:has-text('Pinned 2 quote(s)')", timeout=20_000)
-                assert len(registry_file(data)["themes"][BILLING]["pinned_quotes"]) == 2
-                page.locator(".wb-explorer button[title='Undo last edit']").click()
-                page.wait_for_selector(".wb-ok:has-text('1 more edit(s)')", timeout=20_000)
-                assert registry_file(data)["themes"][BILLING]["pinned_quotes"] == []
-                page.screenshot(path=str(ARTIFACTS / "explore.png"), full_page=True)
-                assert not errors, errors
-                assert not outside, outside
+                yield data, url, page, errors, outside
             finally:
                 browser.close()
     finally:
         _stop(process)
         log.close()
     assert process.poll() is not None
+
+
+@pytest.mark.slow
+def test_jupyterlab_opens_the_explorer_run_and_the_map_hover_lasso_merge_and_batch_undo_work(tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    texts = [s[7] for s in STATEMENTS]
+    with _explorer_page(tmp_path, "jscatter") as (data, url, page, errors, outside):
+        from playwright.sync_api import TimeoutError as PageTimeout
+
+        page.goto(url)
+        # drawn with no click: the outputs are the run's, the widgets the session kernel's
+        page.wait_for_selector(".wb-explorer .wb-theme-list select option", timeout=60_000)
+        assert page.locator(".wb-explorer h3.wb-theme-label").inner_text() == "billing / invoice"
+        assert page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").first.inner_text().strip() == "[1]:"
+        canvas, box, dots = _map_canvas(page)
+        assert box["width"] > 300 and box["height"] > 300 and dots   # the map renders its points
+
+        # hover: a point's statement shows in the tooltip (asked of the kernel: wait for it)
+        tip_has_text = ("texts => texts.some(t => document.querySelector('.wb-webgl-map')"
+                        ".innerText.includes(t))")
+        shown = None
+        for x, y in dots[:8]:
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            try:
+                page.wait_for_function(tip_has_text, arg=texts, timeout=1500, polling=50)
+            except PageTimeout:
+                continue
+            shown = next(t for t in texts if t in page.locator(".wb-webgl-map").inner_text())
+            break
+        assert shown, f"none of {len(dots)} points showed its statement on hover"
+
+        # a lasso around the whole map: its statements are listed next to it
+        page.locator(".wb-webgl-map button[title='Activate lasso selection']").click()
+        page.mouse.move(box["x"] + 4, box["y"] + 4)
+        page.mouse.down()
+        for fx, fy in [(0.99, 0.01), (0.99, 0.99), (0.01, 0.99), (0.01, 0.02)]:
+            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy, steps=4)
+        page.mouse.up()
+        page.wait_for_selector(".wb-region", timeout=20_000)
+        region = page.locator(".wb-region").inner_text()
+        assert "statements in the selected region" in region and any(t in region for t in texts)
+
+        # merge refuses without a target
+        page.locator(".wb-explorer button[title='Merge']").click()
+        page.wait_for_selector(".wb-error:has-text('Choose a theme to merge into')", timeout=20_000)
+
+        # tick two quotes, pin them in one click, undo both in one click
+        ticks = page.locator(".wb-explorer .widget-checkbox input")
+        ticks.nth(0).check()
+        ticks.nth(1).check()
+        page.locator(".wb-explorer button[title='Pin ticked']").click()
+        page.wait_for_selector(".wb-ok:has-text('Pinned 2 quote(s)')", timeout=20_000)
+        assert len(registry_file(data)["themes"][BILLING]["pinned_quotes"]) == 2
+        page.locator(".wb-explorer button[title='Undo last edit']").click()
+        page.wait_for_selector(".wb-ok:has-text('1 more edit(s)')", timeout=20_000)
+        assert registry_file(data)["themes"][BILLING]["pinned_quotes"] == []
+        page.screenshot(path=str(ARTIFACTS / "explore.png"), full_page=True)
+        assert not errors, errors
+        assert not outside, outside
 
 
 @pytest.mark.slow
 def test_app_runs_on_open_in_voila(tmp_path):
-    sync_api, _, process, url, log = _launch(tmp_path, "voila", app=True)
-    try:
-        _wait_for_port(url, process)
-        with _browser(sync_api) as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                errors, outside = _watch(page)
-                page.goto(url)
-                page.wait_for_selector(".wb-explorer .wb-quote", timeout=120_000)   # run on open, no click
-                assert page.locator(".wb-explorer h3.wb-theme-label").inner_text() == "billing / invoice"
-                assert "open_explorer(" not in page.locator("body").inner_text()     # no code shown
-                if importlib.util.find_spec("jscatter"):
-                    _, box, dots = _map_canvas(page)
-                    assert box["width"] > 300 and dots
-                # Voilà's own page template links FontAwesome's stylesheets from a CDN (its bundle has
-                # the icons too): those two requests, and their failing offline, are Voilà's, not ours
-                assert all(u.startswith(VOILA_CDN) for u in outside), outside
-                failed_loads = [e for e in errors if e.startswith("Failed to load resource: net::ERR_")]
-                assert len(failed_loads) <= len(outside) and len(failed_loads) == len(errors), errors
-            finally:
-                browser.close()
-    finally:
-        _stop(process)
-        log.close()
-    assert process.poll() is not None
+    with _explorer_page(tmp_path, "voila", app=True) as (_, url, page, errors, outside):
+        page.goto(url)
+        page.wait_for_selector(".wb-explorer .wb-quote", timeout=120_000)   # run on open, no click
+        assert page.locator(".wb-explorer h3.wb-theme-label").inner_text() == "billing / invoice"
+        assert "open_explorer(" not in page.locator("body").inner_text()     # no code shown
+        if importlib.util.find_spec("jscatter"):
+            _, box, dots = _map_canvas(page)
+            assert box["width"] > 300 and dots
+        # Voilà's own page template links FontAwesome's stylesheets from a CDN (its bundle has
+        # the icons too): those two requests, and their failing offline, are Voilà's, not ours
+        assert all(u.startswith(VOILA_CDN) for u in outside), outside
+        failed_loads = [e for e in errors if e.startswith("Failed to load resource: net::ERR_")]
+        assert len(failed_loads) <= len(outside) and len(failed_loads) == len(errors), errors
 
 
