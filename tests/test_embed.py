@@ -79,11 +79,48 @@ def test_sentence_embedder_settings_and_identity(tmp_path):
     with pytest.raises(ValueError):
         SentenceEmbedder(str(tmp_path), precision="fp16")
     (tmp_path / "config.json").write_text("{}")
-    int8, fp32 = SentenceEmbedder(str(tmp_path)), SentenceEmbedder(str(tmp_path), precision="float32")
+    int8 = SentenceEmbedder(str(tmp_path), precision="int8")
+    fp32 = SentenceEmbedder(str(tmp_path), precision="float32")
     assert int8.identity != fp32.identity  # their vectors differ, so their caches must
-    assert int8.identity == SentenceEmbedder(str(tmp_path)).identity
+    assert int8.identity == SentenceEmbedder(str(tmp_path), precision="int8").identity
     with pytest.raises(FileNotFoundError):
         SentenceEmbedder(str(tmp_path / "missing")).encode(["x"])
+
+
+@pytest.mark.parametrize("pays", [True, False])
+def test_auto_precision_is_int8_only_where_int8_products_are_the_faster(tmp_path, monkeypatch, pays):
+    from workbench.embed import int8 as int8_module
+    from workbench.embed import model as model_module
+
+    monkeypatch.setattr(model_module, "int8_pays", lambda: pays)
+    (tmp_path / "config.json").write_text("{}")
+    auto = SentenceEmbedder(str(tmp_path))
+    chosen = "int8" if pays else "float32"
+    assert auto.chosen_precision == chosen
+    assert auto.identity == SentenceEmbedder(str(tmp_path), precision=chosen).identity  # one cache per real precision
+    assert int8_module.int8_pays() in (True, False)
+
+
+def test_the_int8_probe_times_the_two_products(monkeypatch):
+    import time
+
+    import torch
+
+    from workbench.embed import int8 as int8_module
+
+    real_int_mm, real_mm = torch._int_mm, torch.mm
+
+    def slow(product):
+        def run(*args):
+            time.sleep(0.2)
+            return product(*args)
+        return run
+
+    monkeypatch.setattr(torch, "_int_mm", slow(real_int_mm))
+    assert int8_module._faster_in_int8() is False  # an int8 product slower than float32's (AVX2-only CPUs)
+    monkeypatch.setattr(torch, "_int_mm", real_int_mm)
+    monkeypatch.setattr(torch, "mm", slow(real_mm))
+    assert int8_module._faster_in_int8() is True
 
 
 def test_a_model_retrained_into_the_same_folder_gets_its_own_cache(tmp_path):
@@ -101,12 +138,12 @@ def test_a_model_retrained_into_the_same_folder_gets_its_own_cache(tmp_path):
     b = model(tmp_path / "b" / "cx-minilm", b"\x02" * 64, '{"mean": true}')     # same sizes, other weights
     c = model(tmp_path / "c" / "cx-minilm", b"\x01" * 64, '{"mean": true}')     # a copy of a
     d = model(tmp_path / "d" / "cx-minilm", b"\x01" * 64, '{"cls": true}')      # other pooling only
-    ids = {name: SentenceEmbedder(str(p)).identity for name, p in zip("abcd", (a, b, c, d))}
+    ids = {name: SentenceEmbedder(str(p), precision="int8").identity for name, p in zip("abcd", (a, b, c, d))}
     assert ids["a"] != ids["b"] and ids["a"] == ids["c"] and ids["a"] != ids["d"]
     assert ids["a"].startswith("cx-minilm-int8")
     assert embedding_identity(str(a)) != embedding_identity(str(b))
     (a / "model.safetensors").write_bytes(b"\x03" * 64)                         # retrained in place
-    assert SentenceEmbedder(str(a)).identity != ids["a"]
+    assert SentenceEmbedder(str(a), precision="int8").identity != ids["a"]
 
 
 def test_row_quantisation_covers_each_row_and_dequantises_within_half_a_step():
@@ -162,7 +199,7 @@ def test_layers_sharing_an_input_share_one_product():
 def test_real_model_int8_stays_close_to_float32():
     texts = ["I am still waiting on my card?", "How do I top up with a bank transfer?",
              "Why was my transfer declined?", "The app charged me a fee for cash withdrawal"]
-    fast, exact = SentenceEmbedder(progress=False), SentenceEmbedder(progress=False, precision="float32")
+    fast, exact = SentenceEmbedder(progress=False, precision="int8"), SentenceEmbedder(progress=False, precision="float32")
     a, b = fast.encode(texts), exact.encode(texts)
     assert fast.active_precision == "int8"
     assert np.sum(a * b, axis=1).min() > 0.99

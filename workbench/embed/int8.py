@@ -4,7 +4,9 @@ int8 matrix product (``torch._int_mm``).
 Weights are int8 per output channel; activations int8 per row (token), asymmetric, so each text's
 vector does not depend on the texts batched with it. Quantising and dequantising are two small
 numba kernels, compiled on first use and cached on disk. On a CPU with AVX-512 VNNI this is about
-twice as fast as float32, with cosine similarity above 0.99 (``bench/embed_speed.py``).
+twice as fast as float32, with cosine similarity above 0.99 (``bench/embed_speed.py``). On a CPU
+without int8 dot-product instructions (AVX2 only) torch's int8 product is about 25 times slower
+than float32's, and the whole path about 40 times: :func:`int8_pays` tells the two apart.
 :class:`~workbench.embed.model.SentenceEmbedder` swaps the layers in and checks the drift.
 """
 from __future__ import annotations
@@ -47,6 +49,46 @@ def quantise_linear_layers(module) -> dict[str, object]:
 def restore_linear_layers(originals: dict[str, object]) -> None:
     for parent, name, child in originals.values():
         setattr(parent, name, child)
+
+
+_PAYS: bool | None = None
+
+
+def int8_pays() -> bool:
+    """Whether torch's int8 matrix product beats float32's on this CPU: one product of a layer's
+    shape each way, best of three (a few milliseconds where int8 is fast, about 0.1 s where not),
+    measured once per process.
+
+    Measured rather than read from CPU flags: what matters is the kernel this torch build runs
+    on this CPU, which flags only hint at (and read differently on each platform). The margin is
+    wide (int8 2-4 times faster, or 25 times slower), so the answer does not flip with load.
+    """
+    global _PAYS
+    if _PAYS is None:
+        _PAYS = _faster_in_int8()
+    return _PAYS
+
+
+def _faster_in_int8(rows: int = 256, width: int = 384) -> bool:
+    import time
+
+    import torch
+
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randint(-127, 128, (rows, width), dtype=torch.int8, generator=generator)
+    b = torch.randint(-127, 128, (width, width), dtype=torch.int8, generator=generator)
+    af, bf = a.float(), b.float()
+
+    def best(product) -> float:
+        product()  # warm up
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            product()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return best(lambda: torch._int_mm(a, b)) < best(lambda: torch.mm(af, bf))
 
 
 #: bump when the int8 arithmetic changes, so vectors cached from the old one are not reused

@@ -2,8 +2,9 @@
 it (:func:`model_digest`), loading it with the Hugging Face hub switched off, and encoding texts
 batched by length under a token budget.
 
-By default (``precision="int8"``) the model's linear layers run on the int8 fast path of
-:mod:`workbench.embed.int8`; if that drifts from float32 on a few built-in sentences (another
+By default (``precision="auto"``) the model's linear layers run on the int8 fast path of
+:mod:`workbench.embed.int8` where this CPU's int8 products are the faster (:func:`int8_pays`), in
+float32 elsewhere; if the int8 path drifts from float32 on a few built-in sentences (another
 model), the embedder falls back to float32 by itself.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..contract import unit_rows
-from .int8 import INT8_SCHEME, quantise_linear_layers, restore_linear_layers
+from .int8 import INT8_SCHEME, int8_pays, quantise_linear_layers, restore_linear_layers
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -85,16 +86,17 @@ def _show_progress(n: int) -> bool:
 class SentenceEmbedder:
     """A local sentence-transformers model on the CPU, loaded on first use.
 
-    ``precision``: ``"int8"`` (default, the fast path; falls back to float32 for a model it does
-    not suit) or ``"float32"``. Texts are sorted by length and batched under ``batch_tokens``
+    ``precision``: ``"auto"`` (default: ``"int8"`` where it is the faster on this CPU, else
+    ``"float32"``), ``"int8"`` (the fast path; falls back to float32 for a model it does not suit)
+    or ``"float32"``. Texts are sorted by length and batched under ``batch_tokens``
     padded tokens and ``batch_size`` texts. ``num_threads``: torch threads (default: every core).
     ``progress``: a tqdm bar (default: from 2,000 texts).
     """
 
     def __init__(self, model_path: str | None = None, batch_size: int = BATCH_SIZE, progress: bool | None = None,
-                 *, precision: str = "int8", batch_tokens: int = BATCH_TOKENS, num_threads: int | None = None):
-        if precision not in ("int8", "float32"):
-            raise ValueError(f"precision must be 'int8' or 'float32', not {precision!r}")
+                 *, precision: str = "auto", batch_tokens: int = BATCH_TOKENS, num_threads: int | None = None):
+        if precision not in ("auto", "int8", "float32"):
+            raise ValueError(f"precision must be 'auto', 'int8' or 'float32', not {precision!r}")
         self.model_path = model_path or default_model_path()
         self.batch_size = batch_size
         self.progress = progress
@@ -102,14 +104,27 @@ class SentenceEmbedder:
         self.batch_tokens = batch_tokens
         self.num_threads = num_threads
         self._model = None
+        self._chosen: str | None = None
         self.active_precision: str | None = None  # known once loaded
+
+    @property
+    def chosen_precision(self) -> str:
+        """``precision`` with ``"auto"`` decided for this CPU (before the drift check of loading)."""
+        if self.precision != "auto":
+            return self.precision
+        if self._chosen is None:
+            self._chosen = "int8" if int8_pays() else "float32"
+            if self._chosen == "float32":
+                log.info("int8 matrix products are slower than float32 on this CPU: embedding in float32")
+        return self._chosen
 
     @property
     def identity(self) -> str:
         """Names the model in the cache: folder name, precision, and a hash of its files' contents
         (:func:`model_digest`), so a model retrained into the same folder gets a cache of its own."""
         path = Path(self.model_path)
-        tag = "" if self.precision == "float32" else f"-{self.precision}{INT8_SCHEME}"
+        precision = self.chosen_precision
+        tag = "" if precision == "float32" else f"-{precision}{INT8_SCHEME}"
         return f"{path.name}{tag}-{model_digest(path)[:10]}"
 
     def _load(self):
@@ -118,7 +133,8 @@ class SentenceEmbedder:
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(self.num_threads or max(1, os.cpu_count() or 1))
-            if self.precision == "int8":
+            int8 = self.chosen_precision == "int8"
+            if int8:
                 import numba
 
                 numba.set_num_threads(min(torch.get_num_threads(), numba.config.NUMBA_NUM_THREADS))
@@ -132,7 +148,7 @@ class SentenceEmbedder:
             model.eval()
             self._model = model
             self.active_precision = "float32"
-            if self.precision == "int8":
+            if int8:
                 reference = self._encode(SELF_CHECK_SENTENCES, progress=False)
                 originals = quantise_linear_layers(model[0])
                 cosine = float(np.min(np.sum(reference * self._encode(SELF_CHECK_SENTENCES, progress=False), axis=1)))
