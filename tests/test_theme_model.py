@@ -107,6 +107,41 @@ def test_count_then_ward_on_a_sample_still_places_every_statement():
     assert (again.labels_ == sampled.labels_).all()
 
 
+def test_neighbour_vote_weighs_each_neighbour_by_its_similarity():
+    from workbench.themes.model import neighbour_vote
+
+    indices = np.array([[0, 1, 2], [0, 1, 2], [3, 3, 0], [1, 3, 3]])
+    distances = np.array([[0.1, 0.2, 0.3], [0.1, 0.6, 0.7], [0.5, 0.5, 0.0], [1.0, 1.0, 1.0]], dtype=np.float32)
+    labels = np.array([1, 0, 0, 2])
+    # row 0: label 1 weighs 0.9, label 0 weighs 0.8 + 0.7; row 1: 0.9 against 0.4 + 0.3; row 2: label 2
+    # weighs 0.5 + 0.5 against label 1's 1.0, a tie, to the lower label; row 3: neighbours at distance 1
+    # still vote (a tiny weight each), two against one
+    assert neighbour_vote(indices, distances, labels, 3).tolist() == [0, 1, 1, 2]
+    assert neighbour_vote(indices, distances, labels, 3, block=1).tolist() == [0, 1, 1, 2]  # blocks agree
+
+
+def test_with_a_sampled_layout_the_themes_come_from_the_laid_out_statements():
+    _, labels, vecs = blobs(n_per=100)
+    reducer = NeighbourUMAP(n_neighbors=10, max_layout_points=150, random_state=0).fit(vecs)
+    placed = np.setdiff1d(np.arange(len(vecs)), reducer.sample_)
+    indices, distances = reducer.neighbours_
+    assert indices.shape == (400, 10) and indices.max() < 150 and (np.diff(distances, axis=1) >= -1e-6).all()
+    clusterer = CountThenWard(min_cluster_size=10, layout=reducer).fit(reducer.embedding_)
+    assert normalized_mutual_info_score(labels, clusterer.labels_) > 0.95
+    # the placed statements' positions play no part: scrambled, the themes are the same
+    scrambled = reducer.embedding_.copy()
+    scrambled[placed] = np.random.default_rng(1).permutation(scrambled[placed])
+    assert (CountThenWard(min_cluster_size=10, layout=reducer).fit(scrambled).labels_ == clusterer.labels_).all()
+    # without the layout, k-means over every position follows the scrambled ones
+    assert not (CountThenWard(min_cluster_size=10).fit(scrambled).labels_ == clusterer.labels_).all()
+    # a layout of every statement (or of other rows) is ignored: the clusterer works as without it
+    whole = NeighbourUMAP(n_neighbors=10, random_state=0).fit(vecs)
+    assert whole.neighbours_ is None
+    alone = CountThenWard(min_cluster_size=10).fit(whole.embedding_).labels_
+    assert (CountThenWard(min_cluster_size=10, layout=whole).fit(whole.embedding_).labels_ == alone).all()
+    assert len(CountThenWard(min_cluster_size=10, layout=reducer).fit(vecs[:300]).labels_) == 300
+
+
 def test_exact_neighbours_match_brute_force_and_put_each_row_first():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(300, 16)).astype(np.float32)

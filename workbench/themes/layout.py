@@ -170,7 +170,10 @@ class NeighbourUMAP(BaseEstimator):
     graph describes ever smaller neighbourhoods (on 100,000 reworded support messages the full
     layout scattered each intent: NMI 0.46; the sampled one 0.75, in a fifth of the time; see
     BENCHMARKS.md), so the layout keeps the neighbourhood scale it was validated at. ``transform``
-    returns the layout for the statements it was fitted on and places any others.
+    returns the layout for the statements it was fitted on and places any others. After such a
+    fit ``neighbours_`` holds each statement's nearest sampled statements (positions in
+    ``sample_``) and their cosine distances, for the clusterer (:class:`~.model.CountThenWard`);
+    None when every statement was laid out.
 
     Given the statements' texts (``fit(X, texts=...)``, or ``use_texts`` before a fit that cannot
     pass them, as inside BERTopic), the neighbour graph also weighs their wording
@@ -232,8 +235,12 @@ class NeighbourUMAP(BaseEstimator):
         self._anchors, self._anchor_layout = anchors, np.asarray(layout, dtype=np.float32)
         if len(self.sample_) == n:
             self.embedding_ = self._anchor_layout
+            self.neighbours_ = None
         else:
-            self.embedding_ = self._place(X, prepare=_normalise)
+            indices, distances = neighbours_among(X, self._anchors, self.n_neighbors, client=_CLIENT.get(),
+                                                  prepare=_normalise)
+            self.neighbours_ = (indices.astype(np.int32), distances.astype(np.float32))
+            self.embedding_ = self._positions(indices, distances)
             self.embedding_[self.sample_] = self._anchor_layout
         self._fitted = X  # the caller's rows (no copy), to know them again in ``transform``
         return self
@@ -249,6 +256,9 @@ class NeighbourUMAP(BaseEstimator):
     def _place(self, X, prepare=None) -> np.ndarray:
         """:meth:`place`, each block of rows of ``X`` passed through ``prepare`` first."""
         indices, distances = neighbours_among(X, self._anchors, self.n_neighbors, client=_CLIENT.get(), prepare=prepare)
+        return self._positions(indices, distances)
+
+    def _positions(self, indices: np.ndarray, distances: np.ndarray) -> np.ndarray:
         weights = np.maximum(1.0 - distances, 1e-6)
         weights /= weights.sum(axis=1, keepdims=True)
         return np.einsum("nk,nkc->nc", weights, self._anchor_layout[indices]).astype(np.float32)
