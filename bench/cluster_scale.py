@@ -21,7 +21,11 @@ NMI and ARI against the labels, for the cluster run the agreement (ARI) of its t
 single process's (target 1.0: the same vectors and neighbours bit for bit) and the mean time of a
 partition on a worker (embedding: 2,048 texts; placement: one block of rows); then the cost per row
 at each size against the smallest, quality at each size against the smallest, worker memory
-against 4 GB, and the 10M estimate with its arithmetic. On a machine of 2 cores shared with other
+against 4 GB, and the 10M estimate with its arithmetic. Quality is also shown two ways that set the
+data's mix aside (all statements are distinct, so a larger set holds more reworded copies, each
+reworded more): the smallest set's statements scored inside each larger fit, and, with a single
+run, a random subset of the larger set at the smallest size fitted alone (``control``) against
+the larger fit's themes of the same statements. On a machine of 2 cores shared with other
 work the cluster cannot beat one process that already uses both cores: the estimate says what more
 workers give.
 """
@@ -74,6 +78,8 @@ def worker(kind: str, n: int, workers: int, seed: int, cache: str, out: str) -> 
     from workbench.themes.model import ThemeModel
 
     texts, _ = scale_statements(n)
+    if kind.startswith("subset:"):  # a random subset of the n statements, fitted alone (see ``subset_rows``)
+        texts = [texts[i] for i in subset_rows(n, int(kind.split(":")[1]))]
     result: dict = {"texts_peak_mb": _peak_mb()}
     t_start = time.perf_counter()
     with connect(f"local:{workers}" if kind == "cluster" else None) as client:
@@ -101,9 +107,16 @@ def worker(kind: str, n: int, workers: int, seed: int, cache: str, out: str) -> 
     print(json.dumps(result))
 
 
+def subset_rows(n: int, size: int) -> np.ndarray:
+    """``size`` of the ``n`` statements drawn at random (fixed seed), in order: the same mix of
+    base and reworded statements as all ``n``, at the smallest size."""
+    return np.sort(np.random.default_rng(0).choice(n, size, replace=False))
+
+
 def run(kind: str, n: int, workers: int, seed: int, folder: str, warm_cache: str | None = None) -> dict:
-    out = str(Path(folder) / f"{kind}-{n}.npy")
-    cache = warm_cache or str(Path(folder) / f"embeddings-{kind}-{n}")  # empty: every text is embedded
+    out = str(Path(folder) / f"{kind.replace(':', '-')}-{n}.npy")
+    # empty: every text is embedded; a subset reads the single run's vectors of the same texts
+    cache = warm_cache or str(Path(folder) / f"embeddings-{'single' if kind.startswith('subset') else kind}-{n}")
     proc = subprocess.run([sys.executable, __file__, "--worker", kind, "--n", str(n), "--workers", str(workers),
                            "--seed", str(seed), "--cache", cache, "--labels-out", out],
                           cwd=ROOT, capture_output=True, text=True)
@@ -115,12 +128,14 @@ def run(kind: str, n: int, workers: int, seed: int, folder: str, warm_cache: str
     return result
 
 
-def report(name: str, n: int, result: dict, y: np.ndarray, single: np.ndarray | None) -> dict:
+def report(name: str, n: int, result: dict, y: np.ndarray, single: np.ndarray | None, first_n: int) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     labels = result["labels"]
     row = {"run": name, "n": n, "themes": int(len(set(labels[labels >= 0]))),
            "nmi": float(normalized_mutual_info_score(y, labels)), "ari": float(adjusted_rand_score(y, labels)),
+           # the statements are prefix-stable: the smallest size's statements, scored inside this fit
+           "nmi_first": float(normalized_mutual_info_score(y[:first_n], labels[:first_n])),
            **{k: v for k, v in result.items() if k != "labels"}}
     row["total_s"] = row["embed_s"] + row["fit_s"]
     if single is not None:
@@ -139,6 +154,22 @@ def report(name: str, n: int, result: dict, y: np.ndarray, single: np.ndarray | 
     return row
 
 
+def control(n: int, size: int, args, folder: str, y: np.ndarray, single: np.ndarray) -> dict:
+    """The larger set's own mix of statements at the smallest size: ``size`` of its statements
+    drawn at random and fitted alone, against the ``n`` fit's themes of the same statements. The
+    sets are not equally hard (all distinct, so the more statements, the more of them reworded
+    copies and the more reworded each), and this says what is the data and what is the size."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    rows = subset_rows(n, size)
+    alone = run(f"subset:{size}", n, args.workers, args.seed, folder, args.warm_cache)["labels"]
+    result = {"control_nmi": float(normalized_mutual_info_score(y[rows], alone)),
+              "control_in_fit_nmi": float(normalized_mutual_info_score(y[rows], single[rows]))}
+    print(f"  control   {size:,} of these {n:,} drawn at random and fitted alone: NMI {result['control_nmi']:.3f}; "
+          f"the same statements in the {n:,} fit: NMI {result['control_in_fit_nmi']:.3f}", flush=True)
+    return result
+
+
 def checks(rows: list[dict]) -> bool:
     """Cost per row against the smallest size, quality against the smallest size, worker memory."""
     ok = True
@@ -153,6 +184,14 @@ def checks(rows: list[dict]) -> bool:
             print(f"  {kind:9s} {r['n']:>9,}: {per_row:6.2f} ms/row ({ratio:4.2f}x the cost per row at {first['n']:,}; "
                   f"linear: 1.00x)  NMI {r['nmi']:.3f} vs {first['nmi']:.3f} at {first['n']:,}: "
                   f"{'WORSE' if worse else 'no worse'} (tolerance 0.01)")
+            if r["n"] > first["n"]:
+                print(f"  {'':9s} {'':>9}  the first {first['n']:,} statements (the {first['n']:,} set) inside this fit: "
+                      f"NMI {r['nmi_first']:.3f} against {first['nmi']:.3f}")
+            if "control_nmi" in r:
+                drop = r["control_nmi"] - r["control_in_fit_nmi"]
+                print(f"  {'':9s} {'':>9}  {first['n']:,} of its own statements fitted alone: NMI {r['control_nmi']:.3f}; "
+                      f"in the {r['n']:,} fit: {r['control_in_fit_nmi']:.3f} ({'WORSE' if drop > 0.01 else 'no worse'}, "
+                      f"for information: the size alone, the data's mix the same)")
             if r.get("worker_peak_mb"):
                 high = max(r["worker_peak_mb"])
                 ok &= high <= WORKER_LIMIT_MB
@@ -179,8 +218,8 @@ def estimate(rows: list[dict]) -> None:
         print(f"  placement: ({TARGET_ROWS:,} - {sample:,} laid out) / {place['rows']:,} = {blocks:,} blocks x "
               f"{place['mean_s']:.2f} s each")
     print(f"  driver: the fit without the placement, {driver:.0f} s at {r['n']:,}, taken as linear in rows: "
-          f"{driver:.0f} x {TARGET_ROWS // r['n']} = {driver_10m / 60:.0f} min (HDBSCAN over every statement's 5-D position, the "
-          f"themes' vote, c-TF-IDF; the layout, Ward and k-means are on a fixed 20,000-statement sample)")
+          f"{driver:.0f} x {TARGET_ROWS // r['n']} = {driver_10m / 60:.0f} min (the themes' vote and c-TF-IDF over every "
+          f"statement; the layout, HDBSCAN, Ward and k-means are on a fixed 20,000-statement sample)")
     for w in (8, 32, 128):
         e = math.ceil(parts / w) * embed["mean_s"]
         p = math.ceil(blocks / w) * place["mean_s"] if blocks else 0.0
@@ -241,10 +280,12 @@ def main() -> int:
             if "single" in kinds:
                 result = run("single", n, args.workers, args.seed, folder, args.warm_cache)
                 single = result["labels"]
-                rows.append(report("single", n, result, y, None))
+                rows.append(report("single", n, result, y, None, min(sizes)))
             if "cluster" in kinds:
                 result = run("cluster", n, args.workers, args.seed, folder, args.warm_cache)
-                rows.append(report(f"local:{args.workers}", n, result, y, single))
+                rows.append(report(f"local:{args.workers}", n, result, y, single, min(sizes)))
+            if single is not None and n > min(sizes):
+                rows[-1 if "cluster" not in kinds else -2].update(control(n, min(sizes), args, folder, y, single))
             print(f"  load average after {os.getloadavg()[0]:.1f}", flush=True)
     print()
     ok = checks(rows)
