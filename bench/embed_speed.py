@@ -49,7 +49,7 @@ def main() -> int:
     fast.encode(texts[:64])  # load, self-check and compile the kernels before timing
     reference_model.encode(texts[:64])
     print(f"{len(texts):,} texts; torch {torch.__version__}, {torch.get_num_threads()} threads; "
-          f"workbench precision: {fast.active_precision} (int8 products faster here: {int8_pays()})")
+          f"workbench precision: {fast.active_precision} (int8 dot-product instructions here: {int8_pays()})")
 
     runs = {
         "sentence-transformers encode (float32, batch 32)": lambda: reference_model.encode(

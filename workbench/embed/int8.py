@@ -6,10 +6,13 @@ vector does not depend on the texts batched with it. Quantising and dequantising
 numba kernels, compiled on first use and cached on disk. On a CPU with AVX-512 VNNI this is about
 twice as fast as float32, with cosine similarity above 0.99 (``bench/embed_speed.py``). On a CPU
 without int8 dot-product instructions (AVX2 only) torch's int8 product is about 25 times slower
-than float32's, and the whole path about 40 times: :func:`int8_pays` tells the two apart.
+than float32's, and the whole path about 40 times: :func:`int8_pays` tells the two apart by the
+CPU's features.
 :class:`~workbench.embed.model.SentenceEmbedder` swaps the layers in and checks the drift.
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 
@@ -51,44 +54,33 @@ def restore_linear_layers(originals: dict[str, object]) -> None:
         setattr(parent, name, child)
 
 
-_PAYS: bool | None = None
+#: the CPU features (LLVM's names) under which torch's int8 product runs on int8 dot-product
+#: instructions: AVX-512 VNNI, AVX-VNNI (256-bit) and AMX's int8 tiles
+INT8_FEATURES = ("avx512vnni", "avxvnni", "amx-int8")
 
 
-def int8_pays() -> bool:
-    """Whether torch's int8 matrix product beats float32's on this CPU: one product of a layer's
-    shape each way, best of three (a few milliseconds where int8 is fast, about 0.1 s where not),
-    measured once per process.
+def int8_pays(features=None) -> bool:
+    """Whether this CPU has int8 dot-product instructions (:data:`INT8_FEATURES`), where the int8
+    path is about twice as fast as float32; without them (AVX2 only, or another architecture,
+    not measured) it is float32.
 
-    Measured rather than read from CPU flags: what matters is the kernel this torch build runs
-    on this CPU, which flags only hint at (and read differently on each platform). The margin is
-    wide (int8 2-4 times faster, or 25 times slower), so the answer does not flip with load.
+    Read from the CPU's features (llvmlite's, which numba brings), never timed: the answer
+    chooses the vectors, so it must be the same every time on the same machine. A timing probe
+    (one int8 and one float32 product, best of three) was tried first and flipped under load on
+    an AMX machine (4.4 ms against 5.6 ms at best, about 8 ms each at the median): two runs of
+    the same job chose different precisions and gave different themes.
+    ``features``: a mapping of feature name to bool (default: this CPU's).
     """
-    global _PAYS
-    if _PAYS is None:
-        _PAYS = _faster_in_int8()
-    return _PAYS
+    if features is None:
+        features = _host_features()
+    return any(bool(features.get(name, False)) for name in INT8_FEATURES)
 
 
-def _faster_in_int8(rows: int = 256, width: int = 384) -> bool:
-    import time
+@lru_cache(maxsize=1)
+def _host_features() -> dict[str, bool]:
+    import llvmlite.binding as llvm
 
-    import torch
-
-    generator = torch.Generator().manual_seed(0)
-    a = torch.randint(-127, 128, (rows, width), dtype=torch.int8, generator=generator)
-    b = torch.randint(-127, 128, (width, width), dtype=torch.int8, generator=generator)
-    af, bf = a.float(), b.float()
-
-    def best(product) -> float:
-        product()  # warm up
-        times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            product()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    return best(lambda: torch._int_mm(a, b)) < best(lambda: torch.mm(af, bf))
+    return dict(llvm.get_host_cpu_features().items())
 
 
 #: bump when the int8 arithmetic changes, so vectors cached from the old one are not reused

@@ -3,7 +3,7 @@ it (:func:`model_digest`), loading it with the Hugging Face hub switched off, an
 batched by length under a token budget.
 
 By default (``precision="auto"``) the model's linear layers run on the int8 fast path of
-:mod:`workbench.embed.int8` where this CPU's int8 products are the faster (:func:`int8_pays`), in
+:mod:`workbench.embed.int8` where this CPU has int8 dot-product instructions (:func:`int8_pays`), in
 float32 elsewhere; if the int8 path drifts from float32 on a few built-in sentences (another
 model), the embedder falls back to float32 by itself.
 """
@@ -115,7 +115,7 @@ class SentenceEmbedder:
         if self._chosen is None:
             self._chosen = "int8" if int8_pays() else "float32"
             if self._chosen == "float32":
-                log.info("int8 matrix products are slower than float32 on this CPU: embedding in float32")
+                log.info("no int8 dot-product instructions on this CPU: embedding in float32")
         return self._chosen
 
     @property
