@@ -224,6 +224,14 @@ RUN = textwrap.dedent("""
 """)
 
 
+def _command(process: psutil.Process) -> str:
+    """The process's command line; empty for a child that ended (or became a zombie) meanwhile."""
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):  # ZombieProcess is a NoSuchProcess
+        return ""
+
+
 def test_a_job_killed_while_rendering_leaves_the_report_and_no_process(tmp_path, mini_dir):
     from workbench.workspace import Workspace
 
@@ -244,8 +252,7 @@ def test_a_job_killed_while_rendering_leaves_the_report_and_no_process(tmp_path,
     deadline = time.monotonic() + 300
     while not kernels and time.monotonic() < deadline:
         assert slow.poll() is None, "the job ended before its notebooks ran"
-        kernels = [p for p in psutil.Process(slow.pid).children(recursive=True)
-                   if "ipykernel" in " ".join(p.cmdline())]
+        kernels = [p for p in psutil.Process(slow.pid).children(recursive=True) if "ipykernel" in _command(p)]
         time.sleep(0.5)
     assert kernels, "no notebook kernel started"
     children = psutil.Process(slow.pid).children(recursive=True)
