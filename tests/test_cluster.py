@@ -165,6 +165,41 @@ def test_the_real_model_on_the_workers_gives_the_local_vectors(client, tmp_path,
     np.testing.assert_array_equal(embed_texts(texts, cache_dir=tmp_path / "cluster"), vectors)  # read, not embedded
 
 
+def test_every_worker_embeds_in_one_precision_chosen_by_the_workers_cpus(tmp_path):
+    """A mixed fleet embeds in float32; a fleet whose every CPU has int8 instructions in int8, even
+    when the job's machine has none; the cache is named by that precision; another model is refused."""
+    from workbench.embed import SentenceEmbedder
+
+    assert cluster.shared_precision(["int8", "int8"]) == "int8"
+    assert cluster.shared_precision(["int8", "float32", "int8"]) == "float32"
+    assert cluster.shared_precision([]) == "float32"
+
+    (tmp_path / "config.json").write_text("{}")
+    name = SentenceEmbedder(str(tmp_path), precision="float32").identity
+
+    class Fleet:  # stands in for a dask Client: what each worker answers about its model
+        def __init__(self, answers):
+            self.answers = answers
+
+        def run(self, function, *args):
+            assert function is cluster._worker_model
+            return self.answers
+
+        def scheduler_info(self):
+            return {"workers": dict.fromkeys(self.answers)}
+
+    for precisions, expected in ((["int8", "int8"], "int8"), (["int8", "float32"], "float32"),
+                                 (["float32", "float32"], "float32")):
+        fleet = Fleet({f"tcp://w{i}": (name, p) for i, p in enumerate(precisions)})
+        embedder = cluster.ClusterEmbedder(fleet, model_path=str(tmp_path))
+        assert embedder.precision == expected
+        assert embedder.identity == SentenceEmbedder(str(tmp_path), precision=expected).identity
+    assert (cluster.ClusterEmbedder(Fleet({"a": (name, "int8")}), model_path=str(tmp_path)).identity
+            != cluster.ClusterEmbedder(Fleet({"a": (name, "float32")}), model_path=str(tmp_path)).identity)
+    with pytest.raises(ClusterError, match="differs"):
+        cluster.ClusterEmbedder(Fleet({"a": (name, "int8"), "b": ("other-model", "int8")}), model_path=str(tmp_path))
+
+
 # --- ingestion: one task per file -------------------------------------------------------------
 
 def _same_ingest(a, b):

