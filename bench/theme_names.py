@@ -145,7 +145,8 @@ def main() -> int:
               results["names"][0] >= TARGET_RIGHT,
               f"naming <= {TARGET_SECONDS:.0f} s ({seconds:.1f} s)": seconds <= TARGET_SECONDS}
     if args.dataset != "banking77":  # a check on a second dataset: reported, no target
-        checks = {name: True for name in checks if "naming" in name}
+        print(f"  (no target on {args.dataset}; naming took {seconds:.1f} s)")
+        return 0
     for name, passed in checks.items():
         print(f"  {'PASS' if passed else 'MISS'}  {name}")
     return 0 if all(checks.values()) else 1

@@ -152,6 +152,16 @@ def test_a_phrase_its_writers_continue_is_a_fragment():
     assert any(c.endswith("wrong order") for c in cands), cands
 
 
+def test_a_phrase_cut_before_its_particle_is_a_fragment():
+    # "top" is nearly always followed by "up" here: "reverted my top" is half a phrasal verb
+    theme = ["The app reverted my top up", "I think you reverted my top up", "why was my top up reverted",
+             "my top up was reverted again", "reverted my top up yesterday", "the bank reverted my top up"]
+    cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any(c.endswith(" top") for c in cands), cands
+    assert any(c.endswith("top up") for c in cands), cands
+    assert not name_all([theme, OFFLINE])[0].lower().endswith(" top")
+
+
 def test_a_number_is_a_detail_when_few_members_share_it():
     theme = [f"This affects {n} users" for n in (12, 39, 53, 31)] + ["Users affected by the outage"] * 4 + \
             ["The outage affects our users", "Outage affects users"] * 2

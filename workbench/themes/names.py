@@ -177,9 +177,10 @@ def _well_formed(count: Counter, following: dict[str, Counter], members: int, mi
                  word_count: Counter | None = None, next_word: dict[str, Counter] | None = None) -> Counter:
     """The phrases of one theme that are whole, correctly spelt and shared, when it has any.
 
-    Cut short: a phrase that its writers mostly continue with the same content word ("logs
-    people out every" + "day"), or that ends on a word the theme's members mostly continue with
-    the same content word ("bought it years" + "ago", "in the wrong" + "order"), is a fragment.
+    Cut short: a phrase that its writers mostly continue with the same content word or particle
+    ("logs people out every" + "day"), or that ends on a word the theme's members mostly continue
+    with the same content word or particle ("bought it years" + "ago", "in the wrong" + "order",
+    "reverted my top" + "up"), is a fragment.
     Misspelt: a phrase with a word that looks like a slip of a much more frequent one
     (:func:`_typos`). A number is one customer's detail: with 10 or more members read, a phrase
     with a digit must be written by a tenth of them, and at least 2 ("Affects 39 users").
@@ -197,7 +198,7 @@ def _well_formed(count: Counter, following: dict[str, Counter], members: int, mi
         if not counter:
             return False
         (after, c), = counter.most_common(1)
-        return after is not None and _is_content(after) and c >= max(2, 0.5 * total)
+        return after is not None and (_is_content(after) or after in PARTICLES) and c >= max(2, 0.5 * total)
 
     def whole(key: str) -> bool:
         last = key.rsplit(" ", 1)[-1]
