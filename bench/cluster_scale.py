@@ -4,9 +4,17 @@ wall time, peak memory of the driver and of each worker, quality, cost per row, 
 
     python bench/cluster_scale.py [--n 100000,300000,1000000] [--workers 2] [--seed S] [--runs single,cluster]
     python bench/cluster_scale.py --dry --n 1000000      # make the texts only: count, distinct, memory
+    python bench/cluster_scale.py --design prefix ...    # each size the first n statements (see below)
 
 Statements: ``bench/scale_texts.py`` (BANKING77's real messages and the sample company's statements,
-reworded copies beyond them, all distinct; labelled by intent or planted theme). Each run in a fresh
+reworded copies beyond them, all distinct; labelled by intent or planted theme). All statements are
+distinct, so a larger set holds more reworded copies, each reworded more: the first 100,000 are
+easier than the first million. So that each size asks the same question of the same kind of data,
+the sizes are drawn from one pool, the largest size's statements: a fixed random order of the pool,
+and each size its first n in that order (``--design nested``, the default; the sets are nested,
+100,000 inside 300,000 inside 1,000,000, with the pool's mix at every size). ``--design prefix``
+takes the first n statements of each size instead (the easier mix at the smaller sizes; the
+figures recorded before 2026-12-02). Each run in a fresh
 Python process with an empty embedding cache (imports done before the clock):
 
 * ``single``: ``embed_texts`` (int8 fast path) then ``ThemeModel().fit``, as ``workbench themes``;
@@ -21,11 +29,10 @@ NMI and ARI against the labels, for the cluster run the agreement (ARI) of its t
 single process's (target 1.0: the same vectors and neighbours bit for bit) and the mean time of a
 partition on a worker (embedding: 2,048 texts; placement: one block of rows); then the cost per row
 at each size against the smallest, quality at each size against the smallest, worker memory
-against 4 GB, and the 10M estimate with its arithmetic. Quality is also shown two ways that set the
-data's mix aside (all statements are distinct, so a larger set holds more reworded copies, each
-reworded more): the smallest set's statements scored inside each larger fit, and, with a single
-run, a random subset of the larger set at the smallest size fitted alone (``control``) against
-the larger fit's themes of the same statements. On a machine of 2 cores shared with other
+against 4 GB, and the 10M estimate with its arithmetic. Quality is also shown on the smallest
+set's statements scored inside each larger fit (the same statements, fitted among more); with
+``--design prefix`` and a single run, a random subset of each larger set at the smallest size is
+also fitted alone (``control``) against the larger fit's themes of the same statements. On a machine of 2 cores shared with other
 work the cluster cannot beat one process that already uses both cores: the estimate says what more
 workers give.
 """
@@ -68,7 +75,21 @@ def _partitions(stream: list[dict], prefix: str) -> dict:
     return {"count": len(tasks), "mean_s": float(np.mean(seconds)), "wall_s": max(b for _, b in spans) - min(a for a, _ in spans)}
 
 
-def worker(kind: str, n: int, workers: int, seed: int, cache: str, out: str) -> None:
+def statements(n: int, pool: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The ``n``-statement set drawn from a pool of ``pool`` (``pool == n``: the first n, the prefix
+    design): its texts, labels and positions in the pool (sorted)."""
+    texts, y = scale_statements(pool)
+    rows = np.arange(n) if n >= pool else nested_rows(pool, n)
+    return [texts[i] for i in rows], y[rows], rows
+
+
+def nested_rows(pool: int, n: int) -> np.ndarray:
+    """``n`` of the ``pool`` statements at random (fixed seed), in order; for the same pool, a smaller
+    ``n`` draws a subset of a larger one's rows (the first ``n`` of one fixed permutation)."""
+    return np.sort(np.random.default_rng(0).permutation(pool)[:n])
+
+
+def worker(kind: str, n: int, workers: int, seed: int, cache: str, out: str, pool: int) -> None:
     import torch  # noqa: F401  (imports before the clock)
     import umap  # noqa: F401
 
@@ -77,7 +98,7 @@ def worker(kind: str, n: int, workers: int, seed: int, cache: str, out: str) -> 
     from workbench.themes.layout import block_rows, placing_on
     from workbench.themes.model import ThemeModel
 
-    texts, _ = scale_statements(n)
+    texts, _, _ = statements(n, pool)
     if kind.startswith("subset:"):  # a random subset of the n statements, fitted alone (see ``subset_rows``)
         texts = [texts[i] for i in subset_rows(n, int(kind.split(":")[1]))]
     result: dict = {"texts_peak_mb": _peak_mb()}
@@ -113,12 +134,13 @@ def subset_rows(n: int, size: int) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(n, size, replace=False))
 
 
-def run(kind: str, n: int, workers: int, seed: int, folder: str, warm_cache: str | None = None) -> dict:
+def run(kind: str, n: int, workers: int, seed: int, folder: str, warm_cache: str | None = None,
+        pool: int | None = None) -> dict:
     out = str(Path(folder) / f"{kind.replace(':', '-')}-{n}.npy")
     # empty: every text is embedded; a subset reads the single run's vectors of the same texts
     cache = warm_cache or str(Path(folder) / f"embeddings-{'single' if kind.startswith('subset') else kind}-{n}")
     proc = subprocess.run([sys.executable, __file__, "--worker", kind, "--n", str(n), "--workers", str(workers),
-                           "--seed", str(seed), "--cache", cache, "--labels-out", out],
+                           "--seed", str(seed), "--cache", cache, "--labels-out", out, "--pool", str(pool or n)],
                           cwd=ROOT, capture_output=True, text=True)
     if proc.returncode:
         sys.stderr.write(proc.stderr[-4000:])
@@ -128,14 +150,14 @@ def run(kind: str, n: int, workers: int, seed: int, folder: str, warm_cache: str
     return result
 
 
-def report(name: str, n: int, result: dict, y: np.ndarray, single: np.ndarray | None, first_n: int) -> dict:
+def report(name: str, n: int, result: dict, y: np.ndarray, single: np.ndarray | None, first: np.ndarray) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     labels = result["labels"]
     row = {"run": name, "n": n, "themes": int(len(set(labels[labels >= 0]))),
            "nmi": float(normalized_mutual_info_score(y, labels)), "ari": float(adjusted_rand_score(y, labels)),
-           # the statements are prefix-stable: the smallest size's statements, scored inside this fit
-           "nmi_first": float(normalized_mutual_info_score(y[:first_n], labels[:first_n])),
+           # the smallest set's statements (``first``: their positions in this set), scored inside this fit
+           "nmi_first": float(normalized_mutual_info_score(y[first], labels[first])),
            **{k: v for k, v in result.items() if k != "labels"}}
     row["total_s"] = row["embed_s"] + row["fit_s"]
     if single is not None:
@@ -185,7 +207,7 @@ def checks(rows: list[dict]) -> bool:
                   f"linear: 1.00x)  NMI {r['nmi']:.3f} vs {first['nmi']:.3f} at {first['n']:,}: "
                   f"{'WORSE' if worse else 'no worse'} (tolerance 0.01)")
             if r["n"] > first["n"]:
-                print(f"  {'':9s} {'':>9}  the first {first['n']:,} statements (the {first['n']:,} set) inside this fit: "
+                print(f"  {'':9s} {'':>9}  the {first['n']:,} set's statements inside this fit: "
                       f"NMI {r['nmi_first']:.3f} against {first['nmi']:.3f}")
             if "control_nmi" in r:
                 drop = r["control_nmi"] - r["control_in_fit_nmi"]
@@ -251,6 +273,10 @@ def main() -> int:
     parser.add_argument("--warm-cache", metavar="DIR",
                         help="reuse the embedding cache in DIR (filled by an earlier run of the same texts): "
                              "quality and the fit's time and memory only; 'embed' is then reading the cache")
+    parser.add_argument("--design", choices=("nested", "prefix"), default="nested",
+                        help="nested (default): every size drawn from the largest size's statements, the same mix "
+                             "at every size; prefix: each size its first n statements (easier at smaller sizes)")
+    parser.add_argument("--pool", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--labels-out", help=argparse.SUPPRESS)
@@ -262,7 +288,7 @@ def main() -> int:
     if args.dry:
         return dry(sizes)
     if args.worker:
-        worker(args.worker, sizes[0], args.workers, args.seed, args.cache, args.labels_out)
+        worker(args.worker, sizes[0], args.workers, args.seed, args.cache, args.labels_out, args.pool or sizes[0])
         return 0
     try:
         import distributed  # noqa: F401
@@ -272,19 +298,25 @@ def main() -> int:
     kinds = [k.strip() for k in args.runs.split(",") if k.strip()]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        for n in sizes:
-            texts, y = scale_statements(n)
-            print(f"{len(texts):,} statements, {len(set(y))} labels; {os.cpu_count()} cores; "
+        pool = max(sizes)
+        smallest = None
+        for n in sorted(sizes):
+            drawn_from = pool if args.design == "nested" else n
+            texts, y, where = statements(n, drawn_from)
+            smallest = where if smallest is None else smallest  # positions in the pool (prefix: 0..n-1)
+            first = np.searchsorted(where, smallest)
+            drawn = f" drawn from the {pool:,}" if args.design == "nested" and n < pool else ""
+            print(f"{len(texts):,} statements{drawn}, {len(set(y))} labels; {os.cpu_count()} cores; "
                   f"load average {os.getloadavg()[0]:.1f}", flush=True)
             single = None
             if "single" in kinds:
-                result = run("single", n, args.workers, args.seed, folder, args.warm_cache)
+                result = run("single", n, args.workers, args.seed, folder, args.warm_cache, pool=drawn_from)
                 single = result["labels"]
-                rows.append(report("single", n, result, y, None, min(sizes)))
+                rows.append(report("single", n, result, y, None, first))
             if "cluster" in kinds:
-                result = run("cluster", n, args.workers, args.seed, folder, args.warm_cache)
-                rows.append(report(f"local:{args.workers}", n, result, y, single, min(sizes)))
-            if single is not None and n > min(sizes):
+                result = run("cluster", n, args.workers, args.seed, folder, args.warm_cache, pool=drawn_from)
+                rows.append(report(f"local:{args.workers}", n, result, y, single, first))
+            if args.design == "prefix" and single is not None and n > min(sizes):
                 rows[-1 if "cluster" not in kinds else -2].update(control(n, min(sizes), args, folder, y, single))
             print(f"  load average after {os.getloadavg()[0]:.1f}", flush=True)
     print()
