@@ -162,6 +162,17 @@ def test_a_phrase_cut_before_its_particle_is_a_fragment():
     assert not name_all([theme, OFFLINE])[0].lower().endswith(" top")
 
 
+def test_a_phrase_its_writers_negate_is_never_a_name():
+    # cut after "can't"/"not", the phrase says the opposite of what the customers wrote
+    theme = ["I can't praise the support team enough", "honestly can't praise the support team enough",
+             "We can't praise the support team enough!", "the support team is not helpful enough",
+             "Support team replies quickly", "the support team replies within the hour"]
+    cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any(c.startswith("praise") for c in cands), cands
+    assert "support team" in " ".join(cands), cands
+    assert not name_all([theme, OFFLINE])[0].lower().startswith("praise")
+
+
 def test_a_number_is_a_detail_when_few_members_share_it():
     theme = [f"This affects {n} users" for n in (12, 39, 53, 31)] + ["Users affected by the outage"] * 4 + \
             ["The outage affects our users", "Outage affects users"] * 2

@@ -31,7 +31,7 @@ import numpy as np
 
 from ..contract import unit_rows
 from .phrases import (  # noqa: F401 (the word lists, clauses and phrases are this module's API too)
-    EDGE_WORDS, MARKERS, PARTICLES, QUESTION_WORDS, STOP_WORDS, TRAILING_WORDS, _is_content, _is_marker, _spans,
+    EDGE_WORDS, MARKERS, NEGATIONS, PARTICLES, QUESTION_WORDS, STOP_WORDS, TRAILING_WORDS, _is_content, _is_marker, _spans,
     clauses, phrases,
 )
 
@@ -109,6 +109,7 @@ def theme_candidates(
         count: Counter = Counter()
         surface: dict[str, Counter] = defaultdict(Counter)
         following: dict[str, Counter] = defaultdict(Counter)   # phrase key -> the word after it
+        preceding: dict[str, Counter] = defaultdict(Counter)   # phrase key -> the word before it
         sets = []
         word_count: Counter = Counter()        # word -> members with it
         next_word: dict[str, Counter] = defaultdict(Counter)    # word -> the word after it
@@ -118,16 +119,17 @@ def theme_candidates(
             for ws in lowered:
                 for k, w in enumerate(ws):
                     next_word[w][ws[k + 1] if k + 1 < len(ws) else None] += 1
-            found: dict[str, tuple[str, str | None]] = {}
-            for key, form, after in _spans(text, min_words, max_words):
-                found.setdefault(key, (form, after))
+            found: dict[str, tuple[str, str | None, str | None]] = {}
+            for key, form, after, before in _spans(text, min_words, max_words):
+                found.setdefault(key, (form, after, before))
             count.update(found.keys())
-            for key, (form, after) in found.items():
+            for key, (form, after, before) in found.items():
                 surface[key][form] += 1
                 following[key][after] += 1
+                preceding[key][before] += 1
             sets.append({w.lower() for ws in clauses(text) for w in ws if _is_content(w)})
         if count:
-            count = _well_formed(count, following, len(picked), min_support, word_count, next_word)
+            count = _well_formed(count, following, len(picked), min_support, word_count, next_word, preceding)
         else:  # one-word statements: their content words
             for text in picked:
                 for key, form in {w.lower(): w for ws in clauses(text) for w in ws if _is_content(w)}.items():
@@ -174,13 +176,15 @@ def _typos(word_count: Counter) -> set[str]:
 
 
 def _well_formed(count: Counter, following: dict[str, Counter], members: int, min_support: int = 1,
-                 word_count: Counter | None = None, next_word: dict[str, Counter] | None = None) -> Counter:
+                 word_count: Counter | None = None, next_word: dict[str, Counter] | None = None,
+                 preceding: dict[str, Counter] | None = None) -> Counter:
     """The phrases of one theme that are whole, correctly spelt and shared, when it has any.
 
     Cut short: a phrase that its writers mostly continue with the same content word or particle
     ("logs people out every" + "day"), or that ends on a word the theme's members mostly continue
     with the same content word or particle ("bought it years" + "ago", "in the wrong" + "order",
-    "reverted my top" + "up"), is a fragment.
+    "reverted my top" + "up"), is a fragment; so is one its writers mostly write right after a
+    negation ("can't" + "praise the team enough"), which would say the opposite of what they meant.
     Misspelt: a phrase with a word that looks like a slip of a much more frequent one
     (:func:`_typos`). A number is one customer's detail: with 10 or more members read, a phrase
     with a digit must be written by a tenth of them, and at least 2 ("Affects 39 users").
@@ -192,6 +196,7 @@ def _well_formed(count: Counter, following: dict[str, Counter], members: int, mi
     """
     word_count = word_count or Counter()
     next_word = next_word or {}
+    preceding = preceding or {}
     typos = _typos(word_count)
 
     def continued(counter: Counter | None, total: int) -> bool:
@@ -200,9 +205,16 @@ def _well_formed(count: Counter, following: dict[str, Counter], members: int, mi
         (after, c), = counter.most_common(1)
         return after is not None and (_is_content(after) or after in PARTICLES) and c >= max(2, 0.5 * total)
 
+    def negated(key: str) -> bool:
+        before = preceding.get(key)
+        if not before:
+            return False
+        word, c = max(((w, n) for w, n in before.items() if w in NEGATIONS), key=lambda x: x[1], default=(None, 0))
+        return word is not None and c >= max(2, 0.5 * count[key])
+
     def whole(key: str) -> bool:
         last = key.rsplit(" ", 1)[-1]
-        return not continued(following[key], count[key]) and not continued(
+        return not negated(key) and not continued(following[key], count[key]) and not continued(
             next_word.get(last), sum(next_word[last].values()) if last in next_word else 0)
 
     def spelt(key: str) -> bool:

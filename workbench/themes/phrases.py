@@ -63,6 +63,15 @@ expect expects told feels seem seems
 #: question words: they may open a name ("how long", "which countries") but never sit inside one
 QUESTION_WORDS = frozenset("how what which why".split())
 
+#: negations of a verb or adjective: a phrase its writers mostly write right after one of these says
+#: the opposite of what they meant ("can't" + "praise the team enough"), so it is never a name ("no"
+#: and "without" before a noun are left out: "no offline mode" is still about offline mode)
+NEGATIONS = frozenset("""
+not never cannot can't cant don't dont doesn't doesnt didn't didnt won't wont wouldn't wouldnt isn't
+isnt aren't arent wasn't wasnt weren't werent couldn't couldnt shouldn't shouldnt haven't havent hasn't
+hasnt hadn't hadnt hardly barely
+""".split())
+
 #: particles that may end a name after a content word ("top up", "log in", "cash back")
 PARTICLES = frozenset("up in out off down back over on".split())
 
@@ -98,7 +107,8 @@ def _may_end(words: list[str], lower: list[str], i: int, j: int) -> bool:
 
 
 def _spans(text: str, min_words: int = 2, max_words: int = 6):
-    """``(key, surface, next word or None)`` for every candidate phrase of one statement."""
+    """``(key, surface, next word or None, previous word or None)`` for every candidate phrase of
+    one statement (the words around it inside its clause, lower case)."""
     for words in clauses(text):
         lower = [w.lower() for w in words]
         for i, first in enumerate(words):
@@ -112,7 +122,8 @@ def _spans(text: str, min_words: int = 2, max_words: int = 6):
                 if j - i < min_words:
                     continue
                 if _may_end(words, lower, i, j):
-                    yield " ".join(lower[i:j]), " ".join(words[i:j]), lower[j] if j < len(words) else None
+                    yield (" ".join(lower[i:j]), " ".join(words[i:j]), lower[j] if j < len(words) else None,
+                           lower[i - 1] if i > 0 else None)
 
 
 def phrases(text: str, min_words: int = 2, max_words: int = 6) -> dict[str, str]:
@@ -127,10 +138,10 @@ def phrases(text: str, min_words: int = 2, max_words: int = 6) -> dict[str, str]
     my account how long").
     """
     out: dict[str, str] = {}
-    for key, form, _ in _spans(text, min_words, max_words):
+    for key, form, _, _ in _spans(text, min_words, max_words):
         out.setdefault(key, form)
     return out
 
 
-__all__ = ["EDGE_WORDS", "MARKERS", "PARTICLES", "QUESTION_WORDS", "STOP_WORDS", "TRAILING_WORDS", "clauses",
+__all__ = ["EDGE_WORDS", "MARKERS", "NEGATIONS", "PARTICLES", "QUESTION_WORDS", "STOP_WORDS", "TRAILING_WORDS", "clauses",
            "phrases"]
