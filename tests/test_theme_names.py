@@ -232,3 +232,13 @@ def test_area_names_of_identical_areas_and_empty_input():
     assert area_names([], np.zeros((0, DIM)), fake_encode) == []
     with pytest.raises(ValueError):
         area_names([DASH], np.zeros((2, DIM)), fake_encode)
+
+
+def test_a_slip_many_writers_repeat_gives_way_but_a_real_word_does_not():
+    # "sipmle" is written by 4 members, "simple" by 49: a slip however often; "form" beside "from" is a word
+    theme = ["Simple to learn and simple to use"] * 45 + ["Sipmle to learn and easy to use"] * 4
+    cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any("sipmle" in c for c in cands), cands
+    forms = ["The form builder loses answers"] * 3 + [f"Answers from site {x} arrive late" for x in range(30)]
+    cands = [c[0].lower() for c in theme_candidates([forms, OFFLINE], max_candidates=50)[0]]
+    assert any("form builder" in c for c in cands), cands

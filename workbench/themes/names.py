@@ -165,14 +165,27 @@ def _deletes(word: str) -> set[str]:
 def _typos(word_count: Counter) -> set[str]:
     """Words of a theme that look like a slip of a much more frequent one: written by at most 2
     members, while a word one deleted or swapped letter away is written by 3 times as many
-    ("thikn" for "think", "gooes" for "goes")."""
+    ("thikn" for "think", "gooes" for "goes"); or, however often, a word no English dictionary
+    knows (simplemma's) with the same letters in another order as a word written by 10 times as
+    many ("sipmle" for "simple": a slip many writers repeat is still a slip; "form" beside "from"
+    is a word)."""
     by_delete: dict[str, int] = {}
+    by_letters: dict[str, int] = {}
     for w, c in word_count.items():
         if c >= 3 and len(w) >= 3:
             for d in _deletes(w) | {"".join(sorted(w))}:
                 by_delete[d] = max(by_delete.get(d, 0), c)
-    return {w for w, c in word_count.items() if c <= 2 and len(w) >= 3 and not w.isdigit()
-            and any(by_delete.get(d, 0) >= 3 * c for d in _deletes(w) | {"".join(sorted(w))})}
+            by_letters["".join(sorted(w))] = max(by_letters.get("".join(sorted(w)), 0), c)
+    return {w for w, c in word_count.items() if len(w) >= 3 and not w.isdigit() and (
+        (c <= 2 and any(by_delete.get(d, 0) >= 3 * c for d in _deletes(w) | {"".join(sorted(w))}))
+        or (by_letters.get("".join(sorted(w)), 0) >= 10 * c and not _known(w)))}
+
+
+def _known(word: str) -> bool:
+    """Whether simplemma's English dictionary knows the word (or its lemma)."""
+    import simplemma
+
+    return bool(simplemma.is_known(word, lang="en"))
 
 
 def _well_formed(count: Counter, following: dict[str, Counter], members: int, min_support: int = 1,
