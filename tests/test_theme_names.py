@@ -150,6 +150,8 @@ def test_a_phrase_its_writers_continue_is_a_fragment():
     cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
     assert cands and not any(c.endswith("wrong") for c in cands), cands
     assert any(c.endswith("wrong order") for c in cands), cands
+    # a particle that its writers always follow with "the" is a preposition cut from its object
+    assert not any(c.endswith(" in") for c in cands), cands
 
 
 def test_a_phrase_cut_before_its_particle_is_a_fragment():

@@ -212,11 +212,12 @@ def _well_formed(count: Counter, following: dict[str, Counter], members: int, mi
     preceding = preceding or {}
     typos = _typos(word_count)
 
-    def continued(counter: Counter | None, total: int) -> bool:
+    def continued(counter: Counter | None, total: int, by_any: bool = False) -> bool:
         if not counter:
             return False
         (after, c), = counter.most_common(1)
-        return after is not None and (_is_content(after) or after in PARTICLES) and c >= max(2, 0.5 * total)
+        return (after is not None and (by_any or _is_content(after) or after in PARTICLES)
+                and c >= max(2, 0.5 * total))
 
     def negated(key: str) -> bool:
         before = preceding.get(key)
@@ -227,8 +228,11 @@ def _well_formed(count: Counter, following: dict[str, Counter], members: int, mi
 
     def whole(key: str) -> bool:
         last = key.rsplit(" ", 1)[-1]
-        return not negated(key) and not continued(following[key], count[key]) and not continued(
-            next_word.get(last), sum(next_word[last].values()) if last in next_word else 0)
+        # ending on a particle, any word its writers mostly add makes it a preposition cut from its
+        # object ("renders sections in" + "the")
+        by_any = last in PARTICLES
+        return not negated(key) and not continued(following[key], count[key], by_any) and not continued(
+            next_word.get(last), sum(next_word[last].values()) if last in next_word else 0, by_any)
 
     def spelt(key: str) -> bool:
         return not any(w in typos for w in key.split())
