@@ -171,6 +171,30 @@ def test_a_sentence_that_points_back_stays_with_the_one_before():
     assert texts_of("I love the scheduling, but it crashes offline.") == ["I love the scheduling", "but it crashes offline."]
 
 
+def test_a_follow_up_that_leans_on_the_sentence_before_joins_it():
+    # a subject "this" before a verb in -s, a modal or a negation points back
+    assert texts_of("The Salesforce connector drops records. This affects 48 users.") == [
+        "The Salesforce connector drops records. This affects 48 users."]
+    assert texts_of("The Salesforce connector drops records. That won't do for our audit.") == [
+        "The Salesforce connector drops records. That won't do for our audit."]
+    # a short sentence ending on a pronoun asks about, or judges, what came before
+    assert texts_of("Slack posts every alert twice. Can you look into this?") == [
+        "Slack posts every alert twice. Can you look into this?"]
+    assert texts_of("The new dashboard loads instantly. We love it! 😍") == [
+        "The new dashboard loads instantly. We love it! 😍"]
+    # "this" before a singular noun is a determiner: a new subject, a new mention
+    assert texts_of("The export keeps failing. This status page is wrong too.") == [
+        "The export keeps failing.", "This status page is wrong too."]
+    assert texts_of("The export keeps failing. This process takes ages.") == [
+        "The export keeps failing.", "This process takes ages."]
+    # a longer sentence that ends on "it" says enough of its own
+    assert texts_of("The export keeps failing. The mobile app crashes whenever I open it.") == [
+        "The export keeps failing.", "The mobile app crashes whenever I open it."]
+    # nothing before it: a first sentence stays
+    assert texts_of("Can you look into this? The export keeps failing.") == [
+        "Can you look into this?", "The export keeps failing."]
+
+
 def test_the_core_of_a_mention_leaves_out_its_opening_fillers():
     from workbench.themes.mentions import mention_core
 
