@@ -5,6 +5,7 @@ wall time, peak memory of the driver and of each worker, quality, cost per row, 
     python bench/cluster_scale.py [--n 100000,300000,1000000] [--workers 2] [--seed S[,S...]] [--runs single,cluster]
     python bench/cluster_scale.py --dry --n 1000000      # make the texts only: count, distinct, memory
     python bench/cluster_scale.py --design prefix ...    # each size the first n statements (see below)
+    python bench/cluster_scale.py --n 100000,300000 --pool 1000000 ...  # the sets of the million run, without it
 
 Statements: ``bench/scale_texts.py`` (BANKING77's real messages and the sample company's statements,
 reworded copies beyond them, all distinct; labelled by intent or planted theme). All statements are
@@ -299,7 +300,9 @@ def main() -> int:
     parser.add_argument("--design", choices=("nested", "prefix"), default="nested",
                         help="nested (default): every size drawn from the largest size's statements, the same mix "
                              "at every size; prefix: each size its first n statements (easier at smaller sizes)")
-    parser.add_argument("--pool", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--pool", type=int, help="nested design: draw every size from the pool of this many "
+                        "statements (default: the largest size), so smaller sizes can be run alone with the "
+                        "very sets of a run that went further")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
     parser.add_argument("--labels-out", help=argparse.SUPPRESS)
@@ -322,7 +325,9 @@ def main() -> int:
     kinds = [k.strip() for k in args.runs.split(",") if k.strip()]
     rows = []
     with tempfile.TemporaryDirectory() as folder:
-        pool = max(sizes)
+        pool = args.pool or max(sizes)
+        if pool < max(sizes):
+            parser.error(f"--pool {pool:,} is smaller than the largest size {max(sizes):,}")
         smallest = None
         for seed, n in [(seed, n) for seed in seeds for n in sorted(sizes)]:
             smallest = None if n == min(sizes) else smallest  # each seed starts at the smallest size
