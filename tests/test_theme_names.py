@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pytest
 
-from workbench.themes.names import clauses, phrases, theme_candidates, theme_names
+from workbench.themes.names import _typos, clauses, phrases, theme_candidates, theme_names
 
 DIM = 256
 
@@ -244,3 +245,17 @@ def test_a_slip_many_writers_repeat_gives_way_but_a_real_word_does_not():
     forms = ["The form builder loses answers"] * 3 + [f"Answers from site {x} arrive late" for x in range(30)]
     cands = [c[0].lower() for c in theme_candidates([forms, OFFLINE], max_candidates=50)[0]]
     assert any("form builder" in c for c in cands), cands
+
+
+def test_a_dictionary_word_that_is_a_frequent_one_less_a_letter_is_a_slip():
+    # "automatons" is a word, but beside 40 members' "automations" its 4 members dropped a letter
+    theme = (["It would be hard to run our sites without the automations"] * 40
+             + ["It would be hard to run our sites without the automatons"] * 4)
+    cands = [c[0].lower() for c in theme_candidates([theme, OFFLINE], max_candidates=50)[0]]
+    assert cands and not any("automatons" in c for c in cands), cands
+    assert any("automations" in c for c in cands), cands
+    # a form of the same word is no slip ("user" beside "users"), nor a short word ("use" in "user")
+    users = ["Adding new users takes ages"] * 40 + ["Adding a new user takes ages"] * 3
+    cands = [c[0].lower() for c in theme_candidates([users, OFFLINE], max_candidates=50)[0]]
+    assert any("new user takes" in c for c in cands), cands
+    assert _typos(Counter({"users": 40, "use": 3, "automations": 40, "automatons": 4})) == {"automatons"}

@@ -168,9 +168,15 @@ def _typos(word_count: Counter) -> set[str]:
     ("thikn" for "think", "gooes" for "goes"); or, however often, a word no English dictionary
     knows (simplemma's) with the same letters in another order as a word written by 10 times as
     many ("sipmle" for "simple": a slip many writers repeat is still a slip; "form" beside "from"
-    is a word)."""
+    is a word); or a dictionary word that is a ten times more frequent one less a letter, not a
+    form of it ("automatons" for "automations"; :func:`_dropped_letter`)."""
     by_delete: dict[str, int] = {}
     by_letters: dict[str, int] = {}
+    longer: dict[str, list[tuple[str, int]]] = defaultdict(list)   # a word less one letter -> words
+    for w, c in word_count.items():
+        if c >= 10 and len(w) >= 6:
+            for d in _deletes(w) - {w}:
+                longer[d].append((w, c))
     for w, c in word_count.items():
         if c >= 3 and len(w) >= 3:
             for d in _deletes(w) | {"".join(sorted(w))}:
@@ -178,7 +184,22 @@ def _typos(word_count: Counter) -> set[str]:
             by_letters["".join(sorted(w))] = max(by_letters.get("".join(sorted(w)), 0), c)
     return {w for w, c in word_count.items() if len(w) >= 3 and not w.isdigit() and (
         (c <= 2 and any(by_delete.get(d, 0) >= 3 * c for d in _deletes(w) | {"".join(sorted(w))}))
-        or (by_letters.get("".join(sorted(w)), 0) >= 10 * c and not _known(w)))}
+        or (by_letters.get("".join(sorted(w)), 0) >= 10 * c and not _known(w))
+        or _dropped_letter(w, c, longer))}
+
+
+def _dropped_letter(word: str, c: int, longer: dict[str, list[tuple[str, int]]]) -> bool:
+    """Whether ``word`` is a longer word of the theme with one letter dropped, that word written by
+    10 times as many members and not a form of the same lemma: "automatons" beside "automations"
+    is a slip even though both are in the dictionary ("user" beside "users" is not). Words of 5
+    letters or more: shorter ones ("use" in "user") are too often words in their own right.
+    ``longer``: each one-letter deletion of the theme's words written by 10 or more members."""
+    if len(word) < 5 or word not in longer:
+        return False
+    import simplemma
+
+    lemma = simplemma.lemmatize(word, lang="en")
+    return any(n >= 10 * c and simplemma.lemmatize(v, lang="en") != lemma for v, n in longer[word])
 
 
 def _known(word: str) -> bool:
